@@ -1,0 +1,19 @@
+// Two projects: `unit` (fast, no cluster) and `e2e` (needs the local control plane: test/scripts/test.sh).
+const common = {
+  testEnvironment: 'node',
+  extensionsToTreatAsEsm: ['.ts'],
+  moduleNameMapper: {
+    '^@openvox/shared$': '<rootDir>/shared/src/index.ts',
+    '^@openvox/webhook$': '<rootDir>/webhook/src/index.ts',
+    '^@openvox/controller$': '<rootDir>/controller/src/index.ts',
+    '^(\\.{1,2}/.*)\\.js$': '$1',
+  },
+  transform: { '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: '<rootDir>/tsconfig.test.json' }] },
+};
+
+export default {
+  projects: [
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/{shared,webhook,controller}/src/**/*.test.ts', '<rootDir>/test/src/**/*.test.ts'] },
+    { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.test.ts'] },
+  ],
+};

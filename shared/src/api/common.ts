@@ -1,0 +1,35 @@
+// Field groups shared by several kinds.
+import { Type, str, stringEnum, coreList, type Static } from './schema.js';
+import type { V1LocalObjectReference } from '@kubernetes/client-node';
+
+export const PULL_POLICIES = ['Always', 'IfNotPresent', 'Never'] as const;
+
+export const ImageSpec = Type.Object(
+  {
+    repository: Type.Optional(str('Container image repository, for example ghcr.io/openvoxproject/openvox-server.')),
+    tag: Type.Optional(str('Container image tag.')),
+    pullPolicy: Type.Optional(stringEnum(PULL_POLICIES, 'Image pull policy.', { default: 'IfNotPresent' })),
+    pullSecrets: Type.Optional(
+      coreList<V1LocalObjectReference>('LocalObjectReference', 'Secrets used to pull the image, added to the pods.'),
+    ),
+  },
+  { description: 'Container image to run.' },
+);
+export type ImageSpec = Static<typeof ImageSpec>;
+
+export const CodeSpec = Type.Object(
+  {
+    image: Type.Optional(
+      str('OCI image that holds the Puppet code, mounted as an image volume. Exactly one of image and claimName.'),
+    ),
+    imagePullPolicy: Type.Optional(
+      stringEnum(PULL_POLICIES, 'Pull policy of the code image; set only when image is set.'),
+    ),
+    imagePullSecret: Type.Optional(str('Name of a Secret used to pull the code image.')),
+    claimName: Type.Optional(
+      str('PersistentVolumeClaim that holds the Puppet code, mounted read-only. Exactly one of image and claimName.'),
+    ),
+  },
+  { description: 'Where the Puppet code (environments) comes from.' },
+);
+export type CodeSpec = Static<typeof CodeSpec>;

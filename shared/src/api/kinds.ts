@@ -1,0 +1,113 @@
+// One entry per kind: the names and columns the CRD needs, next to the schemas that define it.
+import type { TSchema } from 'typebox';
+import { ServerSpec, ServerStatus } from './server.js';
+import { ConfigSpec, ConfigStatus } from './config.js';
+import { CertificateSpec, CertificateStatus } from './certificate.js';
+import { CertificateAuthoritySpec, CertificateAuthorityStatus } from './certificate-authority.js';
+import { PoolSpec, PoolStatus } from './pool.js';
+
+export interface PrinterColumn {
+  name: string;
+  type: 'string' | 'integer' | 'boolean' | 'date' | 'number';
+  jsonPath: string;
+  description: string;
+}
+
+export interface KindDefinition {
+  kind: string;
+  plural: string;
+  singular: string;
+  /** Short names avoid cert-manager's `cert`/`certs` and other common clashes (see README). */
+  shortNames: string[];
+  description: string;
+  spec: TSchema;
+  status: TSchema;
+  printerColumns: PrinterColumn[];
+}
+
+const phase: PrinterColumn = { name: 'Phase', type: 'string', jsonPath: '.status.phase', description: 'Current lifecycle phase.' };
+const age: PrinterColumn = { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp', description: 'Time since creation.' };
+
+export const server: KindDefinition = {
+  kind: 'Server',
+  plural: 'servers',
+  singular: 'server',
+  shortNames: [],
+  description:
+    'A Server runs OpenVox Server pods as a Deployment. It references a Certificate for TLS and a Config for shared configuration, can run as CA, catalog server or both, and joins Pools through poolRefs.',
+  spec: ServerSpec,
+  status: ServerStatus,
+  printerColumns: [
+    { name: 'Config', type: 'string', jsonPath: '.spec.configRef', description: 'The Config this Server uses.' },
+    { name: 'CA', type: 'boolean', jsonPath: '.spec.ca', description: 'Whether this Server runs the CA role.' },
+    { name: 'Replicas', type: 'integer', jsonPath: '.spec.replicas', description: 'Requested replicas.' },
+    { name: 'Ready', type: 'integer', jsonPath: '.status.ready', description: 'Ready pods.' },
+    phase,
+    age,
+  ],
+};
+
+export const config: KindDefinition = {
+  kind: 'Config',
+  plural: 'configs',
+  singular: 'config',
+  shortNames: ['cfg'],
+  description: 'A Config holds the configuration shared by Servers: image, code, puppet.conf and puppetserver settings, and the CA it trusts.',
+  spec: ConfigSpec,
+  status: ConfigStatus,
+  printerColumns: [
+    { name: 'CA', type: 'string', jsonPath: '.spec.authorityRef', description: 'The CertificateAuthority.' },
+    { name: 'Image', type: 'string', jsonPath: '.spec.image.tag', description: 'Image tag.' },
+    phase,
+    age,
+  ],
+};
+
+export const certificateAuthority: KindDefinition = {
+  kind: 'CertificateAuthority',
+  plural: 'certificateauthorities',
+  singular: 'certificateauthority',
+  shortNames: ['ovca'],
+  description: 'A CertificateAuthority is the Puppet CA: its key pair, certificate, CRL and data volume.',
+  spec: CertificateAuthoritySpec,
+  status: CertificateAuthorityStatus,
+  printerColumns: [
+    phase,
+    { name: 'NotAfter', type: 'string', jsonPath: '.status.notAfter', description: 'CA certificate expiry.' },
+    age,
+  ],
+};
+
+export const certificate: KindDefinition = {
+  kind: 'Certificate',
+  plural: 'certificates',
+  singular: 'certificate',
+  shortNames: ['ovcert'],
+  description: 'A Certificate is a server certificate signed by a CertificateAuthority and stored in the Secret {name}-tls.',
+  spec: CertificateSpec,
+  status: CertificateStatus,
+  printerColumns: [
+    { name: 'Authority', type: 'string', jsonPath: '.spec.authorityRef', description: 'The signing CA.' },
+    { name: 'Certname', type: 'string', jsonPath: '.spec.certname', description: 'Certificate common name.' },
+    phase,
+    { name: 'NotAfter', type: 'string', jsonPath: '.status.notAfter', description: 'Certificate expiry.' },
+    age,
+  ],
+};
+
+export const pool: KindDefinition = {
+  kind: 'Pool',
+  plural: 'pools',
+  singular: 'pool',
+  shortNames: [],
+  description: 'A Pool is a Service that load-balances across the pods of the Servers that list it in poolRefs.',
+  spec: PoolSpec,
+  status: PoolStatus,
+  printerColumns: [
+    { name: 'Type', type: 'string', jsonPath: '.spec.service.type', description: 'Service type.' },
+    { name: 'Endpoints', type: 'integer', jsonPath: '.status.endpoints', description: 'Ready endpoints.' },
+    age,
+  ],
+};
+
+export const KINDS: readonly KindDefinition[] = [server, config, certificate, certificateAuthority, pool];

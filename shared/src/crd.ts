@@ -1,0 +1,62 @@
+// Builds CustomResourceDefinition objects from the kind definitions (the one source of truth).
+import type { V1CustomResourceDefinition } from '@kubernetes/client-node';
+import { GROUP, VERSION } from './api/meta.js';
+import type { KindDefinition } from './api/kinds.js';
+
+/** Plain JSON: drops TypeBox's non-enumerable markers and shares no references with the source. */
+function plain<T>(schema: T): T {
+  return JSON.parse(JSON.stringify(schema)) as T;
+}
+
+export function crdName(def: KindDefinition): string {
+  return `${def.plural}.${GROUP}`;
+}
+
+export function buildCrd(def: KindDefinition): V1CustomResourceDefinition {
+  return {
+    apiVersion: 'apiextensions.k8s.io/v1',
+    kind: 'CustomResourceDefinition',
+    metadata: {
+      name: crdName(def),
+      labels: { 'app.kubernetes.io/name': 'openvox-operator', 'app.kubernetes.io/part-of': 'openvox-operator' },
+    },
+    spec: {
+      group: GROUP,
+      scope: 'Namespaced',
+      names: {
+        kind: def.kind,
+        listKind: `${def.kind}List`,
+        plural: def.plural,
+        singular: def.singular,
+        ...(def.shortNames.length > 0 ? { shortNames: def.shortNames } : {}),
+        categories: ['openvox'],
+      },
+      versions: [
+        {
+          name: VERSION,
+          served: true,
+          storage: true,
+          subresources: { status: {} },
+          additionalPrinterColumns: def.printerColumns.map((c) => ({ ...c })),
+          schema: {
+            openAPIV3Schema: {
+              type: 'object',
+              description: def.description,
+              required: ['spec'],
+              properties: {
+                apiVersion: {
+                  type: 'string',
+                  description: 'APIVersion defines the versioned schema of this representation of an object.',
+                },
+                kind: { type: 'string', description: 'Kind is a string value representing the REST resource this object represents.' },
+                metadata: { type: 'object', description: 'Standard object metadata.' },
+                spec: plain(def.spec),
+                status: plain(def.status),
+              },
+            },
+          },
+        },
+      ],
+    },
+  } as V1CustomResourceDefinition;
+}

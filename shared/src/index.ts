@@ -10,3 +10,4 @@ export * from './api/kinds.js';
 export * from './crd.js';
 export * from './labels.js';
 export * from './validation.js';
+export * from './pki.js';

@@ -13,6 +13,7 @@ function undocumented(node: Node, path: string): string[] {
   const out: string[] = [];
   for (const [key, child] of Object.entries(node.properties ?? {})) {
     const here = `${path}.${key}`;
+    if (here.endsWith('.metadata') && path.split('.').length === 1) continue; // the API server forbids a description there
     if (typeof child.description !== 'string' || child.description.trim() === '') out.push(here);
     out.push(...undocumented(child, here));
   }

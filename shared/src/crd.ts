@@ -49,7 +49,8 @@ export function buildCrd(def: KindDefinition): V1CustomResourceDefinition {
                   description: 'APIVersion defines the versioned schema of this representation of an object.',
                 },
                 kind: { type: 'string', description: 'Kind is a string value representing the REST resource this object represents.' },
-                metadata: { type: 'object', description: 'Standard object metadata.' },
+                // The API server forbids anything but `type` on metadata; kubectl explain documents it itself.
+                metadata: { type: 'object' },
                 spec: plain(def.spec),
                 status: plain(def.status),
               },

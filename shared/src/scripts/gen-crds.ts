@@ -1,10 +1,11 @@
-// Writes charts/openvox-operator/crds/<plural>.yaml from the schemas. `npm run gen:crds`.
+// Writes charts/openvox-operator/crds/<plural>.yaml and the chart's templates/crds/ from the schemas. `npm run gen:crds`.
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { KINDS } from '../api/kinds.js';
-import { renderCrdFiles, CRD_DIR } from '../crd-files.js';
+import { renderCrdFiles, renderCrdTemplateFiles } from '../crd-files.js';
 
-mkdirSync(CRD_DIR, { recursive: true });
-for (const [path, text] of renderCrdFiles(KINDS)) {
+for (const [path, text] of [...renderCrdFiles(KINDS), ...renderCrdTemplateFiles(KINDS)]) {
+  mkdirSync(dirname(path), { recursive: true });
   writeFileSync(path, text);
   console.log(`wrote ${path}`);
 }

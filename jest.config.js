@@ -14,6 +14,14 @@ const common = {
 export default {
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/{shared,webhook,controller}/src/**/*.test.ts', '<rootDir>/test/src/**/*.test.ts'] },
-    { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.test.ts'] },
+    {
+      ...common,
+      displayName: 'e2e',
+      testMatch: ['<rootDir>/test/e2e/**/*.test.ts'],
+      // Compiled by `npm run build`: the operator runner is the same code `npm start` uses.
+      globalSetup: '<rootDir>/test/dist/e2e-support/global-setup.js',
+      globalTeardown: '<rootDir>/test/dist/e2e-support/global-teardown.js',
+      testTimeout: 120_000,
+    },
   ],
 };

@@ -1,0 +1,106 @@
+// Runs the operator against a cluster from outside it: CRDs, the webhook on 127.0.0.1 with a fresh
+// serving certificate, its registrations, and the controller. Used by `npm start` and the e2e setup.
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { KubeConfig, KubernetesObjectApi, PatchStrategy } from '@kubernetes/client-node';
+import { createCa, issueCertificate } from '@openvox/shared';
+import { REPO_ROOT, clusterPaths } from '../cluster/paths.js';
+import { freePort } from '../cluster/processes.js';
+import { waitFor200 } from '../cluster/health.js';
+import { installCrds } from './crds.js';
+import { startNodeChild, type Child } from './children.js';
+import { mutatingConfiguration, validatingConfiguration } from './webhook-configurations.js';
+
+export interface OperatorState {
+  webhookUrl: string;
+  webhookCaFile: string;
+  controllerUrl?: string;
+  logs: { webhook?: string; controller?: string };
+}
+
+export interface RunningOperator extends OperatorState {
+  stop(): Promise<void>;
+}
+
+export interface OperatorOptions {
+  kubeconfig: string;
+  /** Write logs to files under .cluster/logs instead of this terminal. */
+  logToFiles: boolean;
+}
+
+const WEBHOOK_MAIN = join(REPO_ROOT, 'webhook', 'dist', 'main.js');
+const CONTROLLER_MAIN = join(REPO_ROOT, 'controller', 'dist', 'main.js');
+
+async function writeServingCertificate(dir: string) {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const ca = await createCa('openvox-webhook-local-ca', 30);
+  const serving = await issueCertificate(ca, { commonName: 'openvox-webhook', ipAddresses: ['127.0.0.1'], dnsNames: ['localhost'], usages: ['server'], days: 30 });
+  const files = { ca: join(dir, 'ca.crt'), cert: join(dir, 'tls.crt'), key: join(dir, 'tls.key') };
+  writeFileSync(files.ca, ca.certPem);
+  writeFileSync(files.cert, serving.certPem);
+  writeFileSync(files.key, serving.keyPem, { mode: 0o600 });
+  return { ...files, caPem: ca.certPem };
+}
+
+export async function startOperator(options: OperatorOptions): Promise<RunningOperator> {
+  const kc = new KubeConfig();
+  kc.loadFromFile(options.kubeconfig);
+  await installCrds(kc);
+
+  mkdirSync(clusterPaths.logs, { recursive: true });
+  const logFile = (name: string) => (options.logToFiles ? join(clusterPaths.logs, `${name}.log`) : undefined);
+  const children: Child[] = [];
+  const api = KubernetesObjectApi.makeApiClient(kc);
+  const registrations: { apiVersion: string; kind: string; metadata: { name: string } }[] = [];
+
+  const stop = async () => {
+    // Unregister first: a Fail-policy webhook that is gone would block every Server write.
+    for (const reg of registrations) await api.delete(reg).catch(() => undefined);
+    for (const child of children.reverse()) await child.stop();
+  };
+
+  try {
+    const tls = await writeServingCertificate(join(clusterPaths.root, 'webhook-tls'));
+    const webhookPort = await freePort();
+    const webhookUrl = `https://127.0.0.1:${webhookPort}`;
+    const webhook = startNodeChild(
+      'webhook',
+      WEBHOOK_MAIN,
+      ['--port', String(webhookPort), '--bind-address', '127.0.0.1', '--tls-cert', tls.cert, '--tls-key', tls.key, '--kubeconfig', options.kubeconfig],
+      logFile('webhook'),
+    );
+    children.push(webhook);
+    await waitFor200('webhook', `${webhookUrl}/readyz`, { ca: tls.ca }, 30_000, () => webhook.process.exitCode === null);
+
+    for (const config of [mutatingConfiguration(webhookUrl, tls.caPem), validatingConfiguration(webhookUrl, tls.caPem)]) {
+      await api.patch(config, undefined, undefined, 'openvox-operator-installer', true, PatchStrategy.ServerSideApply);
+      registrations.push({ apiVersion: config.apiVersion!, kind: config.kind!, metadata: { name: config.metadata!.name! } });
+    }
+
+    let controllerUrl: string | undefined;
+    if (existsSync(CONTROLLER_MAIN)) {
+      const port = await freePort();
+      controllerUrl = `http://127.0.0.1:${port}`;
+      const controller = startNodeChild(
+        'controller',
+        CONTROLLER_MAIN,
+        ['--kubeconfig', options.kubeconfig, '--port', String(port), '--bind-address', '127.0.0.1', '--leader-election-namespace', 'default'],
+        logFile('controller'),
+      );
+      children.push(controller);
+      await waitFor200('controller', `${controllerUrl}/healthz`, undefined, 30_000, () => controller.process.exitCode === null);
+    }
+
+    const state: OperatorState = {
+      webhookUrl,
+      webhookCaFile: tls.ca,
+      controllerUrl,
+      logs: { webhook: logFile('webhook'), controller: controllerUrl ? logFile('controller') : undefined },
+    };
+    writeFileSync(clusterPaths.operatorState, JSON.stringify(state, null, 2));
+    return { ...state, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}

@@ -1,0 +1,44 @@
+// Webhook registrations that reach a webhook on loopback by URL (no Service in a local cluster).
+import type { V1MutatingWebhookConfiguration, V1ValidatingWebhookConfiguration } from '@kubernetes/client-node';
+import { GROUP, VERSION } from '@openvox/shared';
+
+export const WEBHOOK_CONFIGURATION_NAME = 'openvox-operator-local';
+export const MUTATE_PATH = '/mutate-openvox-voxpupuli-org-v1alpha1-server';
+export const VALIDATE_PATH = '/validate-openvox-voxpupuli-org-v1alpha1-server';
+
+const rules = [{ apiGroups: [GROUP], apiVersions: [VERSION], operations: ['CREATE', 'UPDATE'], resources: ['servers'], scope: 'Namespaced' }];
+// Keep the API server's own namespaces out, as the chart does.
+const namespaceSelector = {
+  matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'NotIn', values: ['kube-system'] }],
+};
+
+function common(baseUrl: string, path: string, caBundle: string) {
+  return {
+    admissionReviewVersions: ['v1'],
+    clientConfig: { url: `${baseUrl}${path}`, caBundle: Buffer.from(caBundle).toString('base64') },
+    failurePolicy: 'Fail',
+    sideEffects: 'None',
+    timeoutSeconds: 5,
+    matchPolicy: 'Equivalent',
+    namespaceSelector,
+    rules,
+  };
+}
+
+export function mutatingConfiguration(baseUrl: string, caBundle: string): V1MutatingWebhookConfiguration {
+  return {
+    apiVersion: 'admissionregistration.k8s.io/v1',
+    kind: 'MutatingWebhookConfiguration',
+    metadata: { name: WEBHOOK_CONFIGURATION_NAME },
+    webhooks: [{ name: 'mserver.openvox.voxpupuli.org', reinvocationPolicy: 'Never', ...common(baseUrl, MUTATE_PATH, caBundle) }],
+  };
+}
+
+export function validatingConfiguration(baseUrl: string, caBundle: string): V1ValidatingWebhookConfiguration {
+  return {
+    apiVersion: 'admissionregistration.k8s.io/v1',
+    kind: 'ValidatingWebhookConfiguration',
+    metadata: { name: WEBHOOK_CONFIGURATION_NAME },
+    webhooks: [{ name: 'vserver.openvox.voxpupuli.org', ...common(baseUrl, VALIDATE_PATH, caBundle) }],
+  };
+}

@@ -11,3 +11,4 @@ export * from './crd.js';
 export * from './labels.js';
 export * from './validation.js';
 export * from './pki.js';
+export * from './pki-authority.js';

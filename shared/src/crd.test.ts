@@ -6,7 +6,11 @@ import { renderCrdFiles } from './crd-files.js';
 import { createValidator } from './validation.js';
 import { ServerSpec } from './api/server.js';
 
-type Node = Record<string, unknown> & { properties?: Record<string, Node>; items?: Node; additionalProperties?: Node | boolean };
+type Node = Record<string, unknown> & {
+  properties?: Record<string, Node>;
+  items?: Node;
+  additionalProperties?: Node | boolean;
+};
 
 /** Every property path under `node` that lacks a description. */
 function undocumented(node: Node, path: string): string[] {
@@ -64,13 +68,22 @@ describe('generated CRDs', () => {
   it('has status as a subresource and the Server printer columns', () => {
     const version = buildCrd(server).spec.versions[0]!;
     expect(version.subresources?.status).toEqual({});
-    expect(version.additionalPrinterColumns!.map((c) => c.name)).toEqual(['Config', 'CA', 'Replicas', 'Ready', 'Phase', 'Age']);
+    expect(version.additionalPrinterColumns!.map((c) => c.name)).toEqual([
+      'Config',
+      'CA',
+      'Replicas',
+      'Ready',
+      'Phase',
+      'Age',
+    ]);
   });
 
   it('embeds the generated core types with their own descriptions', () => {
     const props = openApi().properties!.spec!.properties!;
     expect(props.affinity!.properties!.nodeAffinity!.description).toMatch(/node affinity/i);
-    expect(props.resources!.properties!.limits!.additionalProperties).toMatchObject({ 'x-kubernetes-int-or-string': true });
+    expect(props.resources!.properties!.limits!.additionalProperties).toMatchObject({
+      'x-kubernetes-int-or-string': true,
+    });
   });
 });
 
@@ -90,6 +103,11 @@ describe('Server validator from the same schema', () => {
 
   it('reports every violation at once', () => {
     const errors = validate({ poolRefs: [1], pdb: { minAvailable: true } });
-    expect(errors.map((e) => e.field).sort()).toEqual(['spec.certificateRef', 'spec.configRef', 'spec.pdb.minAvailable', 'spec.poolRefs[0]']);
+    expect(errors.map((e) => e.field).sort()).toEqual([
+      'spec.certificateRef',
+      'spec.configRef',
+      'spec.pdb.minAvailable',
+      'spec.poolRefs[0]',
+    ]);
   });
 });

@@ -48,7 +48,10 @@ export function buildCrd(def: KindDefinition): V1CustomResourceDefinition {
                   type: 'string',
                   description: 'APIVersion defines the versioned schema of this representation of an object.',
                 },
-                kind: { type: 'string', description: 'Kind is a string value representing the REST resource this object represents.' },
+                kind: {
+                  type: 'string',
+                  description: 'Kind is a string value representing the REST resource this object represents.',
+                },
                 // The API server forbids anything but `type` on metadata; kubectl explain documents it itself.
                 metadata: { type: 'object' },
                 spec: plain(def.spec),

@@ -4,7 +4,12 @@ import { createCa, issueCertificate } from './pki.js';
 describe('pki', () => {
   it('issues a server certificate that verifies against its CA and carries the SANs', async () => {
     const ca = await createCa('test-ca');
-    const leaf = await issueCertificate(ca, { commonName: 'webhook', dnsNames: ['localhost'], ipAddresses: ['127.0.0.1'], usages: ['server'] });
+    const leaf = await issueCertificate(ca, {
+      commonName: 'webhook',
+      dnsNames: ['localhost'],
+      ipAddresses: ['127.0.0.1'],
+      usages: ['server'],
+    });
     const caCert = new X509Certificate(ca.certPem);
     const cert = new X509Certificate(leaf.certPem);
     expect(caCert.ca).toBe(true);

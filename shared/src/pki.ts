@@ -64,7 +64,9 @@ export async function createCa(commonName: string, days = 7): Promise<IssuedCa> 
 
 export async function issueCertificate(ca: IssuedCa, options: LeafOptions): Promise<KeyPairPem> {
   const keys = await generateKeys();
-  const usages = options.usages.map((u) => (u === 'server' ? x509.ExtendedKeyUsage.serverAuth : x509.ExtendedKeyUsage.clientAuth));
+  const usages = options.usages.map((u) =>
+    u === 'server' ? x509.ExtendedKeyUsage.serverAuth : x509.ExtendedKeyUsage.clientAuth,
+  );
   const altNames = [
     ...(options.dnsNames ?? []).map((value) => ({ type: 'dns' as const, value })),
     ...(options.ipAddresses ?? []).map((value) => ({ type: 'ip' as const, value })),

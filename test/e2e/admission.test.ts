@@ -42,11 +42,20 @@ describe('kubectl apply', () => {
     expect(result).toMatchObject({ code: 0 });
     expect(result.stdout).toContain('server.openvox.voxpupuli.org/production-ca created');
     const spec = getSpec('production-ca');
-    expect(spec).toMatchObject({ ca: true, server: true, replicas: 1, javaArgs: '-Xms1g -Xmx2g', maxActiveInstances: 4 });
+    expect(spec).toMatchObject({
+      ca: true,
+      server: true,
+      replicas: 1,
+      javaArgs: '-Xms1g -Xmx2g',
+      maxActiveInstances: 4,
+    });
   });
 
   it('fills in every default of a minimal Server, javaArgs derived from the memory limit', () => {
-    kubectlOk(['apply', '-f', '-'], server('minimal', { resources: { limits: { memory: '4Gi' } }, autoscaling: {}, pdb: { enabled: true } }));
+    kubectlOk(
+      ['apply', '-f', '-'],
+      server('minimal', { resources: { limits: { memory: '4Gi' } }, autoscaling: {}, pdb: { enabled: true } }),
+    );
     expect(getSpec('minimal')).toMatchObject({
       server: true,
       ca: false,
@@ -64,7 +73,10 @@ describe('kubectl apply', () => {
   });
 
   it('rejects pdb.minAvailable with pdb.maxUnavailable at once, naming the field', () => {
-    const result = kubectl(['apply', '-f', '-'], server('both-budgets', { pdb: { enabled: true, minAvailable: 1, maxUnavailable: 1 } }));
+    const result = kubectl(
+      ['apply', '-f', '-'],
+      server('both-budgets', { pdb: { enabled: true, minAvailable: 1, maxUnavailable: 1 } }),
+    );
     expect(result.code).not.toBe(0);
     expect(result.stderr).toContain('The Server "both-budgets" is invalid');
     expect(result.stderr).toContain('spec.pdb');
@@ -75,7 +87,12 @@ describe('kubectl apply', () => {
   it('lists all three violations of one Server', () => {
     const result = kubectl(
       ['apply', '-f', '-'],
-      server('three-errors', { ca: true, replicas: 3, autoscaling: { minReplicas: 4, maxReplicas: 2 }, poolRefs: ['Not_A_Label'] }),
+      server('three-errors', {
+        ca: true,
+        replicas: 3,
+        autoscaling: { minReplicas: 4, maxReplicas: 2 },
+        poolRefs: ['Not_A_Label'],
+      }),
     );
     expect(result.code).not.toBe(0);
     expect(result.stderr).toContain('spec.replicas');

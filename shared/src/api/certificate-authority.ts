@@ -7,8 +7,12 @@ export const CA_PHASES = ['Pending', 'Initializing', 'Ready', 'External', 'Error
 export const CertificateAuthoritySpec = Type.Object(
   {
     ttl: Type.Optional(str('Lifetime of the CA certificate, as <n><s|m|h|d|y>.', { default: '5y' })),
-    allowSubjectAltNames: Type.Optional(bool('Allow subject alternative names in signed certificates.', { default: true })),
-    allowAuthorizationExtensions: Type.Optional(bool('Allow authorization extensions in signed certificates.', { default: true })),
+    allowSubjectAltNames: Type.Optional(
+      bool('Allow subject alternative names in signed certificates.', { default: true }),
+    ),
+    allowAuthorizationExtensions: Type.Optional(
+      bool('Allow authorization extensions in signed certificates.', { default: true }),
+    ),
     enableInfraCRL: Type.Optional(bool('Publish a separate CRL for infrastructure certificates.', { default: true })),
     allowAutoRenewal: Type.Optional(bool('Let agents renew their certificates automatically.', { default: true })),
     autoRenewalCertTTL: Type.Optional(str('Lifetime of auto-renewed certificates.', { default: '90d' })),
@@ -28,7 +32,9 @@ export const CertificateAuthoritySpec = Type.Object(
           url: str('Base URL of the external Puppet CA, for example https://puppet-ca.example.com:8140. Required.'),
           caSecretRef: Type.Optional(str('Secret with ca_crt.pem of the external CA.')),
           tlsSecretRef: Type.Optional(str('Secret with tls.crt and tls.key for mutual TLS to the external CA.')),
-          insecureSkipVerify: Type.Optional(bool('Skip TLS verification of the external CA (testing only).', { default: false })),
+          insecureSkipVerify: Type.Optional(
+            bool('Skip TLS verification of the external CA (testing only).', { default: false }),
+          ),
         },
         { description: 'Use an external CA instead of running one.' },
       ),

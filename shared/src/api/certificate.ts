@@ -1,8 +1,25 @@
 // The Certificate kind: a server certificate signed by a CertificateAuthority.
-import { Type, bool, conditions, observedGeneration, str, stringEnum, stringList, stringMap, type Static } from './schema.js';
+import {
+  Type,
+  bool,
+  conditions,
+  observedGeneration,
+  str,
+  stringEnum,
+  stringList,
+  stringMap,
+  type Static,
+} from './schema.js';
 import type { KubeObject } from './meta.js';
 
-export const CERTIFICATE_PHASES = ['Pending', 'Requesting', 'WaitingForSigning', 'Signed', 'Renewing', 'Error'] as const;
+export const CERTIFICATE_PHASES = [
+  'Pending',
+  'Requesting',
+  'WaitingForSigning',
+  'Signed',
+  'Renewing',
+  'Error',
+] as const;
 
 export const CertificateSpec = Type.Object(
   {

@@ -1,5 +1,16 @@
 // The Config kind: configuration shared by the Servers that reference it.
-import { Type, conditions, observedGeneration, str, stringEnum, stringList, stringMap, bool, int32, type Static } from './schema.js';
+import {
+  Type,
+  conditions,
+  observedGeneration,
+  str,
+  stringEnum,
+  stringList,
+  stringMap,
+  bool,
+  int32,
+  type Static,
+} from './schema.js';
 import { CodeSpec, ImageSpec } from './common.js';
 import type { KubeObject } from './meta.js';
 
@@ -44,10 +55,18 @@ export const ConfigSpec = Type.Object(
     puppetserver: Type.Optional(
       Type.Object(
         {
-          maxRequestsPerInstance: Type.Optional(int32('Requests a JRuby instance serves before it is replaced; 0 means no limit.', { default: 0 })),
-          borrowTimeout: Type.Optional(int32('Milliseconds a request waits for a free JRuby instance.', { default: 1200000 })),
+          maxRequestsPerInstance: Type.Optional(
+            int32('Requests a JRuby instance serves before it is replaced; 0 means no limit.', { default: 0 }),
+          ),
+          borrowTimeout: Type.Optional(
+            int32('Milliseconds a request waits for a free JRuby instance.', { default: 1200000 }),
+          ),
           compileMode: Type.Optional(stringEnum(['jit', 'off'] as const, 'JRuby compile mode.', { default: 'off' })),
-          clientAuth: Type.Optional(stringEnum(['want', 'need', 'none'] as const, 'TLS client authentication mode of the web server.', { default: 'want' })),
+          clientAuth: Type.Optional(
+            stringEnum(['want', 'need', 'none'] as const, 'TLS client authentication mode of the web server.', {
+              default: 'want',
+            }),
+          ),
         },
         { description: 'puppetserver.conf and webserver.conf settings.' },
       ),

@@ -25,8 +25,18 @@ export interface KindDefinition {
   printerColumns: PrinterColumn[];
 }
 
-const phase: PrinterColumn = { name: 'Phase', type: 'string', jsonPath: '.status.phase', description: 'Current lifecycle phase.' };
-const age: PrinterColumn = { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp', description: 'Time since creation.' };
+const phase: PrinterColumn = {
+  name: 'Phase',
+  type: 'string',
+  jsonPath: '.status.phase',
+  description: 'Current lifecycle phase.',
+};
+const age: PrinterColumn = {
+  name: 'Age',
+  type: 'date',
+  jsonPath: '.metadata.creationTimestamp',
+  description: 'Time since creation.',
+};
 
 export const server: KindDefinition = {
   kind: 'Server',
@@ -52,7 +62,8 @@ export const config: KindDefinition = {
   plural: 'configs',
   singular: 'config',
   shortNames: ['cfg'],
-  description: 'A Config holds the configuration shared by Servers: image, code, puppet.conf and puppetserver settings, and the CA it trusts.',
+  description:
+    'A Config holds the configuration shared by Servers: image, code, puppet.conf and puppetserver settings, and the CA it trusts.',
   spec: ConfigSpec,
   status: ConfigStatus,
   printerColumns: [
@@ -83,7 +94,8 @@ export const certificate: KindDefinition = {
   plural: 'certificates',
   singular: 'certificate',
   shortNames: ['ovcert'],
-  description: 'A Certificate is a server certificate signed by a CertificateAuthority and stored in the Secret {name}-tls.',
+  description:
+    'A Certificate is a server certificate signed by a CertificateAuthority and stored in the Secret {name}-tls.',
   spec: CertificateSpec,
   status: CertificateStatus,
   printerColumns: [

@@ -29,7 +29,11 @@ export function int32(description: string, opts: { default?: number } = {}) {
     : Type.Integer({ format: 'int32', description: withDefault(description, opts.default), default: opts.default });
 }
 
-export function stringEnum<const V extends readonly string[]>(values: V, description: string, opts: { default?: V[number] } = {}) {
+export function stringEnum<const V extends readonly string[]>(
+  values: V,
+  description: string,
+  opts: { default?: V[number] } = {},
+) {
   const text = `${description} One of: ${values.join(', ')}.`;
   return Type.Unsafe<V[number]>(
     opts.default === undefined

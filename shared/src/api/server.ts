@@ -24,7 +24,9 @@ export const AutoscalingSpec = Type.Object(
   {
     enabled: Type.Optional(bool('Activate a HorizontalPodAutoscaler for this Server.', { default: false })),
     minReplicas: Type.Optional(int32('Minimum replicas the autoscaler keeps; at least 1.', { default: 1 })),
-    maxReplicas: Type.Optional(int32('Maximum replicas the autoscaler may create; at least minReplicas.', { default: 5 })),
+    maxReplicas: Type.Optional(
+      int32('Maximum replicas the autoscaler may create; at least minReplicas.', { default: 5 }),
+    ),
     targetCPU: Type.Optional(int32('Target average CPU utilization in percent, 1 to 100.', { default: 75 })),
   },
   { description: 'HorizontalPodAutoscaler settings. Not allowed together with ca: true.' },
@@ -51,14 +53,23 @@ export const ServerSpec = Type.Object(
   {
     configRef: str('Name of the Config (same namespace) with the shared configuration. Required.'),
     certificateRef: str('Name of the Certificate (same namespace) whose signed TLS Secret the pods mount. Required.'),
-    poolRefs: Type.Optional(stringList('Names of the Pools this Server joins; each adds a pod label the Pool Service selects.')),
+    poolRefs: Type.Optional(
+      stringList('Names of the Pools this Server joins; each adds a pod label the Pool Service selects.'),
+    ),
     image: Type.Optional(ImageSpec),
-    ca: Type.Optional(bool('Run the certificate authority role: mounts the CA data volume; allows one replica only.', { default: false })),
+    ca: Type.Optional(
+      bool('Run the certificate authority role: mounts the CA data volume; allows one replica only.', {
+        default: false,
+      }),
+    ),
     server: Type.Optional(bool('Run the server role: catalog compilation and file serving.', { default: true })),
     replicas: Type.Optional(int32('Number of pod replicas when autoscaling is off.', { default: 1 })),
     autoscaling: Type.Optional(AutoscalingSpec),
     resources: Type.Optional(
-      coreType<V1ResourceRequirements>('ResourceRequirements', 'CPU and memory requests and limits of the openvox-server container.'),
+      coreType<V1ResourceRequirements>(
+        'ResourceRequirements',
+        'CPU and memory requests and limits of the openvox-server container.',
+      ),
     ),
     javaArgs: Type.Optional(
       Type.String({
@@ -82,7 +93,7 @@ export const ServerStatus = Type.Object(
   {
     phase: Type.Optional(stringEnum(SERVER_PHASES, 'Current lifecycle phase.')),
     ready: Type.Optional(int32('Number of ready pods.')),
-    desired: Type.Optional(int32('Number of pods wanted: spec.replicas, or the autoscaler\'s desired count.')),
+    desired: Type.Optional(int32("Number of pods wanted: spec.replicas, or the autoscaler's desired count.")),
     conditions: Type.Optional(conditions('Conditions SSLBootstrapped and Ready.')),
     observedGeneration: Type.Optional(observedGeneration),
   },

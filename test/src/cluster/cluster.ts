@@ -89,7 +89,7 @@ function controllerManagerArgs(pki: ClusterPki, ports: Record<Component, number>
     `--root-ca-file=${pki.caCert}`,
     `--cluster-signing-cert-file=${pki.caCert}`,
     `--cluster-signing-key-file=${pki.caKey}`,
-    "--controllers=*",
+    '--controllers=*',
   ];
 }
 
@@ -116,7 +116,11 @@ export async function clusterUp(): Promise<ClusterState> {
 
   const started = Date.now();
   const pki = await writeClusterPki(paths.pki);
-  const ports = { etcd: await freePort(), 'kube-apiserver': await freePort(), 'kube-controller-manager': await freePort() };
+  const ports = {
+    etcd: await freePort(),
+    'kube-apiserver': await freePort(),
+    'kube-controller-manager': await freePort(),
+  };
   const server = `https://127.0.0.1:${ports['kube-apiserver']}`;
   const pids = {} as Record<Component, number>;
   const start = (component: Component, args: string[]) => {

@@ -15,17 +15,27 @@ export function getStatus(url: string, tls?: TlsFiles, timeoutMs = 2000): Promis
     const options = tls
       ? { ca: readFileSync(tls.ca), cert: tls.cert && readFileSync(tls.cert), key: tls.key && readFileSync(tls.key) }
       : {};
-    const req = (url.startsWith('https:') ? httpsRequest : httpRequest)(url, { ...options, timeout: timeoutMs }, (res) => {
-      res.resume();
-      resolve(res.statusCode ?? 0);
-    });
+    const req = (url.startsWith('https:') ? httpsRequest : httpRequest)(
+      url,
+      { ...options, timeout: timeoutMs },
+      (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      },
+    );
     req.on('timeout', () => req.destroy());
     req.on('error', () => resolve(0));
     req.end();
   });
 }
 
-export async function waitFor200(what: string, url: string, tls: TlsFiles | undefined, timeoutMs: number, alive: () => boolean): Promise<void> {
+export async function waitFor200(
+  what: string,
+  url: string,
+  tls: TlsFiles | undefined,
+  timeoutMs: number,
+  alive: () => boolean,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if ((await getStatus(url, tls)) === 200) return;

@@ -25,7 +25,12 @@ export async function writeClusterPki(dir: string): Promise<ClusterPki> {
     days: 30,
   });
   // Group system:masters bypasses RBAC: this is the cluster admin of a throwaway cluster.
-  const admin = await issueCertificate(ca, { commonName: 'admin', organization: 'system:masters', usages: ['client'], days: 30 });
+  const admin = await issueCertificate(ca, {
+    commonName: 'admin',
+    organization: 'system:masters',
+    usages: ['client'],
+    days: 30,
+  });
   const sa = await createKeyPairPem();
   const files: Record<string, string> = {
     'ca.crt': ca.certPem,

@@ -33,6 +33,11 @@ export function kubectlOk(args: string[], input?: unknown): string {
   return result.stdout;
 }
 
-export function readOperatorState(): { webhookUrl: string; webhookCaFile: string; controllerUrl?: string; logs: Record<string, string | undefined> } {
+export function readOperatorState(): {
+  webhookUrl: string;
+  webhookCaFile: string;
+  controllerUrl?: string;
+  logs: Record<string, string | undefined>;
+} {
   return JSON.parse(readFileSync(clusterPaths.operatorState, 'utf8'));
 }

@@ -1,5 +1,10 @@
 // Installs (or upgrades) the CRDs with server-side apply and waits until they are Established.
-import { KubeConfig, KubernetesObjectApi, PatchStrategy, type V1CustomResourceDefinition } from '@kubernetes/client-node';
+import {
+  KubeConfig,
+  KubernetesObjectApi,
+  PatchStrategy,
+  type V1CustomResourceDefinition,
+} from '@kubernetes/client-node';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { KINDS, buildCrd } from '@openvox/shared';
 
@@ -14,7 +19,11 @@ export async function installCrds(kc: KubeConfig, timeoutMs = 30_000): Promise<v
   const deadline = Date.now() + timeoutMs;
   for (const crd of crds) {
     for (;;) {
-      const live = await api.read<V1CustomResourceDefinition>({ apiVersion: crd.apiVersion, kind: crd.kind, metadata: { name: crd.metadata!.name! } });
+      const live = await api.read<V1CustomResourceDefinition>({
+        apiVersion: crd.apiVersion,
+        kind: crd.kind,
+        metadata: { name: crd.metadata!.name! },
+      });
       if (live.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True')) break;
       if (Date.now() > deadline) throw new Error(`CRD ${crd.metadata!.name} not Established after ${timeoutMs} ms`);
       await sleep(200);

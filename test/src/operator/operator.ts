@@ -34,7 +34,13 @@ const CONTROLLER_MAIN = join(REPO_ROOT, 'controller', 'dist', 'main.js');
 async function writeServingCertificate(dir: string) {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const ca = await createCa('openvox-webhook-local-ca', 30);
-  const serving = await issueCertificate(ca, { commonName: 'openvox-webhook', ipAddresses: ['127.0.0.1'], dnsNames: ['localhost'], usages: ['server'], days: 30 });
+  const serving = await issueCertificate(ca, {
+    commonName: 'openvox-webhook',
+    ipAddresses: ['127.0.0.1'],
+    dnsNames: ['localhost'],
+    usages: ['server'],
+    days: 30,
+  });
   const files = { ca: join(dir, 'ca.crt'), cert: join(dir, 'tls.crt'), key: join(dir, 'tls.key') };
   writeFileSync(files.ca, ca.certPem);
   writeFileSync(files.cert, serving.certPem);
@@ -66,15 +72,39 @@ export async function startOperator(options: OperatorOptions): Promise<RunningOp
     const webhook = startNodeChild(
       'webhook',
       WEBHOOK_MAIN,
-      ['--port', String(webhookPort), '--bind-address', '127.0.0.1', '--tls-cert', tls.cert, '--tls-key', tls.key, '--kubeconfig', options.kubeconfig],
+      [
+        '--port',
+        String(webhookPort),
+        '--bind-address',
+        '127.0.0.1',
+        '--tls-cert',
+        tls.cert,
+        '--tls-key',
+        tls.key,
+        '--kubeconfig',
+        options.kubeconfig,
+      ],
       logFile('webhook'),
     );
     children.push(webhook);
-    await waitFor200('webhook', `${webhookUrl}/readyz`, { ca: tls.ca }, 30_000, () => webhook.process.exitCode === null);
+    await waitFor200(
+      'webhook',
+      `${webhookUrl}/readyz`,
+      { ca: tls.ca },
+      30_000,
+      () => webhook.process.exitCode === null,
+    );
 
-    for (const config of [mutatingConfiguration(webhookUrl, tls.caPem), validatingConfiguration(webhookUrl, tls.caPem)]) {
+    for (const config of [
+      mutatingConfiguration(webhookUrl, tls.caPem),
+      validatingConfiguration(webhookUrl, tls.caPem),
+    ]) {
       await api.patch(config, undefined, undefined, 'openvox-operator-installer', true, PatchStrategy.ServerSideApply);
-      registrations.push({ apiVersion: config.apiVersion!, kind: config.kind!, metadata: { name: config.metadata!.name! } });
+      registrations.push({
+        apiVersion: config.apiVersion!,
+        kind: config.kind!,
+        metadata: { name: config.metadata!.name! },
+      });
     }
 
     let controllerUrl: string | undefined;
@@ -84,11 +114,26 @@ export async function startOperator(options: OperatorOptions): Promise<RunningOp
       const controller = startNodeChild(
         'controller',
         CONTROLLER_MAIN,
-        ['--kubeconfig', options.kubeconfig, '--port', String(port), '--bind-address', '127.0.0.1', '--leader-election-namespace', 'default'],
+        [
+          '--kubeconfig',
+          options.kubeconfig,
+          '--port',
+          String(port),
+          '--bind-address',
+          '127.0.0.1',
+          '--leader-election-namespace',
+          'default',
+        ],
         logFile('controller'),
       );
       children.push(controller);
-      await waitFor200('controller', `${controllerUrl}/healthz`, undefined, 30_000, () => controller.process.exitCode === null);
+      await waitFor200(
+        'controller',
+        `${controllerUrl}/healthz`,
+        undefined,
+        30_000,
+        () => controller.process.exitCode === null,
+      );
     }
 
     const state: OperatorState = {

@@ -6,7 +6,15 @@ export const WEBHOOK_CONFIGURATION_NAME = 'openvox-operator-local';
 export const MUTATE_PATH = '/mutate-openvox-voxpupuli-org-v1alpha1-server';
 export const VALIDATE_PATH = '/validate-openvox-voxpupuli-org-v1alpha1-server';
 
-const rules = [{ apiGroups: [GROUP], apiVersions: [VERSION], operations: ['CREATE', 'UPDATE'], resources: ['servers'], scope: 'Namespaced' }];
+const rules = [
+  {
+    apiGroups: [GROUP],
+    apiVersions: [VERSION],
+    operations: ['CREATE', 'UPDATE'],
+    resources: ['servers'],
+    scope: 'Namespaced',
+  },
+];
 // Keep the API server's own namespaces out, as the chart does.
 const namespaceSelector = {
   matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'NotIn', values: ['kube-system'] }],
@@ -30,7 +38,9 @@ export function mutatingConfiguration(baseUrl: string, caBundle: string): V1Muta
     apiVersion: 'admissionregistration.k8s.io/v1',
     kind: 'MutatingWebhookConfiguration',
     metadata: { name: WEBHOOK_CONFIGURATION_NAME },
-    webhooks: [{ name: 'mserver.openvox.voxpupuli.org', reinvocationPolicy: 'Never', ...common(baseUrl, MUTATE_PATH, caBundle) }],
+    webhooks: [
+      { name: 'mserver.openvox.voxpupuli.org', reinvocationPolicy: 'Never', ...common(baseUrl, MUTATE_PATH, caBundle) },
+    ],
   };
 }
 

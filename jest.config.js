@@ -17,7 +17,7 @@ export default {
     {
       ...common,
       displayName: 'e2e',
-      testMatch: ['<rootDir>/test/e2e/**/*.test.ts'],
+      testMatch: ['<rootDir>/test/e2e/**/*.test.ts', '<rootDir>/test/chaos/**/*.test.ts'],
       // Compiled by `npm run build`: the operator runner is the same code `npm start` uses.
       globalSetup: '<rootDir>/test/dist/e2e-support/global-setup.js',
       globalTeardown: '<rootDir>/test/dist/e2e-support/global-teardown.js',

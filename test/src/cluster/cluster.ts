@@ -16,13 +16,15 @@ export interface ClusterState {
   server: string;
   ports: Record<Component, number>;
   pids: Record<Component, number>;
+  /** Kept so a fault test can restart one component exactly as it was started. */
+  args: Record<Component, string[]>;
 }
 
 function log(message: string): void {
   process.stderr.write(`cluster: ${message}\n`);
 }
 
-function readState(): ClusterState | undefined {
+export function readState(): ClusterState | undefined {
   if (!existsSync(paths.state)) return undefined;
   try {
     return JSON.parse(readFileSync(paths.state, 'utf8')) as ClusterState;
@@ -123,7 +125,9 @@ export async function clusterUp(): Promise<ClusterState> {
   };
   const server = `https://127.0.0.1:${ports['kube-apiserver']}`;
   const pids = {} as Record<Component, number>;
+  const allArgs = {} as Record<Component, string[]>;
   const start = (component: Component, args: string[]) => {
+    allArgs[component] = args;
     pids[component] = startDetached(join(binDir, component), args, join(paths.logs, `${component}.log`));
     log(`started ${component} (pid ${pids[component]})`);
   };
@@ -150,7 +154,7 @@ export async function clusterUp(): Promise<ClusterState> {
     () => isAlive(pids['kube-controller-manager']),
   );
   linkTools(binDir);
-  const state: ClusterState = { binDir, server, ports, pids };
+  const state: ClusterState = { binDir, server, ports, pids, args: allArgs };
   writeFileSync(paths.state, JSON.stringify(state, null, 2));
   log(`ready at ${server} in ${((Date.now() - started) / 1000).toFixed(1)} s; kubeconfig: ${paths.kubeconfig}`);
   return state;
@@ -161,4 +165,30 @@ export async function clusterDown(): Promise<void> {
   await stopAll(state);
   rmSync(paths.root, { recursive: true, force: true });
   log(state ? 'stopped and removed' : 'nothing was running; removed .cluster');
+}
+
+/** The health URL of a component, for waiting after a restart. */
+function healthUrl(state: ClusterState, component: Component): { url: string; tls?: TlsFiles } {
+  if (component === 'etcd') return { url: `http://127.0.0.1:${state.ports.etcd}/health` };
+  if (component === 'kube-apiserver') return { url: `${state.server}/readyz`, tls: adminTls() };
+  return { url: `https://127.0.0.1:${state.ports[component]}/healthz`, tls: { ca: join(paths.pki, 'ca.crt') } };
+}
+
+/** Stops one component (SIGKILL when `kill`, as a crash would) and leaves it stopped. */
+export async function stopComponent(component: Component, kill = false): Promise<void> {
+  const state = readState();
+  if (!state) throw new Error('no local cluster');
+  if (kill && isAlive(state.pids[component])) process.kill(state.pids[component], 'SIGKILL');
+  await stopProcess(state.pids[component]);
+}
+
+/** Starts a stopped component again with its original flags and ports, and waits until healthy. */
+export async function startComponent(component: Component): Promise<void> {
+  const state = readState();
+  if (!state) throw new Error('no local cluster');
+  const pid = startDetached(join(state.binDir, component), state.args[component], join(paths.logs, `${component}.log`));
+  state.pids[component] = pid;
+  writeFileSync(paths.state, JSON.stringify(state, null, 2));
+  const { url, tls } = healthUrl(state, component);
+  await waitFor200(component, url, tls, 120_000, () => isAlive(pid));
 }

@@ -3,12 +3,12 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { KubeConfig, KubernetesObjectApi, PatchStrategy } from '@kubernetes/client-node';
-import { createCa, issueCertificate } from '@openvox/shared';
 import { REPO_ROOT, clusterPaths } from '../cluster/paths.js';
 import { freePort } from '../cluster/processes.js';
 import { waitFor200 } from '../cluster/health.js';
 import { installCrds } from './crds.js';
 import { startNodeChild, type Child } from './children.js';
+import { startWebhookChild, writeServingCertificate } from './webhook-process.js';
 import { mutatingConfiguration, validatingConfiguration } from './webhook-configurations.js';
 
 export interface OperatorState {
@@ -28,25 +28,7 @@ export interface OperatorOptions {
   logToFiles: boolean;
 }
 
-const WEBHOOK_MAIN = join(REPO_ROOT, 'webhook', 'dist', 'main.js');
 const CONTROLLER_MAIN = join(REPO_ROOT, 'controller', 'dist', 'main.js');
-
-async function writeServingCertificate(dir: string) {
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const ca = await createCa('openvox-webhook-local-ca', 30);
-  const serving = await issueCertificate(ca, {
-    commonName: 'openvox-webhook',
-    ipAddresses: ['127.0.0.1'],
-    dnsNames: ['localhost'],
-    usages: ['server'],
-    days: 30,
-  });
-  const files = { ca: join(dir, 'ca.crt'), cert: join(dir, 'tls.crt'), key: join(dir, 'tls.key') };
-  writeFileSync(files.ca, ca.certPem);
-  writeFileSync(files.cert, serving.certPem);
-  writeFileSync(files.key, serving.keyPem, { mode: 0o600 });
-  return { ...files, caPem: ca.certPem };
-}
 
 export async function startOperator(options: OperatorOptions): Promise<RunningOperator> {
   const kc = new KubeConfig();
@@ -69,31 +51,13 @@ export async function startOperator(options: OperatorOptions): Promise<RunningOp
     const tls = await writeServingCertificate(join(clusterPaths.root, 'webhook-tls'));
     const webhookPort = await freePort();
     const webhookUrl = `https://127.0.0.1:${webhookPort}`;
-    const webhook = startNodeChild(
-      'webhook',
-      WEBHOOK_MAIN,
-      [
-        '--port',
-        String(webhookPort),
-        '--bind-address',
-        '127.0.0.1',
-        '--tls-cert',
-        tls.cert,
-        '--tls-key',
-        tls.key,
-        '--kubeconfig',
-        options.kubeconfig,
-      ],
-      logFile('webhook'),
-    );
+    const webhook = await startWebhookChild({
+      port: webhookPort,
+      tls,
+      kubeconfig: options.kubeconfig,
+      logFile: logFile('webhook'),
+    });
     children.push(webhook);
-    await waitFor200(
-      'webhook',
-      `${webhookUrl}/readyz`,
-      { ca: tls.ca },
-      30_000,
-      () => webhook.process.exitCode === null,
-    );
 
     for (const config of [
       mutatingConfiguration(webhookUrl, tls.caPem),

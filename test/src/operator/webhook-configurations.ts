@@ -1,5 +1,9 @@
 // Webhook registrations that reach a webhook on loopback by URL (no Service in a local cluster).
-import type { V1MutatingWebhookConfiguration, V1ValidatingWebhookConfiguration } from '@kubernetes/client-node';
+import type {
+  V1LabelSelector,
+  V1MutatingWebhookConfiguration,
+  V1ValidatingWebhookConfiguration,
+} from '@kubernetes/client-node';
 import { GROUP, VERSION } from '@openvox/shared';
 
 export const WEBHOOK_CONFIGURATION_NAME = 'openvox-operator-local';
@@ -16,11 +20,16 @@ const rules = [
   },
 ];
 // Keep the API server's own namespaces out, as the chart does.
-const namespaceSelector = {
+const defaultNamespaceSelector: V1LabelSelector = {
   matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'NotIn', values: ['kube-system'] }],
 };
 
-function common(baseUrl: string, path: string, caBundle: string) {
+export interface RegistrationOptions {
+  name?: string;
+  namespaceSelector?: V1LabelSelector;
+}
+
+function common(baseUrl: string, path: string, caBundle: string, options: RegistrationOptions) {
   return {
     admissionReviewVersions: ['v1'],
     clientConfig: { url: `${baseUrl}${path}`, caBundle: Buffer.from(caBundle).toString('base64') },
@@ -28,27 +37,39 @@ function common(baseUrl: string, path: string, caBundle: string) {
     sideEffects: 'None',
     timeoutSeconds: 5,
     matchPolicy: 'Equivalent',
-    namespaceSelector,
+    namespaceSelector: options.namespaceSelector ?? defaultNamespaceSelector,
     rules,
   };
 }
 
-export function mutatingConfiguration(baseUrl: string, caBundle: string): V1MutatingWebhookConfiguration {
+export function mutatingConfiguration(
+  baseUrl: string,
+  caBundle: string,
+  options: RegistrationOptions = {},
+): V1MutatingWebhookConfiguration {
   return {
     apiVersion: 'admissionregistration.k8s.io/v1',
     kind: 'MutatingWebhookConfiguration',
-    metadata: { name: WEBHOOK_CONFIGURATION_NAME },
+    metadata: { name: options.name ?? WEBHOOK_CONFIGURATION_NAME },
     webhooks: [
-      { name: 'mserver.openvox.voxpupuli.org', reinvocationPolicy: 'Never', ...common(baseUrl, MUTATE_PATH, caBundle) },
+      {
+        name: 'mserver.openvox.voxpupuli.org',
+        reinvocationPolicy: 'Never',
+        ...common(baseUrl, MUTATE_PATH, caBundle, options),
+      },
     ],
   };
 }
 
-export function validatingConfiguration(baseUrl: string, caBundle: string): V1ValidatingWebhookConfiguration {
+export function validatingConfiguration(
+  baseUrl: string,
+  caBundle: string,
+  options: RegistrationOptions = {},
+): V1ValidatingWebhookConfiguration {
   return {
     apiVersion: 'admissionregistration.k8s.io/v1',
     kind: 'ValidatingWebhookConfiguration',
-    metadata: { name: WEBHOOK_CONFIGURATION_NAME },
-    webhooks: [{ name: 'vserver.openvox.voxpupuli.org', ...common(baseUrl, VALIDATE_PATH, caBundle) }],
+    metadata: { name: options.name ?? WEBHOOK_CONFIGURATION_NAME },
+    webhooks: [{ name: 'vserver.openvox.voxpupuli.org', ...common(baseUrl, VALIDATE_PATH, caBundle, options) }],
   };
 }

@@ -1,0 +1,49 @@
+// Entry point: node webhook/dist/main.js --port 9443 --tls-cert tls.crt --tls-key tls.key [--kubeconfig FILE]
+import { pino } from 'pino';
+import { Registry, collectDefaultMetrics } from 'prom-client';
+import { parseSettings } from './settings.js';
+import { loadClusterConfig } from './references/cluster.js';
+import { createReferenceCache } from './references/informers.js';
+import { noReferences } from './references/lookup.js';
+import { startWebhook } from './start.js';
+
+async function main(): Promise<void> {
+  let settings;
+  try {
+    settings = parseSettings(process.argv.slice(2), process.env);
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n`);
+    process.exit(2);
+  }
+  const logger = pino({ level: settings.logLevel, base: { component: 'webhook' } });
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+
+  const kc = loadClusterConfig({ kubeconfig: settings.kubeconfig, env: process.env }, logger);
+  const cache = kc ? createReferenceCache(kc, logger) : undefined;
+  cache?.start();
+
+  const webhook = await startWebhook(settings, { logger, registry, references: cache ?? noReferences });
+  logger.info({ port: webhook.port, address: settings.bindAddress, cluster: kc !== undefined }, 'listening');
+
+  const shutdown = (signal: string) => {
+    logger.info({ signal }, 'shutting down: finishing in-flight requests');
+    void Promise.all([webhook.close(), cache?.stop()]).then(
+      () => {
+        logger.info('stopped');
+        process.exit(0);
+      },
+      (error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
+  // A bug must not take the webhook down for everyone: log it and keep serving.
+  process.on('uncaughtException', (error) => logger.error({ err: error }, 'uncaught exception'));
+  process.on('unhandledRejection', (error) => logger.error({ err: error }, 'unhandled rejection'));
+}
+
+void main();

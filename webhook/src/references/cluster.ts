@@ -1,0 +1,35 @@
+// Decides whether a cluster is configured: an existing kubeconfig file, or running in a pod.
+import { existsSync } from 'node:fs';
+import { KubeConfig } from '@kubernetes/client-node';
+import type { Logger } from 'pino';
+
+const SERVICE_ACCOUNT_TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/token';
+
+export interface ClusterEnv {
+  kubeconfig: string | undefined;
+  env: NodeJS.ProcessEnv;
+  fileExists?: (path: string) => boolean;
+}
+
+/** A KubeConfig, or undefined (logged once) when lookups must stay off. ~/.kube/config is not consulted on purpose. */
+export function loadClusterConfig(
+  { kubeconfig, env, fileExists = existsSync }: ClusterEnv,
+  logger: Logger,
+): KubeConfig | undefined {
+  const kc = new KubeConfig();
+  if (kubeconfig && fileExists(kubeconfig)) {
+    kc.loadFromFile(kubeconfig);
+    return kc;
+  }
+  if (env.KUBERNETES_SERVICE_HOST && fileExists(SERVICE_ACCOUNT_TOKEN)) {
+    kc.loadFromCluster();
+    return kc;
+  }
+  logger.info(
+    { kubeconfig: kubeconfig ?? null },
+    kubeconfig
+      ? 'kubeconfig file does not exist and not running in a pod: reference lookups are off'
+      : 'no cluster configured: reference lookups are off',
+  );
+  return undefined;
+}

@@ -1,0 +1,22 @@
+// How the validating webhook asks whether a referenced object exists: a cache read, never an API call.
+
+export type ReferenceKind = 'Config' | 'Certificate';
+
+export interface ReferenceLookup {
+  /** true/false from the cache; undefined when lookups are off or the cache has not synced. */
+  exists(kind: ReferenceKind, namespace: string, name: string): boolean | undefined;
+  /** Whether the cache is ready (always true when lookups are off). */
+  synced(): boolean;
+}
+
+/** Lookups switched off: no cluster configured. Never warns. */
+export const noReferences: ReferenceLookup = {
+  exists: () => undefined,
+  synced: () => true,
+};
+
+/** A fixed set of existing objects, keyed `Kind/namespace/name`; for tests and benchmarks. */
+export function staticReferences(keys: Iterable<string>): ReferenceLookup {
+  const set = new Set(keys);
+  return { exists: (kind, ns, name) => set.has(`${kind}/${ns}/${name}`), synced: () => true };
+}

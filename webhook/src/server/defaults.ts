@@ -1,0 +1,69 @@
+// The Server defaults of ADMISSION.md: only absent fields are filled, mistyped ones are left alone.
+import { isPlainObject } from '../admission/review.js';
+import { parseQuantity } from './quantity.js';
+
+type Obj = Record<string, unknown>;
+
+export const FALLBACK_JAVA_ARGS = '-Xms512m -Xmx1024m';
+
+function absent(value: unknown): boolean {
+  return value === undefined || value === null;
+}
+
+function fill(target: Obj, key: string, value: unknown): void {
+  if (absent(target[key])) target[key] = value;
+}
+
+/** `-Xms{N}m -Xmx{N}m` with N = 75% of the memory limit in MiB; undefined when the limit does not parse. */
+export function derivedJavaArgs(memoryLimit: unknown): string | undefined {
+  if (absent(memoryLimit)) return FALLBACK_JAVA_ARGS;
+  const parsed = parseQuantity(memoryLimit);
+  if (!parsed.ok || parsed.value <= 0) return undefined;
+  const n = Math.floor((0.75 * Math.ceil(parsed.value)) / 1048576);
+  return `-Xms${n}m -Xmx${n}m`;
+}
+
+function memoryLimit(spec: Obj): unknown {
+  const resources = spec.resources;
+  if (!isPlainObject(resources) || !isPlainObject(resources.limits)) return undefined;
+  return resources.limits.memory;
+}
+
+/** Returns a defaulted deep copy of a Server object; the input is never modified. */
+export function applyServerDefaults<T>(object: T): T {
+  if (!isPlainObject(object) || !isPlainObject(object.spec)) return object;
+  const copy = structuredClone(object) as Obj;
+  const spec = copy.spec as Obj;
+
+  fill(spec, 'server', true);
+  fill(spec, 'ca', false);
+  fill(spec, 'replicas', 1);
+  fill(spec, 'maxActiveInstances', 1);
+
+  if (absent(spec.javaArgs) || spec.javaArgs === '') {
+    const javaArgs = derivedJavaArgs(memoryLimit(spec));
+    if (javaArgs !== undefined) spec.javaArgs = javaArgs;
+  }
+
+  if (isPlainObject(spec.autoscaling)) {
+    const autoscaling = spec.autoscaling;
+    fill(autoscaling, 'enabled', false);
+    fill(autoscaling, 'minReplicas', 1);
+    fill(autoscaling, 'maxReplicas', 5);
+    fill(autoscaling, 'targetCPU', 75);
+  }
+
+  if (isPlainObject(spec.pdb)) {
+    const pdb = spec.pdb;
+    fill(pdb, 'enabled', false);
+    if (pdb.enabled === true && absent(pdb.minAvailable) && absent(pdb.maxUnavailable)) pdb.maxUnavailable = 1;
+  }
+
+  if (isPlainObject(spec.image)) fill(spec.image, 'pullPolicy', 'IfNotPresent');
+
+  if (isPlainObject(spec.code) && !absent(spec.code.image) && spec.code.image !== '') {
+    fill(spec.code, 'imagePullPolicy', 'IfNotPresent');
+  }
+
+  return copy as T;
+}

@@ -1,0 +1,91 @@
+// Wires the pure handlers, the express app and the reloading HTTPS server; returns a handle to stop it.
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import { createApp } from './http/app.js';
+import { createReloadingServer } from './http/tls.js';
+import type { ReferenceLookup } from './references/lookup.js';
+import { mutate } from './server/mutate.js';
+import { validate } from './server/validate.js';
+import { createSpecValidator } from './server/rules/index.js';
+import type { Settings } from './settings.js';
+
+export interface WebhookDeps {
+  logger: Logger;
+  registry: Registry;
+  references: ReferenceLookup;
+}
+
+export interface RunningWebhook {
+  port: number;
+  /** Stops accepting, lets in-flight requests finish (up to graceMs), then resolves. */
+  close(graceMs?: number): Promise<void>;
+  /** Re-reads the certificate files now (the watcher does this on its own). */
+  reloadCertificate(): Promise<boolean>;
+}
+
+export async function startWebhook(
+  settings: Pick<Settings, 'port' | 'bindAddress' | 'tlsCertFile' | 'tlsKeyFile' | 'certPollMs'>,
+  deps: WebhookDeps,
+): Promise<RunningWebhook> {
+  const { logger } = deps;
+  const validator = createSpecValidator();
+  let closing = false;
+  let tlsLoaded = () => false;
+  const app = createApp({
+    logger,
+    registry: deps.registry,
+    mutate,
+    validate: (review) => validate(review, { validator, references: deps.references }),
+    ready: () => !closing && tlsLoaded() && deps.references.synced(),
+  });
+  // While draining, ask clients to open their next request elsewhere.
+  const handler: Parameters<typeof createReloadingServer>[0] = (req, res) => {
+    if (closing) res.setHeader('Connection', 'close');
+    app(req, res);
+  };
+  const tls = await createReloadingServer(handler, {
+    certFile: settings.tlsCertFile,
+    keyFile: settings.tlsKeyFile,
+    logger,
+    pollIntervalMs: settings.certPollMs,
+  });
+  tlsLoaded = tls.loaded;
+  const { server } = tls;
+  server.on('clientError', (error, socket) => {
+    logger.debug({ err: error }, 'client connection error');
+    socket.destroy();
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(settings.port, settings.bindAddress, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+
+  let closed: Promise<void> | undefined;
+  return {
+    port,
+    reloadCertificate: tls.reload,
+    close(graceMs = 25_000) {
+      closed ??= new Promise<void>((resolve) => {
+        closing = true;
+        tls.stopWatching();
+        const idle = setInterval(() => server.closeIdleConnections(), 100);
+        const deadline = setTimeout(() => {
+          logger.warn('grace period over; closing remaining connections');
+          server.closeAllConnections();
+        }, graceMs);
+        server.close(() => {
+          clearInterval(idle);
+          clearTimeout(deadline);
+          resolve();
+        });
+        server.closeIdleConnections();
+      });
+      return closed;
+    },
+  };
+}

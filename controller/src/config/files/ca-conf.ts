@@ -1,0 +1,20 @@
+// ca.conf: the certificate-authority settings of the CA service, from the CertificateAuthority spec
+// (puppetserver's defaults when the Config has no CA).
+import type { CertificateAuthority } from '@openvox/shared';
+import { parseDurationSeconds } from '@openvox/shared';
+import { writeHocon } from '../writers/hocon.js';
+
+export function renderCaConf(ca: CertificateAuthority | undefined): string {
+  const spec = ca?.spec ?? {};
+  const ttl = spec.autoRenewalCertTTL ?? '90d';
+  parseDurationSeconds(ttl); // refuse what puppetserver would refuse at start-up
+  return writeHocon({
+    'certificate-authority': {
+      'allow-subject-alt-names': spec.allowSubjectAltNames ?? true,
+      'allow-authorization-extensions': spec.allowAuthorizationExtensions ?? true,
+      'enable-infra-crl': spec.enableInfraCRL ?? true,
+      'allow-auto-renewal': spec.allowAutoRenewal ?? true,
+      'auto-renewal-cert-ttl': ttl,
+    },
+  });
+}

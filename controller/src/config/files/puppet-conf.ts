@@ -1,0 +1,50 @@
+// puppet.conf: [main] paths, [server] settings from the Config (and ca_ttl from its CA), [agent]
+// extras. Built-in keys come first in a fixed order; extraConfig keys follow sorted and may override
+// a built-in value (the key is then written once, in the built-in position).
+import type { CertificateAuthority, ConfigSpec } from '@openvox/shared';
+import { parseDurationSeconds } from '@openvox/shared';
+import { writeIni, type IniScalar, type IniSection } from '../writers/ini.js';
+import type { ServerLayout } from '../layout.js';
+
+type Entries = [string, IniScalar][];
+
+function merge(builtIn: Entries, extra: Record<string, string> | undefined): Entries {
+  const result = new Map<string, IniScalar>(builtIn);
+  const extraKeys = Object.keys(extra ?? {}).sort();
+  for (const key of extraKeys) result.set(key, extra![key]!);
+  const order = [...builtIn.map(([k]) => k), ...extraKeys.filter((k) => !builtIn.some(([b]) => b === k))];
+  return order.map((k) => [k, result.get(k)!]);
+}
+
+export function renderPuppetConf(spec: ConfigSpec, ca: CertificateAuthority | undefined, layout: ServerLayout): string {
+  const puppet = spec.puppet ?? {};
+  const main: Entries = [
+    ['confdir', layout.confdir],
+    ['ssldir', layout.ssldir],
+    ['vardir', layout.vardir],
+    ['logdir', layout.logdir],
+    ['codedir', layout.codedir],
+    ['rundir', layout.rundir],
+    ['hostcrl', layout.hostcrl],
+    ['manage_internal_file_permissions', false],
+    ['environmentpath', puppet.environmentPath ?? `${layout.codedir}/environments`],
+    ['hiera_config', puppet.hieraConfig ?? '$confdir/hiera.yaml'],
+  ];
+  const server: Entries = [['cadir', layout.cadir]];
+  if (puppet.environmentTimeout) server.push(['environment_timeout', puppet.environmentTimeout]);
+  if (puppet.storeconfigs) {
+    server.push(['storeconfigs', true], ['storeconfigs_backend', puppet.storeBackend ?? 'puppetdb']);
+  }
+  server.push(['reports', puppet.reports ?? 'store']);
+  if (ca && !ca.spec.external) {
+    const ttl = parseDurationSeconds(ca.spec.ttl ?? '5y');
+    if (ttl > 0) server.push(['ca_ttl', ttl]);
+  }
+  const sections: IniSection[] = [
+    { name: 'main', entries: merge(main, puppet.extraConfig?.main) },
+    { name: 'server', entries: merge(server, puppet.extraConfig?.server) },
+  ];
+  const agent = puppet.extraConfig?.agent;
+  if (agent && Object.keys(agent).length > 0) sections.push({ name: 'agent', entries: merge([], agent) });
+  return writeIni(sections);
+}

@@ -1,0 +1,29 @@
+// puppetserver.conf: JRuby pool and directories. max-active-instances stays 1 here; a Server
+// overrides it per pod with -Djruby-puppet.max-active-instances in JAVA_ARGS.
+import type { ConfigSpec } from '@openvox/shared';
+import { writeHocon, type HoconObject } from '../writers/hocon.js';
+import type { ServerLayout } from '../layout.js';
+
+export function renderPuppetserverConf(spec: ConfigSpec, layout: ServerLayout): string {
+  const ps = spec.puppetserver ?? {};
+  const httpClient: HoconObject = {};
+  return writeHocon({
+    'jruby-puppet': {
+      'ruby-load-path': layout.rubyLoadPath,
+      'gem-home': layout.gemHome,
+      'gem-path': layout.gemPath,
+      'server-conf-dir': layout.confdir,
+      'server-code-dir': layout.codedir,
+      'server-var-dir': layout.serverVarDir,
+      'server-run-dir': layout.serverRunDir,
+      'server-log-dir': layout.serverLogDir,
+      'max-active-instances': 1,
+      'max-requests-per-instance': ps.maxRequestsPerInstance ?? 0,
+      'borrow-timeout': ps.borrowTimeout ?? 1_200_000,
+      'compile-mode': ps.compileMode ?? 'off',
+    },
+    'http-client': httpClient,
+    profiler: { enabled: true },
+    dropsonde: { enabled: false },
+  });
+}

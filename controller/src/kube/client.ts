@@ -1,0 +1,214 @@
+// A small JSON REST client over the kubeconfig's transport. Objects stay plain JSON (no client-node model
+// classes), so informer caches, rendered objects and API responses compare field by field.
+import { KubeConfig, RequestContext, HttpMethod } from '@kubernetes/client-node';
+import { fetch, type Dispatcher } from 'undici';
+import { FIELD_MANAGER } from '@openvox/shared';
+import { collectionPath, objectPath, type ResourceType } from './resources.js';
+
+export interface KubeObject {
+  apiVersion?: string;
+  kind?: string;
+  metadata?: {
+    name?: string;
+    namespace?: string;
+    uid?: string;
+    resourceVersion?: string;
+    generation?: number;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+    ownerReferences?: OwnerReference[];
+    deletionTimestamp?: string;
+    [key: string]: unknown;
+  };
+  [key: string]: unknown;
+}
+
+export interface OwnerReference {
+  apiVersion: string;
+  kind: string;
+  name: string;
+  uid: string;
+  controller?: boolean;
+  blockOwnerDeletion?: boolean;
+}
+
+export interface KubeList<T> {
+  items: T[];
+  metadata?: { resourceVersion?: string; continue?: string };
+}
+
+export class ApiError extends Error {
+  constructor(
+    readonly statusCode: number,
+    message: string,
+    readonly body?: unknown,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+export const isNotFound = (e: unknown): boolean => e instanceof ApiError && e.statusCode === 404;
+export const isConflict = (e: unknown): boolean => e instanceof ApiError && e.statusCode === 409;
+
+/** Called once per mutating request; the metrics registry counts these. */
+export type WriteObserver = (verb: string, kind: string) => void;
+
+export interface KubeClient {
+  list<T extends KubeObject>(
+    r: ResourceType,
+    opts?: { namespace?: string; labelSelector?: string },
+  ): Promise<KubeList<T>>;
+  get<T extends KubeObject>(r: ResourceType, namespace: string | undefined, name: string): Promise<T | undefined>;
+  /** Server-side apply with our field manager and force. */
+  apply<T extends KubeObject>(r: ResourceType, obj: T): Promise<T>;
+  create<T extends KubeObject>(r: ResourceType, obj: T): Promise<T>;
+  replace<T extends KubeObject>(r: ResourceType, obj: T): Promise<T>;
+  /** JSON merge patch of the status subresource. */
+  patchStatus<T extends KubeObject>(r: ResourceType, namespace: string, name: string, status: unknown): Promise<T>;
+  /** Delete with a uid precondition when given, so we never delete a same-named replacement. */
+  delete(r: ResourceType, namespace: string | undefined, name: string, uid?: string): Promise<void>;
+}
+
+export interface ClientOptions {
+  onWrite?: WriteObserver;
+  /** Per-request timeout; watches do not go through this client. */
+  timeoutMs?: number;
+}
+
+/** Loads a kubeconfig file, or the in-cluster service account when no path is given. */
+export function loadKubeConfig(path?: string): KubeConfig {
+  const kc = new KubeConfig();
+  if (path) kc.loadFromFile(path);
+  else if (process.env.KUBERNETES_SERVICE_HOST) kc.loadFromCluster();
+  else kc.loadFromDefault();
+  return kc;
+}
+
+export class RestClient implements KubeClient {
+  private dispatcher: Dispatcher | undefined;
+  private readonly server: string;
+
+  constructor(
+    private readonly kc: KubeConfig,
+    private readonly opts: ClientOptions = {},
+  ) {
+    const cluster = kc.getCurrentCluster();
+    if (!cluster) throw new Error('kubeconfig has no current cluster');
+    this.server = cluster.server.replace(/\/$/, '');
+  }
+
+  private async request<T>(
+    method: string,
+    path: string,
+    query: Record<string, string | undefined> = {},
+    body?: unknown,
+    contentType = 'application/json',
+  ): Promise<T> {
+    const url = new URL(this.server + path);
+    for (const [k, v] of Object.entries(query)) if (v !== undefined) url.searchParams.set(k, v);
+    // Auth headers are recomputed per request (tokens rotate); the connection pool is reused.
+    const ctx = new RequestContext(url.toString(), HttpMethod.GET);
+    await this.kc.applySecurityAuthentication(ctx);
+    this.dispatcher ??= ctx.getDispatcher() as Dispatcher | undefined;
+    const headers: Record<string, string> = { ...ctx.getHeaders(), Accept: 'application/json' };
+    if (body !== undefined) headers['Content-Type'] = contentType;
+    const response = await fetch(url, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      dispatcher: this.dispatcher,
+      signal: AbortSignal.timeout(this.opts.timeoutMs ?? 30_000),
+    });
+    const text = await response.text();
+    const parsed: unknown = text ? JSON.parse(text) : undefined;
+    if (!response.ok) {
+      const message = (parsed as { message?: string } | undefined)?.message ?? response.statusText;
+      throw new ApiError(response.status, `${method} ${path}: ${response.status} ${message}`, parsed);
+    }
+    return parsed as T;
+  }
+
+  private wrote(verb: string, r: ResourceType): void {
+    this.opts.onWrite?.(verb, r.kind);
+  }
+
+  async list<T extends KubeObject>(r: ResourceType, opts: { namespace?: string; labelSelector?: string } = {}) {
+    const items: T[] = [];
+    let cont: string | undefined;
+    let resourceVersion: string | undefined;
+    do {
+      const page = await this.request<KubeList<T>>('GET', collectionPath(r, opts.namespace), {
+        labelSelector: opts.labelSelector,
+        limit: '500',
+        continue: cont,
+      });
+      for (const item of page.items) items.push({ apiVersion: r.apiVersion, kind: r.kind, ...item });
+      cont = page.metadata?.continue || undefined;
+      resourceVersion = page.metadata?.resourceVersion;
+    } while (cont);
+    return { items, metadata: { resourceVersion } };
+  }
+
+  async get<T extends KubeObject>(r: ResourceType, namespace: string | undefined, name: string) {
+    try {
+      return await this.request<T>('GET', objectPath(r, namespace, name));
+    } catch (e) {
+      if (isNotFound(e)) return undefined;
+      throw e;
+    }
+  }
+
+  async apply<T extends KubeObject>(r: ResourceType, obj: T) {
+    this.wrote('apply', r);
+    // JSON is valid YAML, so the apply-patch+yaml body can be plain JSON.
+    return this.request<T>(
+      'PATCH',
+      objectPath(r, obj.metadata?.namespace, obj.metadata?.name ?? ''),
+      { fieldManager: FIELD_MANAGER, force: 'true' },
+      obj,
+      'application/apply-patch+yaml',
+    );
+  }
+
+  async create<T extends KubeObject>(r: ResourceType, obj: T) {
+    this.wrote('create', r);
+    return this.request<T>('POST', collectionPath(r, obj.metadata?.namespace), { fieldManager: FIELD_MANAGER }, obj);
+  }
+
+  async replace<T extends KubeObject>(r: ResourceType, obj: T) {
+    this.wrote('update', r);
+    return this.request<T>(
+      'PUT',
+      objectPath(r, obj.metadata?.namespace, obj.metadata?.name ?? ''),
+      { fieldManager: FIELD_MANAGER },
+      obj,
+    );
+  }
+
+  async patchStatus<T extends KubeObject>(r: ResourceType, namespace: string, name: string, status: unknown) {
+    this.wrote('patch_status', r);
+    return this.request<T>(
+      'PATCH',
+      `${objectPath(r, namespace, name)}/status`,
+      { fieldManager: FIELD_MANAGER },
+      { status },
+      'application/merge-patch+json',
+    );
+  }
+
+  async delete(r: ResourceType, namespace: string | undefined, name: string, uid?: string) {
+    this.wrote('delete', r);
+    const body = {
+      apiVersion: 'v1',
+      kind: 'DeleteOptions',
+      propagationPolicy: 'Background',
+      ...(uid ? { preconditions: { uid } } : {}),
+    };
+    try {
+      await this.request('DELETE', objectPath(r, namespace, name), {}, body);
+    } catch (e) {
+      if (!isNotFound(e)) throw e;
+    }
+  }
+}

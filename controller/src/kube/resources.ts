@@ -1,0 +1,73 @@
+// The API resources the controller reads and writes, with their REST paths.
+import { API_VERSION } from '@openvox/shared';
+
+export interface ResourceType {
+  apiVersion: string;
+  kind: string;
+  plural: string;
+  namespaced: boolean;
+}
+
+function basePath(r: ResourceType): string {
+  return r.apiVersion.includes('/') ? `/apis/${r.apiVersion}` : `/api/${r.apiVersion}`;
+}
+
+/** Collection path; all namespaces when namespace is undefined. */
+export function collectionPath(r: ResourceType, namespace?: string): string {
+  const ns = r.namespaced && namespace ? `/namespaces/${encodeURIComponent(namespace)}` : '';
+  return `${basePath(r)}${ns}/${r.plural}`;
+}
+
+export function objectPath(r: ResourceType, namespace: string | undefined, name: string): string {
+  return `${collectionPath(r, namespace)}/${encodeURIComponent(name)}`;
+}
+
+const custom = (kind: string, plural: string): ResourceType => ({
+  apiVersion: API_VERSION,
+  kind,
+  plural,
+  namespaced: true,
+});
+
+export const SERVER = custom('Server', 'servers');
+export const CONFIG = custom('Config', 'configs');
+export const CERTIFICATE = custom('Certificate', 'certificates');
+export const CERTIFICATE_AUTHORITY = custom('CertificateAuthority', 'certificateauthorities');
+export const POOL = custom('Pool', 'pools');
+export const CONFIG_MAP: ResourceType = { apiVersion: 'v1', kind: 'ConfigMap', plural: 'configmaps', namespaced: true };
+export const SECRET: ResourceType = { apiVersion: 'v1', kind: 'Secret', plural: 'secrets', namespaced: true };
+export const EVENT: ResourceType = { apiVersion: 'v1', kind: 'Event', plural: 'events', namespaced: true };
+export const DEPLOYMENT: ResourceType = {
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
+  plural: 'deployments',
+  namespaced: true,
+};
+export const HPA: ResourceType = {
+  apiVersion: 'autoscaling/v2',
+  kind: 'HorizontalPodAutoscaler',
+  plural: 'horizontalpodautoscalers',
+  namespaced: true,
+};
+export const PDB: ResourceType = {
+  apiVersion: 'policy/v1',
+  kind: 'PodDisruptionBudget',
+  plural: 'poddisruptionbudgets',
+  namespaced: true,
+};
+export const LEASE: ResourceType = {
+  apiVersion: 'coordination.k8s.io/v1',
+  kind: 'Lease',
+  plural: 'leases',
+  namespaced: true,
+};
+
+/** "namespace/name", the key of one object in queues and indexes. */
+export function objectKey(obj: { metadata?: { namespace?: string; name?: string } }): string {
+  return `${obj.metadata?.namespace ?? ''}/${obj.metadata?.name ?? ''}`;
+}
+
+export function splitKey(key: string): { namespace: string; name: string } {
+  const i = key.indexOf('/');
+  return { namespace: key.slice(0, i), name: key.slice(i + 1) };
+}

@@ -1,0 +1,31 @@
+// examples/ never rots: every document is a known kind whose spec passes the schema the CRD is built from.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { API_VERSION, KINDS, createValidator } from '@openvox/shared';
+import { REPO_ROOT } from './cluster/paths.js';
+
+const dir = join(REPO_ROOT, 'examples');
+const documents = readdirSync(dir)
+  .filter((file) => file.endsWith('.yaml'))
+  .flatMap((file) =>
+    parseAllDocuments(readFileSync(join(dir, file), 'utf8')).map((doc) => ({
+      file,
+      object: doc.toJS() as Record<string, never>,
+    })),
+  );
+
+it('has the seed Server and a Config, Certificate, CertificateAuthority and Pool', () => {
+  const kinds = new Set(documents.map((d) => d.object.kind));
+  expect([...kinds].sort()).toEqual(['Certificate', 'CertificateAuthority', 'Config', 'Pool', 'Server']);
+});
+
+it.each(documents.map((d) => [`${d.file} ${d.object.kind}/${(d.object.metadata as { name: string }).name}`, d.object]))(
+  '%s matches its schema',
+  (_label, object) => {
+    const kind = KINDS.find((k) => k.kind === object.kind);
+    expect(kind).toBeDefined();
+    expect(object.apiVersion).toBe(API_VERSION);
+    expect(createValidator(kind!.spec, 'spec')(object.spec ?? {})).toEqual([]);
+  },
+);

@@ -12,3 +12,4 @@ export * from './labels.js';
 export * from './validation.js';
 export * from './pki.js';
 export * from './pki-authority.js';
+export * from './pki-duration.js';

@@ -23,7 +23,7 @@ export function renderPuppetserverConf(spec: ConfigSpec, layout: ServerLayout): 
       'compile-mode': ps.compileMode ?? 'off',
     },
     'http-client': httpClient,
-    profiler: { enabled: true },
+    profiler: {},
     dropsonde: { enabled: false },
   });
 }

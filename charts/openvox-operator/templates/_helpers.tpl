@@ -1,0 +1,186 @@
+{{/* Names, labels and small shared fragments of the chart. */}}
+
+{{- define "openvox-operator.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/* Release-scoped base name; "openvox-operator" for a release of that name. */}}
+{{- define "openvox-operator.fullname" -}}
+{{- if .Values.fullnameOverride }}
+{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- $name := default .Chart.Name .Values.nameOverride }}
+{{- if contains $name .Release.Name }}
+{{- .Release.Name | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{- define "openvox-operator.chart" -}}
+{{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/* Names of the two components and their objects (52 characters leave room for suffixes). */}}
+{{- define "openvox-operator.webhook.name" -}}
+{{- printf "%s-webhook" (include "openvox-operator.fullname" . | trunc 52 | trimSuffix "-") }}
+{{- end }}
+
+{{- define "openvox-operator.controller.name" -}}
+{{- printf "%s-controller" (include "openvox-operator.fullname" . | trunc 52 | trimSuffix "-") }}
+{{- end }}
+
+{{- define "openvox-operator.labels" -}}
+helm.sh/chart: {{ include "openvox-operator.chart" . }}
+app.kubernetes.io/name: {{ include "openvox-operator.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+app.kubernetes.io/part-of: openvox-operator
+{{- end }}
+
+{{/* Selector labels of one component; call with (dict "root" $ "component" "webhook"). */}}
+{{- define "openvox-operator.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "openvox-operator.name" .root }}
+app.kubernetes.io/instance: {{ .root.Release.Name }}
+app.kubernetes.io/component: {{ .component }}
+{{- end }}
+
+{{- define "openvox-operator.componentLabels" -}}
+{{ include "openvox-operator.labels" .root }}
+app.kubernetes.io/component: {{ .component }}
+{{- end }}
+
+{{- define "openvox-operator.image" -}}
+{{- if .Values.image.digest }}
+{{- printf "%s@%s" .Values.image.repository .Values.image.digest }}
+{{- else }}
+{{- printf "%s:%s" .Values.image.repository (default .Chart.AppVersion .Values.image.tag) }}
+{{- end }}
+{{- end }}
+
+{{- define "openvox-operator.webhook.serviceAccountName" -}}
+{{- if .Values.webhook.serviceAccount.create }}
+{{- default (include "openvox-operator.webhook.name" .) .Values.webhook.serviceAccount.name }}
+{{- else }}
+{{- required "webhook.serviceAccount.name is required when webhook.serviceAccount.create is false" .Values.webhook.serviceAccount.name }}
+{{- end }}
+{{- end }}
+
+{{- define "openvox-operator.controller.serviceAccountName" -}}
+{{- if .Values.controller.serviceAccount.create }}
+{{- default (include "openvox-operator.controller.name" .) .Values.controller.serviceAccount.name }}
+{{- else }}
+{{- required "controller.serviceAccount.name is required when controller.serviceAccount.create is false" .Values.controller.serviceAccount.name }}
+{{- end }}
+{{- end }}
+
+{{/* cert-manager objects and the Secret the webhook serves from. */}}
+{{- define "openvox-operator.webhook.certificateName" -}}
+{{- include "openvox-operator.webhook.name" . }}
+{{- end }}
+
+{{- define "openvox-operator.webhook.tlsSecretName" -}}
+{{- if .Values.webhook.certManager.enabled }}
+{{- printf "%s-tls" (include "openvox-operator.webhook.name" .) }}
+{{- else }}
+{{- include "openvox-operator.byo.secretName" . }}
+{{- end }}
+{{- end }}
+
+{{/* Bring-your-own certificate mode: both values are required and checked for shape. */}}
+{{- define "openvox-operator.byo.secretName" -}}
+{{- if not .Values.webhook.tls.secretName }}
+{{- fail "webhook.tls.secretName is required when webhook.certManager.enabled is false: name an existing kubernetes.io/tls Secret (keys tls.crt, tls.key) in the release namespace whose certificate is valid for the webhook Service DNS names" }}
+{{- end }}
+{{- .Values.webhook.tls.secretName }}
+{{- end }}
+
+{{- define "openvox-operator.byo.caBundle" -}}
+{{- $bundle := .Values.webhook.tls.caBundle }}
+{{- if not $bundle }}
+{{- fail "webhook.tls.caBundle is required when webhook.certManager.enabled is false: the base64-encoded PEM of the CA that signed the certificate in webhook.tls.secretName (without it the API server cannot call the webhook and, with failurePolicy Fail, every Server write is refused)" }}
+{{- end }}
+{{- if not (contains "-----BEGIN CERTIFICATE-----" (b64dec $bundle)) }}
+{{- fail "webhook.tls.caBundle must be base64-encoded PEM (base64 of a file starting with -----BEGIN CERTIFICATE-----), e.g. --set webhook.tls.caBundle=$(base64 -w0 ca.crt)" }}
+{{- end }}
+{{- $bundle }}
+{{- end }}
+
+{{/* Webhook Service DNS names, the serving certificate's SANs. */}}
+{{- define "openvox-operator.webhook.dnsNames" -}}
+{{- $svc := include "openvox-operator.webhook.name" . }}
+- {{ $svc }}
+- {{ $svc }}.{{ .Release.Namespace }}
+- {{ $svc }}.{{ .Release.Namespace }}.svc
+- {{ $svc }}.{{ .Release.Namespace }}.svc.{{ .Values.clusterDomain }}
+{{- end }}
+
+{{/* Restricted container security context shared by both components. */}}
+{{- define "openvox-operator.containerSecurityContext" -}}
+allowPrivilegeEscalation: false
+readOnlyRootFilesystem: true
+runAsNonRoot: true
+capabilities:
+  drop:
+    - ALL
+seccompProfile:
+  type: RuntimeDefault
+{{- end }}
+
+{{- define "openvox-operator.podSecurityContext" -}}
+runAsNonRoot: true
+runAsUser: {{ .Values.podSecurityContext.runAsUser }}
+runAsGroup: {{ .Values.podSecurityContext.runAsGroup }}
+fsGroup: {{ .Values.podSecurityContext.fsGroup }}
+seccompProfile:
+  type: RuntimeDefault
+{{- end }}
+
+{{/* cainjector copies the serving Certificate's ca.crt into the configuration (cert-manager mode). */}}
+{{- define "openvox-operator.webhook.injectAnnotation" -}}
+{{- if .Values.webhook.certManager.enabled }}
+annotations:
+  cert-manager.io/inject-ca-from: {{ .Release.Namespace }}/{{ include "openvox-operator.webhook.certificateName" . }}
+{{- end }}
+{{- end }}
+
+{{/* One webhook entry without its name; call with (dict "root" $ "path" P "caBundle" B). */}}
+{{- define "openvox-operator.webhook.entry" -}}
+{{- $root := .root }}
+{{- $values := $root.Values.webhook }}
+admissionReviewVersions: ["v1"]
+sideEffects: None
+failurePolicy: {{ $values.failurePolicy }}
+matchPolicy: Equivalent
+timeoutSeconds: {{ $values.timeoutSeconds }}
+clientConfig:
+  service:
+    name: {{ include "openvox-operator.webhook.name" $root }}
+    namespace: {{ $root.Release.Namespace }}
+    path: {{ .path }}
+    port: 443
+  {{- with .caBundle }}
+  caBundle: {{ . }}
+  {{- end }}
+rules:
+  - apiGroups: ["openvox.voxpupuli.org"]
+    apiVersions: ["v1alpha1"]
+    operations: ["CREATE", "UPDATE"]
+    resources: ["servers"]
+    scope: Namespaced
+namespaceSelector:
+  matchExpressions:
+    - key: kubernetes.io/metadata.name
+      operator: NotIn
+      values:
+        {{- toYaml (concat (list $root.Release.Namespace "kube-system") $values.excludeNamespaces | uniq) | nindent 8 }}
+    {{- with $values.namespaceSelector.matchExpressions }}
+    {{- toYaml . | nindent 4 }}
+    {{- end }}
+  {{- with $values.namespaceSelector.matchLabels }}
+  matchLabels:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
+{{- end }}

@@ -8,6 +8,10 @@ function plain<T>(schema: T): T {
   return JSON.parse(JSON.stringify(schema)) as T;
 }
 
+function hasRequired(schema: { required?: unknown }): boolean {
+  return Array.isArray(schema.required) && schema.required.length > 0;
+}
+
 export function crdName(def: KindDefinition): string {
   return `${def.plural}.${GROUP}`;
 }
@@ -42,7 +46,8 @@ export function buildCrd(def: KindDefinition): V1CustomResourceDefinition {
             openAPIV3Schema: {
               type: 'object',
               description: def.description,
-              required: ['spec'],
+              // A kind whose spec has no required field may omit spec entirely (a Pool with defaults).
+              ...(hasRequired(def.spec) ? { required: ['spec'] } : {}),
               properties: {
                 apiVersion: {
                   type: 'string',

@@ -3,6 +3,7 @@ import {
   KubeConfig,
   KubernetesObjectApi,
   PatchStrategy,
+  loadYaml,
   type V1CustomResourceDefinition,
 } from '@kubernetes/client-node';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -12,7 +13,9 @@ const FIELD_MANAGER = 'openvox-operator-installer';
 
 export async function installCrds(kc: KubeConfig, timeoutMs = 30_000): Promise<void> {
   const api = KubernetesObjectApi.makeApiClient(kc);
-  const crds = KINDS.map(buildCrd);
+  // client-node serializes known kinds through its models, whose names differ from the wire names
+  // for x-kubernetes-* and friends: load the wire-shaped object into the model first.
+  const crds = KINDS.map((kind) => loadYaml<V1CustomResourceDefinition>(JSON.stringify(buildCrd(kind))));
   for (const crd of crds) {
     await api.patch(crd, undefined, undefined, FIELD_MANAGER, true, PatchStrategy.ServerSideApply);
   }

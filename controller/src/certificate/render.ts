@@ -1,0 +1,51 @@
+// The Secret `{cert}-tls` tls-init copies into the pod's ssldir: cert.pem, key.pem, ca_crt.pem.
+import type { V1Secret } from '@kubernetes/client-node';
+import {
+  API_VERSION,
+  LABEL_CA,
+  LABEL_CERTIFICATE,
+  LABEL_MANAGED_BY,
+  LABEL_NAME,
+  MANAGER,
+  type Certificate,
+} from '@openvox/shared';
+
+export const tlsSecretName = (cert: string): string => `${cert}-tls`;
+
+export interface TlsMaterial {
+  certPem: string;
+  keyPem: string;
+  caCertPem: string;
+}
+
+const b64 = (text: string) => Buffer.from(text, 'utf8').toString('base64');
+
+export function tlsSecret(cert: Certificate, material: TlsMaterial): V1Secret {
+  const name = cert.metadata.name!;
+  return {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    type: 'Opaque',
+    metadata: {
+      name: tlsSecretName(name),
+      namespace: cert.metadata.namespace,
+      labels: {
+        [LABEL_NAME]: 'openvox-server',
+        [LABEL_MANAGED_BY]: MANAGER,
+        [LABEL_CERTIFICATE]: name,
+        [LABEL_CA]: cert.spec.authorityRef,
+      },
+      ownerReferences: [
+        {
+          apiVersion: API_VERSION,
+          kind: 'Certificate',
+          name,
+          uid: cert.metadata.uid!,
+          controller: true,
+          blockOwnerDeletion: true,
+        },
+      ],
+    },
+    data: { 'cert.pem': b64(material.certPem), 'key.pem': b64(material.keyPem), 'ca_crt.pem': b64(material.caCertPem) },
+  };
+}

@@ -51,7 +51,12 @@ it('refuses to store a Server while the webhook is down and accepts it once it i
   expect(refused.stderr).toMatch(/connection refused/);
   expect(kubectl(['get', 'server', 'guarded', '-n', ns]).stderr).toContain('NotFound');
 
-  webhook = await startWebhookChild({ port, tls, kubeconfig: clusterPaths.kubeconfig });
+  webhook = await startWebhookChild({
+    port,
+    tls,
+    kubeconfig: clusterPaths.kubeconfig,
+    logFile: join(clusterPaths.logs, 'chaos-webhook.log'),
+  });
   const accepted = kubectl(['apply', '-f', '-'], server());
   expect(accepted).toMatchObject({ code: 0 });
   expect(kubectlOk(['get', 'server', 'guarded', '-n', ns, '-o', 'name'])).toContain(

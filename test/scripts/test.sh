@@ -11,7 +11,7 @@ node test/dist/cluster/cli.js up || exit 1
 trap 'node test/dist/cluster/cli.js down' EXIT
 
 results=$(mktemp)
-NODE_OPTIONS=--experimental-vm-modules npx jest --runInBand --json --outputFile="$results" "$@"
+NODE_OPTIONS=--experimental-vm-modules npx jest --runInBand --forceExit --json --outputFile="$results" "$@"
 status=$?
 node -e '
   const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));

@@ -14,3 +14,4 @@ export {
   type StatusCause,
 } from './admission/review.js';
 export { noReferences, staticReferences, type ReferenceLookup, type ReferenceKind } from './references/lookup.js';
+export { seedServer, fullServer, serverReview, SERVER_KIND, type ServerObject } from './fixtures.js';

@@ -16,6 +16,8 @@ export interface TlsServerOptions extends TlsFiles {
   logger: Logger;
   /** Poll fallback for file systems where fs.watch misses the change; 10 s like controller-runtime. */
   pollIntervalMs?: number;
+  /** Watch the directories for changes (default true); off leaves only the poll. */
+  watch?: boolean;
 }
 
 export interface ReloadingServer {
@@ -85,7 +87,8 @@ export async function createReloadingServer(app: RequestListener, options: TlsSe
   };
   // Watch the directories: Secret volumes swap a symlink, which a file watch would not follow.
   const watchers: FSWatcher[] = [];
-  for (const dir of new Set([dirname(options.certFile), dirname(options.keyFile)])) {
+  const dirs = options.watch === false ? [] : [...new Set([dirname(options.certFile), dirname(options.keyFile)])];
+  for (const dir of dirs) {
     try {
       const watcher = watch(dir, schedule);
       watcher.on('error', (error) =>

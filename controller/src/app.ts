@@ -1,0 +1,94 @@
+// Assembles the controller from its parts; main.ts adds the process concerns (signals, exit codes).
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import type { Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import { Registry, collectDefaultMetrics } from 'prom-client';
+import { realClock, type Clock } from './clock.js';
+import { createHttpServer } from './http.js';
+import { loadKubeConfig, RestClient } from './kube/client.js';
+import { ApiEventRecorder } from './kube/events.js';
+import { LeaderElector } from './leader.js';
+import { Manager } from './manager.js';
+import { createMetrics } from './metrics.js';
+import { createServerController } from './server/controller.js';
+import type { Settings } from './settings.js';
+
+export interface App {
+  manager: Manager;
+  http: HttpServer;
+  leader?: LeaderElector;
+  port: number;
+  stop(): Promise<void>;
+}
+
+export async function startApp(
+  settings: Settings,
+  logger: Logger,
+  clock: Clock = realClock,
+  onLostLeadership?: () => void,
+): Promise<App> {
+  const kubeConfig = loadKubeConfig(settings.kubeconfig);
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const metrics = createMetrics(registry);
+  const client = new RestClient(kubeConfig, { onWrite: (verb, kind) => metrics.apiWrites.inc({ verb, kind }) });
+  const manager = new Manager({
+    kubeConfig,
+    client,
+    logger,
+    clock,
+    metrics,
+    concurrency: settings.concurrency,
+    resyncMs: settings.resyncSeconds * 1000,
+  });
+  const recorder = new ApiEventRecorder(client, clock, logger);
+  manager.register(createServerController(manager, { client, recorder, clock, logger }));
+
+  const http = createHttpServer({ registry, ready: () => manager.hasSynced() });
+  await new Promise<void>((resolve) => http.listen(settings.port, settings.bindAddress, resolve));
+  const port = (http.address() as AddressInfo).port;
+  logger.info({ port, bindAddress: settings.bindAddress }, 'http listening');
+
+  await manager.start();
+
+  let leader: LeaderElector | undefined;
+  if (settings.leaderElect) {
+    leader = new LeaderElector({
+      client,
+      clock,
+      logger,
+      namespace: settings.leaderElectionNamespace,
+      name: settings.leaderElectionId,
+      identity: `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`,
+      onStartedLeading: () => {
+        metrics.isLeader.set(1);
+        void manager.startWorkers();
+      },
+      onStoppedLeading: () => {
+        metrics.isLeader.set(0);
+        manager.stopWorkers();
+        onLostLeadership?.();
+      },
+    });
+    leader.start();
+  } else {
+    metrics.isLeader.set(1);
+    void manager.startWorkers();
+  }
+
+  return {
+    manager,
+    http,
+    leader,
+    port,
+    async stop() {
+      manager.stopWorkers();
+      await manager.idle();
+      await leader?.release();
+      await manager.stop();
+      await new Promise<void>((resolve) => http.close(() => resolve()));
+    },
+  };
+}

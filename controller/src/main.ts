@@ -1,0 +1,35 @@
+// `node controller/dist/main.js [--kubeconfig path] [--port 8080] ...`: the Server controller process.
+import { pino } from 'pino';
+import { startApp } from './app.js';
+import { parseSettings } from './settings.js';
+
+const settings = parseSettings(process.argv.slice(2), process.env);
+const logger = pino({ level: settings.logLevel, base: { component: 'controller' } });
+
+try {
+  const app = await startApp(settings, logger, undefined, () => {
+    // A replica that lost the lease exits; its restart rejoins the election with fresh caches.
+    logger.error('lost leader lease; exiting');
+    process.exit(1);
+  });
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    const force = setTimeout(() => process.exit(1), 10_000);
+    force.unref();
+    app
+      .stop()
+      .then(() => process.exit(0))
+      .catch((err: unknown) => {
+        logger.error({ err: String(err) }, 'shutdown failed');
+        process.exit(1);
+      });
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+} catch (err) {
+  logger.fatal({ err: err instanceof Error ? err.message : String(err) }, 'controller failed to start');
+  process.exit(1);
+}

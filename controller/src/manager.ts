@@ -1,0 +1,163 @@
+// Wires controllers to shared informers and work queues. A controller is a definition: the resources it
+// watches with a function from a changed object to the keys to reconcile, and a reconcile function.
+// Adding a reconciler for another kind is one more definition passed to register().
+import type { KubeConfig } from '@kubernetes/client-node';
+import type { Logger } from 'pino';
+import type { Clock, Timer } from './clock.js';
+import type { KubeClient, KubeObject } from './kube/client.js';
+import { Informer, type EventType, type InformerLike } from './kube/informer.js';
+import type { ResourceType } from './kube/resources.js';
+import type { ControllerMetrics } from './metrics.js';
+import { WorkQueue, type HandlerResult } from './queue.js';
+
+export interface WatchSpec {
+  resource: ResourceType;
+  /** Keys (namespace/name) of the controller's objects affected by this event. */
+  map(type: EventType, obj: KubeObject): string[];
+}
+
+export interface ControllerDefinition {
+  name: string;
+  watches: WatchSpec[];
+  reconcile(key: string): Promise<HandlerResult | void>;
+  /** Every key, enqueued on each periodic resync. */
+  allKeys(): string[];
+}
+
+export interface ManagerOptions {
+  kubeConfig: KubeConfig;
+  client: KubeClient;
+  logger: Logger;
+  clock: Clock;
+  metrics: ControllerMetrics;
+  concurrency: number;
+  resyncMs: number;
+  /** Lets tests supply in-memory informers. */
+  informerFactory?: (resource: ResourceType) => InformerLike<KubeObject>;
+}
+
+interface Registered {
+  def: ControllerDefinition;
+  queue: WorkQueue;
+}
+
+export class Manager {
+  private readonly informers = new Map<string, InformerLike<KubeObject>>();
+  private readonly controllers: Registered[] = [];
+  private resyncTimer: Timer | undefined;
+  private working = false;
+  private started = false;
+
+  constructor(private readonly opts: ManagerOptions) {}
+
+  /** The shared informer of a resource, created on first use. */
+  informer<T extends KubeObject>(resource: ResourceType): InformerLike<T> {
+    const id = `${resource.apiVersion}/${resource.plural}`;
+    let inf = this.informers.get(id);
+    if (!inf) {
+      inf =
+        this.opts.informerFactory?.(resource) ??
+        new Informer<KubeObject>(resource, {
+          kubeConfig: this.opts.kubeConfig,
+          client: this.opts.client,
+          logger: this.opts.logger,
+          clock: this.opts.clock,
+          onRestart: (kind) => this.opts.metrics.informerRestarts.inc({ kind }),
+        });
+      this.informers.set(id, inf);
+    }
+    return inf as unknown as InformerLike<T>;
+  }
+
+  register(def: ControllerDefinition): WorkQueue {
+    const { clock, concurrency, metrics } = this.opts;
+    const queue = new WorkQueue({
+      clock,
+      concurrency,
+      onDepth: (d) => metrics.queueDepth.set({ controller: def.name }, d),
+    });
+    for (const w of def.watches) {
+      this.informer(w.resource).on((type, obj) => {
+        for (const key of w.map(type, obj)) queue.add(key);
+      });
+    }
+    this.controllers.push({ def, queue });
+    return queue;
+  }
+
+  hasSynced(): boolean {
+    return [...this.informers.values()].every((i) => i.hasSynced());
+  }
+
+  /** Starts every informer (all replicas keep warm caches, so a new leader starts at once). */
+  async start(): Promise<void> {
+    this.started = true;
+    await Promise.all([...this.informers.values()].map((i) => i.start()));
+  }
+
+  /** Waits for the caches, then reconciles until stopWorkers(); only the leader calls this. */
+  async startWorkers(): Promise<void> {
+    while (!this.hasSynced()) {
+      if (!this.started) return;
+      await new Promise<void>((r) => this.opts.clock.setTimeout(r, 50));
+    }
+    this.working = true;
+    for (const { def, queue } of this.controllers) {
+      for (const key of def.allKeys()) queue.add(key);
+      queue.start((key) => this.run(def, key));
+    }
+    this.scheduleResync();
+    this.opts.logger.info({ controllers: this.controllers.map((c) => c.def.name) }, 'workers started');
+  }
+
+  stopWorkers(): void {
+    this.working = false;
+    this.resyncTimer?.cancel();
+    for (const { queue } of this.controllers) queue.pause();
+  }
+
+  async stop(): Promise<void> {
+    this.stopWorkers();
+    this.started = false;
+    await Promise.all([...this.informers.values()].map((i) => i.stop()));
+  }
+
+  /** Waits until no controller has queued or running keys. */
+  async idle(): Promise<void> {
+    await Promise.all(this.controllers.map((c) => c.queue.idle()));
+  }
+
+  /** Enqueues every key of every controller, as the periodic resync does. */
+  resync(): void {
+    for (const { def, queue } of this.controllers) for (const key of def.allKeys()) queue.add(key);
+  }
+
+  private scheduleResync(): void {
+    if (this.opts.resyncMs <= 0) return;
+    this.resyncTimer = this.opts.clock.setTimeout(() => {
+      if (!this.working) return;
+      this.resync();
+      this.scheduleResync();
+    }, this.opts.resyncMs);
+  }
+
+  private async run(def: ControllerDefinition, key: string): Promise<HandlerResult | void> {
+    const { metrics, logger, clock } = this.opts;
+    const started = clock.now();
+    try {
+      const result = await def.reconcile(key);
+      metrics.reconcileTotal.inc({ controller: def.name, result: 'success' });
+      return result;
+    } catch (err) {
+      metrics.reconcileTotal.inc({ controller: def.name, result: 'error' });
+      metrics.reconcileErrors.inc({ controller: def.name });
+      logger.error(
+        { controller: def.name, key, err: err instanceof Error ? err.message : String(err) },
+        'reconcile failed; retrying with backoff',
+      );
+      throw err;
+    } finally {
+      metrics.reconcileDuration.observe({ controller: def.name }, (clock.now() - started) / 1000);
+    }
+  }
+}

@@ -1,0 +1,83 @@
+// The Server controller definition: what it watches and how each change maps to Server keys.
+import type { Logger } from 'pino';
+import { API_VERSION, type Server } from '@openvox/shared';
+import type { Clock } from '../clock.js';
+import type { KubeClient, KubeObject } from '../kube/client.js';
+import type { EventRecorder } from '../kube/events.js';
+import {
+  CERTIFICATE,
+  CERTIFICATE_AUTHORITY,
+  CONFIG,
+  CONFIG_MAP,
+  DEPLOYMENT,
+  HPA,
+  PDB,
+  SECRET,
+  SERVER,
+  objectKey,
+} from '../kube/resources.js';
+import type { ControllerDefinition, Manager } from '../manager.js';
+import { depKey, ReferenceIndex, type DepKind } from './index-refs.js';
+import { ServerReconciler, specDeps, type ServerCaches } from './reconcile.js';
+
+export interface ServerControllerDeps {
+  client: KubeClient;
+  recorder: EventRecorder;
+  clock: Clock;
+  logger: Logger;
+}
+
+/** The Server that controls an owned object, if any. */
+function ownerKey(obj: KubeObject): string[] {
+  const ref = obj.metadata?.ownerReferences?.find(
+    (r) => r.controller && r.kind === 'Server' && r.apiVersion === API_VERSION,
+  );
+  return ref ? [`${obj.metadata?.namespace}/${ref.name}`] : [];
+}
+
+export function createServerController(
+  mgr: Manager,
+  deps: ServerControllerDeps,
+): ControllerDefinition & { index: ReferenceIndex } {
+  const caches: ServerCaches = {
+    servers: mgr.informer(SERVER),
+    configs: mgr.informer(CONFIG),
+    certificates: mgr.informer(CERTIFICATE),
+    authorities: mgr.informer(CERTIFICATE_AUTHORITY),
+    configMaps: mgr.informer(CONFIG_MAP),
+    secrets: mgr.informer(SECRET),
+    deployments: mgr.informer(DEPLOYMENT),
+    hpas: mgr.informer(HPA),
+    pdbs: mgr.informer(PDB),
+  };
+  const index = new ReferenceIndex();
+  const reconciler = new ServerReconciler({ ...deps, caches, index });
+  const byRef = (kind: DepKind) => (_: unknown, obj: KubeObject) =>
+    index.users(depKey(kind, obj.metadata?.namespace ?? '', obj.metadata?.name ?? ''));
+
+  return {
+    name: 'server',
+    index,
+    watches: [
+      {
+        resource: SERVER,
+        map: (type, obj) => {
+          const key = objectKey(obj);
+          // Record spec references at once, so a dependency that changes before the first reconcile still fans out.
+          if (type !== 'delete') index.add(key, specDeps(obj as unknown as Server));
+          return [key];
+        },
+      },
+      { resource: CONFIG, map: byRef('Config') },
+      { resource: CERTIFICATE, map: byRef('Certificate') },
+      { resource: CERTIFICATE_AUTHORITY, map: byRef('CertificateAuthority') },
+      { resource: CONFIG_MAP, map: byRef('ConfigMap') },
+      { resource: SECRET, map: byRef('Secret') },
+      { resource: DEPLOYMENT, map: (_, obj) => ownerKey(obj) },
+      { resource: HPA, map: (_, obj) => ownerKey(obj) },
+      { resource: PDB, map: (_, obj) => ownerKey(obj) },
+    ],
+    reconcile: (key) => reconciler.reconcile(key),
+    allKeys: () => caches.servers.list().map(objectKey),
+  };
+}

@@ -1,0 +1,237 @@
+// One Server reconcile: read everything from the informer caches, render, apply what differs, delete
+// disabled HPA/PDB we own, and write status only when it changed. Idempotent: an unchanged Server makes
+// zero API writes.
+import type { Logger } from 'pino';
+import type { V1Deployment, V2HorizontalPodAutoscaler } from '@kubernetes/client-node';
+import type { Certificate, CertificateAuthority, Config, Server, ServerStatus } from '@openvox/shared';
+import type { Clock } from '../clock.js';
+import type { KubeClient, KubeObject } from '../kube/client.js';
+import type { EventRecorder } from '../kube/events.js';
+import type { Cache } from '../kube/informer.js';
+import { applyOwned, deleteIfOwned } from '../kube/owned.js';
+import { DEPLOYMENT, HPA, PDB, SERVER, splitKey, type ResourceType } from '../kube/resources.js';
+import { writeStatusIfChanged } from '../kube/status.js';
+import type { HandlerResult } from '../queue.js';
+import { contentHash, type DataObject } from './hash.js';
+import { depKey, type ReferenceIndex } from './index-refs.js';
+import { autosignSecretName, caSecretName, certSecretName, configMapName, crlSecretName } from './names.js';
+import { render, RenderError, type ContentHashes } from './render.js';
+import { computeStatus, transition, type Observation } from './status.js';
+
+export interface ServerCaches {
+  servers: Cache<Server & KubeObject>;
+  configs: Cache<Config & KubeObject>;
+  certificates: Cache<Certificate & KubeObject>;
+  authorities: Cache<CertificateAuthority & KubeObject>;
+  configMaps: Cache<DataObject & KubeObject>;
+  secrets: Cache<DataObject & KubeObject>;
+  deployments: Cache<KubeObject>;
+  hpas: Cache<KubeObject>;
+  pdbs: Cache<KubeObject>;
+}
+
+export interface ServerReconcilerDeps {
+  client: KubeClient;
+  caches: ServerCaches;
+  index: ReferenceIndex;
+  recorder: EventRecorder;
+  clock: Clock;
+  logger: Logger;
+}
+
+/** Reconcile cannot proceed for a reason the user can fix; becomes phase Error. */
+class Blocked extends Error {
+  constructor(
+    readonly reason: string,
+    message: string,
+    readonly ssl: Observation['ssl'] = { status: 'Unknown', reason, message },
+  ) {
+    super(message);
+  }
+}
+
+/** Dependencies visible from the spec alone: recorded before the first reconcile so fan-out works at once. */
+export function specDeps(server: Server): string[] {
+  const ns = server.metadata.namespace!;
+  return [
+    depKey('Config', ns, server.spec.configRef),
+    depKey('Certificate', ns, server.spec.certificateRef),
+    depKey('ConfigMap', ns, configMapName(server.spec.configRef)),
+  ];
+}
+
+export class ServerReconciler {
+  constructor(private readonly d: ServerReconcilerDeps) {}
+
+  async reconcile(key: string): Promise<HandlerResult | void> {
+    const { namespace, name } = splitKey(key);
+    const server = this.d.caches.servers.get(namespace, name);
+    if (!server) {
+      // Deleted: owned objects go through garbage collection; nothing to release but the index.
+      this.d.index.remove(key);
+      return;
+    }
+    if (server.metadata.deletionTimestamp) return;
+    const deps = new Set(specDeps(server));
+    let obs: Observation;
+    let failure: unknown;
+    try {
+      obs = await this.converge(server, deps);
+    } catch (err) {
+      if (err instanceof Blocked) {
+        obs = this.errorObservation(server, err.reason, err.message, err.ssl);
+      } else {
+        failure = err;
+        obs = this.errorObservation(server, 'ApplyFailed', err instanceof Error ? err.message : String(err), {
+          status: 'Unknown',
+          reason: 'ApplyFailed',
+          message: 'reconcile failed before the certificate was checked',
+        });
+      }
+    } finally {
+      this.d.index.set(key, deps);
+    }
+    await this.writeStatus(server, obs);
+    if (failure) throw failure;
+  }
+
+  private errorObservation(server: Server, reason: string, message: string, ssl: Observation['ssl']): Observation {
+    return { phase: 'Error', reason, message, ssl, ...this.counts(server) };
+  }
+
+  /** Ready and desired pods from the live Deployment and HPA (0/spec when they do not exist yet). */
+  private counts(server: Server): { ready: number; desired: number } {
+    const ns = server.metadata.namespace!;
+    const name = server.metadata.name!;
+    const depObj = this.d.caches.deployments.get(ns, name);
+    const hpaObj = this.d.caches.hpas.get(ns, name);
+    const dep = depObj as unknown as V1Deployment | undefined;
+    const hpa = hpaObj as unknown as V2HorizontalPodAutoscaler | undefined;
+    const owned = (o: KubeObject | undefined) =>
+      o?.metadata?.ownerReferences?.some((r) => r.controller && r.uid === server.metadata.uid);
+    const ready = owned(depObj) ? (dep!.status?.readyReplicas ?? 0) : 0;
+    const autoscaling = server.spec.autoscaling?.enabled === true;
+    const desired = autoscaling
+      ? owned(hpaObj) && hpa!.status?.desiredReplicas !== undefined
+        ? hpa!.status.desiredReplicas
+        : (server.spec.autoscaling?.minReplicas ?? 1)
+      : (server.spec.replicas ?? 1);
+    return { ready, desired };
+  }
+
+  private secret(ns: string, name: string, deps: Set<string>, missing: string[]): DataObject | undefined {
+    deps.add(depKey('Secret', ns, name));
+    const s = this.d.caches.secrets.get(ns, name);
+    if (!s) missing.push(name);
+    return s;
+  }
+
+  private async converge(server: Server, deps: Set<string>): Promise<Observation> {
+    const c = this.d.caches;
+    const ns = server.metadata.namespace!;
+    const { configRef, certificateRef } = server.spec;
+
+    const config = c.configs.get(ns, configRef);
+    if (!config) throw new Blocked('ConfigNotFound', `Config ${configRef} not found`);
+    const cert = c.certificates.get(ns, certificateRef);
+    if (!cert) throw new Blocked('CertificateNotFound', `Certificate ${certificateRef} not found`);
+
+    const caName = cert.spec.authorityRef;
+    deps.add(depKey('CertificateAuthority', ns, caName));
+    if (cert.status?.phase !== 'Signed' || !cert.status.secretName) {
+      const message = `Certificate ${certificateRef} is ${cert.status?.phase ?? 'not yet processed'}; waiting for it to be Signed`;
+      const ssl = { status: 'False' as const, reason: 'CertificateNotSigned', message };
+      return { phase: 'WaitingForCert', reason: 'WaitingForCertificate', message, ssl, ...this.counts(server) };
+    }
+    const ca = c.authorities.get(ns, caName);
+    if (!ca)
+      throw new Blocked(
+        'CertificateAuthorityNotFound',
+        `CertificateAuthority ${caName} (authorityRef of Certificate ${certificateRef}) not found`,
+      );
+
+    const cmName = configMapName(configRef);
+    const cm = c.configMaps.get(ns, cmName);
+    const missing: string[] = [];
+    const certSecret = this.secret(ns, certSecretName(cert), deps, missing);
+    const caSecret = this.secret(ns, caSecretName(ca), deps, missing);
+    const autosign = server.spec.ca ? this.secret(ns, autosignSecretName(caName), deps, missing) : undefined;
+    if (!server.spec.ca) this.secret(ns, crlSecretName(caName), deps, missing);
+    const sslMissing = missing.includes(certSecretName(cert)) || missing.includes(caSecretName(ca));
+    const ssl: Observation['ssl'] = sslMissing
+      ? { status: 'False', reason: 'SecretNotFound', message: `TLS Secret(s) not found: ${missing.join(', ')}` }
+      : {
+          status: 'True',
+          reason: 'CertificateSigned',
+          message: `Certificate ${certificateRef} is signed; pods mount Secret ${certSecretName(cert)}`,
+        };
+    if (!cm)
+      throw new Blocked('ConfigMapNotFound', `ConfigMap ${cmName} (rendered from Config ${configRef}) not found`, ssl);
+    if (missing.length) throw new Blocked('SecretNotFound', `Secret(s) not found: ${missing.join(', ')}`, ssl);
+
+    const hashes: ContentHashes = {
+      config: contentHash(cm),
+      sslCert: contentHash(certSecret!),
+      ca: contentHash(caSecret!),
+      ...(autosign ? { autosignPolicy: contentHash(autosign) } : {}),
+    };
+    let rendered;
+    try {
+      rendered = render({ server, config, certificate: cert, ca, hashes });
+    } catch (err) {
+      if (err instanceof RenderError) throw new Blocked(err.reason, err.message, ssl);
+      throw err;
+    }
+
+    const uid = server.metadata.uid!;
+    const name = server.metadata.name!;
+    const conflicts: string[] = [];
+    const apply = async (r: ResourceType, desired: KubeObject | undefined, live: KubeObject | undefined) => {
+      if (desired) {
+        if ((await applyOwned(this.d.client, r, desired, live, uid)) === 'conflict')
+          conflicts.push(`${r.kind} ${name}`);
+      } else if (await deleteIfOwned(this.d.client, r, live, uid)) {
+        this.d.logger.info({ key: `${ns}/${name}`, kind: r.kind }, 'deleted disabled object');
+      }
+    };
+    await apply(DEPLOYMENT, rendered.deployment as KubeObject, c.deployments.get(ns, name));
+    await apply(HPA, rendered.hpa as KubeObject | undefined, c.hpas.get(ns, name));
+    await apply(PDB, rendered.pdb as KubeObject | undefined, c.pdbs.get(ns, name));
+    if (conflicts.length) {
+      throw new Blocked(
+        'ResourceConflict',
+        `${conflicts.join(', ')} already exist(s) and is not controlled by this Server`,
+        ssl,
+      );
+    }
+
+    const counts = this.counts(server);
+    if (counts.ready > 0) {
+      return {
+        phase: 'Running',
+        reason: 'PodsReady',
+        message: `${counts.ready} of ${counts.desired} pods ready`,
+        ssl,
+        ...counts,
+      };
+    }
+    return { phase: 'Pending', reason: 'PodsNotReady', message: `0 of ${counts.desired} pods ready`, ssl, ...counts };
+  }
+
+  private async writeStatus(server: Server, obs: Observation): Promise<void> {
+    const prev = server.status as ServerStatus | undefined;
+    const now = new Date(this.d.clock.now()).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    const status = computeStatus(prev, obs, server.metadata.generation ?? 0, now);
+    const wrote = await writeStatusIfChanged(this.d.client, SERVER, server as Server & KubeObject, status);
+    if (wrote)
+      this.d.logger.info(
+        { key: `${server.metadata.namespace}/${server.metadata.name}`, phase: obs.phase, reason: obs.reason },
+        'status updated',
+      );
+    if (transition(prev, obs)) {
+      const type = obs.phase === 'Error' ? 'Warning' : 'Normal';
+      const reason = obs.phase === 'Error' ? obs.reason : obs.phase;
+      await this.d.recorder.record(server as Server & KubeObject, type, reason, obs.message);
+    }
+  }
+}

@@ -1,0 +1,60 @@
+// Pure status computation: what reconcile observed → the Server's status, keeping transition times stable.
+import type { Condition, ServerPhase, ServerStatus } from '@openvox/shared';
+
+type CondStatus = 'True' | 'False' | 'Unknown';
+
+export interface Observation {
+  phase: ServerPhase;
+  /** CamelCase reason of the Ready condition (and of the Error phase). */
+  reason: string;
+  message: string;
+  ssl: { status: CondStatus; reason: string; message: string };
+  ready: number;
+  desired: number;
+}
+
+function condition(
+  prev: Condition[] | undefined,
+  type: string,
+  status: CondStatus,
+  reason: string,
+  message: string,
+  generation: number,
+  now: string,
+): Condition {
+  const old = prev?.find((c) => c.type === type);
+  return {
+    type,
+    status,
+    reason,
+    message,
+    observedGeneration: generation,
+    lastTransitionTime: old && old.status === status ? old.lastTransitionTime : now,
+  };
+}
+
+export function computeStatus(
+  prev: ServerStatus | undefined,
+  obs: Observation,
+  generation: number,
+  now: string,
+): ServerStatus {
+  const readyStatus: CondStatus = obs.phase === 'Running' ? 'True' : 'False';
+  return {
+    phase: obs.phase,
+    ready: obs.ready,
+    desired: obs.desired,
+    observedGeneration: generation,
+    conditions: [
+      condition(prev?.conditions, 'SSLBootstrapped', obs.ssl.status, obs.ssl.reason, obs.ssl.message, generation, now),
+      condition(prev?.conditions, 'Ready', readyStatus, obs.reason, obs.message, generation, now),
+    ],
+  };
+}
+
+/** An event is due when the phase changes, or the Error reason does (a different problem to report). */
+export function transition(prev: ServerStatus | undefined, obs: Observation): boolean {
+  if (prev?.phase !== obs.phase) return true;
+  if (obs.phase !== 'Error') return false;
+  return prev.conditions?.find((c) => c.type === 'Ready')?.reason !== obs.reason;
+}

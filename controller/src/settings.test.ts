@@ -1,0 +1,36 @@
+import { parseSettings } from './settings.js';
+
+describe('parseSettings', () => {
+  it('has defaults', () => {
+    expect(parseSettings([], {})).toEqual({
+      port: 8080,
+      bindAddress: '0.0.0.0',
+      leaderElect: true,
+      leaderElectionNamespace: 'default',
+      leaderElectionId: 'openvox-operator-controller',
+      concurrency: 4,
+      resyncSeconds: 600,
+      logLevel: 'info',
+    });
+  });
+  it('reads env and lets flags win', () => {
+    const s = parseSettings(['--port', '9000', '--leader-elect=false', '--kubeconfig=/k'], {
+      CONTROLLER_PORT: '7000',
+      POD_NAMESPACE: 'ops',
+      KUBECONFIG: '/env',
+      CONTROLLER_CONCURRENCY: '8',
+    });
+    expect(s).toMatchObject({
+      port: 9000,
+      leaderElect: false,
+      kubeconfig: '/k',
+      leaderElectionNamespace: 'ops',
+      concurrency: 8,
+    });
+  });
+  it('rejects unknown flags and bad values', () => {
+    expect(() => parseSettings(['--nope'], {})).toThrow('unknown flag --nope');
+    expect(() => parseSettings(['--concurrency=0'], {})).toThrow('--concurrency');
+    expect(() => parseSettings(['--leader-elect=maybe'], {})).toThrow('--leader-elect');
+  });
+});

@@ -1,0 +1,68 @@
+// The controller's configuration: flags win over environment variables, parsed once at start-up.
+export interface Settings {
+  kubeconfig?: string;
+  port: number;
+  bindAddress: string;
+  leaderElect: boolean;
+  leaderElectionNamespace: string;
+  leaderElectionId: string;
+  concurrency: number;
+  resyncSeconds: number;
+  logLevel: string;
+}
+
+function parseFlags(argv: string[]): Map<string, string> {
+  const flags = new Map<string, string>();
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (!arg.startsWith('--')) throw new Error(`unexpected argument ${arg}`);
+    const eq = arg.indexOf('=');
+    if (eq > 0) flags.set(arg.slice(2, eq), arg.slice(eq + 1));
+    else if (argv[i + 1] !== undefined && !argv[i + 1]!.startsWith('--')) flags.set(arg.slice(2), argv[++i]!);
+    else flags.set(arg.slice(2), 'true');
+  }
+  return flags;
+}
+
+function bool(name: string, v: string): boolean {
+  if (v === 'true' || v === '1') return true;
+  if (v === 'false' || v === '0') return false;
+  throw new Error(`--${name} must be true or false, got ${v}`);
+}
+
+function int(name: string, v: string, min: number): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be an integer >= ${min}, got ${v}`);
+  return n;
+}
+
+const KNOWN = new Set([
+  'kubeconfig',
+  'port',
+  'bind-address',
+  'leader-elect',
+  'leader-election-namespace',
+  'leader-election-id',
+  'concurrency',
+  'resync-seconds',
+  'log-level',
+]);
+
+export function parseSettings(argv: string[], env: Record<string, string | undefined>): Settings {
+  const f = parseFlags(argv);
+  for (const k of f.keys()) if (!KNOWN.has(k)) throw new Error(`unknown flag --${k}`);
+  const get = (flag: string, envName: string | undefined, dflt: string) =>
+    f.get(flag) ?? (envName ? env[envName] : undefined) ?? dflt;
+  const kubeconfig = f.get('kubeconfig') ?? env.KUBECONFIG;
+  return {
+    ...(kubeconfig ? { kubeconfig } : {}),
+    port: int('port', get('port', 'CONTROLLER_PORT', '8080'), 0),
+    bindAddress: get('bind-address', 'CONTROLLER_BIND_ADDRESS', '0.0.0.0'),
+    leaderElect: bool('leader-elect', get('leader-elect', 'CONTROLLER_LEADER_ELECT', 'true')),
+    leaderElectionNamespace: get('leader-election-namespace', 'POD_NAMESPACE', 'default'),
+    leaderElectionId: get('leader-election-id', undefined, 'openvox-operator-controller'),
+    concurrency: int('concurrency', get('concurrency', 'CONTROLLER_CONCURRENCY', '4'), 1),
+    resyncSeconds: int('resync-seconds', get('resync-seconds', 'CONTROLLER_RESYNC_SECONDS', '600'), 0),
+    logLevel: get('log-level', 'LOG_LEVEL', 'info'),
+  };
+}

@@ -99,7 +99,7 @@ describe('applyServerDefaults', () => {
   });
 
   it('does not modify its input and returns non-Server shapes unchanged', () => {
-    const input = server({ pdb: { enabled: true } });
+    const input = server({ pdb: { enabled: true }, autoscaling: {}, image: {}, code: { image: 'i' } });
     const before = structuredClone(input);
     applyServerDefaults(input);
     expect(input).toEqual(before);

@@ -1,0 +1,23 @@
+// npm run bench: every benchmark in order, then a summary.
+import { benchWebhook, formatWebhookBench } from './webhook.js';
+
+async function main(): Promise<void> {
+  const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
+  const summaries: string[] = [];
+
+  const webhook = await benchWebhook({ log });
+  summaries.push(formatWebhookBench(webhook));
+  const worst =
+    Math.min(webhook.mutate.requestsPerSecond, webhook.validate.requestsPerSecond) / webhook.bare.requestsPerSecond;
+  const p99 = Math.max(webhook.mutate.p99Ms, webhook.validate.p99Ms);
+  summaries.push(
+    `target: >= 0.50x bare and p99 < 2 ms -> ${worst >= 0.5 && p99 < 2 ? 'met' : 'NOT met'} (worst ${worst.toFixed(2)}x, p99 ${p99.toFixed(2)} ms)`,
+  );
+
+  process.stdout.write(`\n${summaries.join('\n\n')}\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench failed: ${(error as Error).stack ?? String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,190 @@
+// Webhook throughput and latency on loopback: mutate and validate against a bare express HTTPS handler.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import jsonpatch, { type Operation } from 'fast-json-patch';
+import { MUTATE_PATH, VALIDATE_PATH, fullServer, mutate, serverReview } from '@openvox/webhook';
+import { freePort } from '../cluster/processes.js';
+import { waitFor200 } from '../cluster/health.js';
+import { startNodeChild, type Child } from '../operator/children.js';
+import { startWebhookChild, writeServingCertificate } from '../operator/webhook-process.js';
+
+export interface Measurement {
+  name: string;
+  requestsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  errors: number;
+  non2xx: number;
+}
+
+export interface WebhookBenchResult {
+  connections: number;
+  durationSeconds: number;
+  rounds: number;
+  bare: Measurement;
+  mutate: Measurement;
+  validate: Measurement;
+}
+
+export interface WebhookBenchOptions {
+  connections?: number;
+  durationSeconds?: number;
+  warmupSeconds?: number;
+  /** Alternating rounds the duration is split into (each round runs every target once). */
+  rounds?: number;
+  log?: (line: string) => void;
+}
+
+const BARE_MAIN = join(dirname(fileURLToPath(import.meta.url)), 'bare-server.js');
+
+/** What the validating webhook receives in a cluster: the object after the mutating webhook's patch. */
+function bodies(): { mutate: string; validate: string } {
+  const object = fullServer();
+  const patch = mutate(serverReview(object)).patch;
+  const ops = patch ? (JSON.parse(Buffer.from(patch, 'base64').toString()) as Operation[]) : [];
+  const defaulted = jsonpatch.applyPatch(structuredClone(object), ops, true, false).newDocument;
+  return { mutate: JSON.stringify(serverReview(object)), validate: JSON.stringify(serverReview(defaulted)) };
+}
+
+interface Target {
+  name: string;
+  url: string;
+  body: string;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+}
+
+/**
+ * Runs the targets in alternating rounds so that load from other processes on the machine hits all
+ * of them alike; req/s is total requests over total time, p50/p99 the median of the rounds.
+ */
+async function interleaved(
+  targets: Target[],
+  connections: number,
+  seconds: number,
+  rounds: number,
+): Promise<Measurement[]> {
+  const runs = targets.map(() => [] as Measurement[]);
+  const slice = Math.max(1, Math.round(seconds / rounds));
+  for (let round = 0; round < rounds; round++) {
+    for (const [i, target] of targets.entries()) {
+      runs[i]!.push(await load(target.name, target.url, target.body, connections, slice));
+    }
+  }
+  return targets.map((target, i) => {
+    const measured = runs[i]!;
+    return {
+      name: target.name,
+      requestsPerSecond: measured.reduce((sum, m) => sum + m.requestsPerSecond, 0) / measured.length,
+      p50Ms: median(measured.map((m) => m.p50Ms)),
+      p99Ms: median(measured.map((m) => m.p99Ms)),
+      errors: measured.reduce((sum, m) => sum + m.errors, 0),
+      non2xx: measured.reduce((sum, m) => sum + m.non2xx, 0),
+    };
+  });
+}
+
+async function load(
+  name: string,
+  url: string,
+  body: string,
+  connections: number,
+  seconds: number,
+): Promise<Measurement> {
+  const result = await autocannon({
+    url,
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body,
+    connections,
+    duration: seconds,
+  });
+  return {
+    name,
+    requestsPerSecond: result.requests.average,
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    errors: result.errors + result.timeouts,
+    non2xx: result.non2xx,
+  };
+}
+
+export async function benchWebhook(options: WebhookBenchOptions = {}): Promise<WebhookBenchResult> {
+  const connections = options.connections ?? 10;
+  const seconds = options.durationSeconds ?? 8;
+  const warmup = options.warmupSeconds ?? 2;
+  const rounds = options.rounds ?? 4;
+  const log = options.log ?? (() => undefined);
+  const dir = mkdtempSync(join(tmpdir(), 'openvox-bench-'));
+  const children: Child[] = [];
+  try {
+    const tls = await writeServingCertificate(dir);
+    const body = bodies();
+
+    const webhookPort = await freePort();
+    children.push(await startWebhookChild({ port: webhookPort, tls, logFile: join(dir, 'webhook.log') }));
+    const barePort = await freePort();
+    const bare = startNodeChild('bare', BARE_MAIN, [String(barePort), tls.cert, tls.key], join(dir, 'bare.log'));
+    children.push(bare);
+    await waitFor200(
+      'bare handler',
+      `https://127.0.0.1:${barePort}/readyz`,
+      { ca: tls.ca },
+      15_000,
+      () => bare.process.exitCode === null,
+    );
+
+    const webhook = `https://127.0.0.1:${webhookPort}`;
+    const bareUrl = `https://127.0.0.1:${barePort}${VALIDATE_PATH}`;
+    log(`warming up (${warmup}s each)`);
+    await load('warmup', bareUrl, body.validate, connections, warmup);
+    await load('warmup', webhook + MUTATE_PATH, body.mutate, connections, warmup);
+    await load('warmup', webhook + VALIDATE_PATH, body.validate, connections, warmup);
+
+    log(`measuring ${seconds}s each at ${connections} connections, in ${rounds} alternating rounds`);
+    const [bareResult, mutateResult, validateResult] = await interleaved(
+      [
+        { name: 'bare express HTTPS handler', url: bareUrl, body: body.validate },
+        { name: 'mutate', url: webhook + MUTATE_PATH, body: body.mutate },
+        { name: 'validate', url: webhook + VALIDATE_PATH, body: body.validate },
+      ],
+      connections,
+      seconds,
+      rounds,
+    );
+    return {
+      connections,
+      durationSeconds: seconds,
+      rounds,
+      bare: bareResult!,
+      mutate: mutateResult!,
+      validate: validateResult!,
+    };
+  } finally {
+    await Promise.all(children.map((c) => c.stop()));
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export function formatWebhookBench(result: WebhookBenchResult): string {
+  const rows = [result.bare, result.mutate, result.validate];
+  const ratio = (m: Measurement) =>
+    m === result.bare ? '1.00x' : `${(m.requestsPerSecond / result.bare.requestsPerSecond).toFixed(2)}x`;
+  const lines = [
+    `webhook, ${result.connections} connections, ${result.durationSeconds}s each in ${result.rounds} alternating rounds, HTTPS on 127.0.0.1`,
+    `(autocannon reports latency in whole milliseconds; p50/p99 are the median of the rounds)`,
+    `${'endpoint'.padEnd(28)}${'req/s'.padStart(10)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'vs bare'.padStart(9)}${'errors'.padStart(8)}`,
+    ...rows.map(
+      (m) =>
+        `${m.name.padEnd(28)}${m.requestsPerSecond.toFixed(0).padStart(10)}${m.p50Ms.toFixed(2).padStart(9)}${m.p99Ms.toFixed(2).padStart(9)}${ratio(m).padStart(9)}${String(m.errors + m.non2xx).padStart(8)}`,
+    ),
+  ];
+  return lines.join('\n');
+}

@@ -241,11 +241,24 @@ describe('rule 12: type mismatches are causes', () => {
   it('reports replicas: "three" as a cause on spec.replicas together with other violations', () => {
     const got = causes({ replicas: 'three', ca: 'yes', pdb: { minAvailable: 1, maxUnavailable: 1 } });
     expect(got.map((c) => c.field).sort()).toEqual(['spec.ca', 'spec.pdb', 'spec.replicas']);
-    expect(got.find((c) => c.field === 'spec.replicas')?.type).toBe('FieldValueTypeInvalid');
+    expect(got.find((c) => c.field === 'spec.replicas')).toEqual({
+      type: 'FieldValueTypeInvalid',
+      field: 'spec.replicas',
+      message: 'Invalid value: "three": must be of type integer',
+    });
   });
 
   it('reports a bad enum and a spec that is not an object', () => {
-    expect(fields({ image: { pullPolicy: 'Sometimes' } })).toEqual(['spec.image.pullPolicy']);
+    expect(causes({ image: { pullPolicy: 'Sometimes' } })).toEqual([
+      {
+        type: 'FieldValueNotSupported',
+        field: 'spec.image.pullPolicy',
+        message: 'Unsupported value: "Sometimes": must be one of Always, IfNotPresent, Never',
+      },
+    ]);
+    expect(causes({ poolRefs: ['a', 7] })).toEqual([
+      expect.objectContaining({ field: 'spec.poolRefs[1]', message: 'Invalid value: 7: must be of type string' }),
+    ]);
     const response = validate(serverReview({ metadata: { name: 'x' }, spec: 'nope' }), {
       validator,
       references: noReferences,

@@ -10,6 +10,7 @@ export interface K8sObject {
     namespace?: string;
     labels?: Record<string, string>;
     annotations?: Record<string, string>;
+    uid?: string;
   };
   // The tests read deep into specs; their shape is checked by the assertions.
   // eslint-disable-next-line @typescript-eslint/no-explicit-any

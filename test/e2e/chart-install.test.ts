@@ -1,0 +1,282 @@
+// `helm install` of the chart into the local control plane (with cert-manager's CRDs): every object
+// is accepted, upgrade and uninstall behave, and the chart's ServiceAccounts have exactly the rights
+// their processes need, shown with TokenRequest tokens and the real webhook process.
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { KINDS, buildCrd } from '@openvox/shared';
+import { CHART_DIR, helm, withValuesFile } from '../src/chart/helm.js';
+import { parseObjects, type K8sObject } from '../src/chart/render.js';
+import { CERT_MANAGER_VERSION, certManagerCrds } from '../src/chart/cert-manager-crds.js';
+import { canI, writeServiceAccountKubeconfig } from '../src/chart/service-account.js';
+import { kubectl, kubectlOk } from '../src/e2e-support/kubectl.js';
+import { createNamespace, deleteNamespace } from '../src/e2e-support/namespace.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { REPO_ROOT } from '../src/cluster/paths.js';
+import { getStatus } from '../src/cluster/health.js';
+import { freePort } from '../src/cluster/processes.js';
+import { startNodeChild } from '../src/operator/children.js';
+import { startWebhookChild, writeServingCertificate } from '../src/operator/webhook-process.js';
+
+const id = randomBytes(3).toString('hex');
+const release = `chart-${id}`;
+const webhookSa = `${release}-openvox-operator-webhook`;
+const controllerSa = `${release}-openvox-operator-controller`;
+// The webhook configurations only match namespaces with this label, which none has: the Service
+// behind them is unreachable on this loopback cluster (no kube-proxy) and failurePolicy is Fail.
+const selector = { 'openvox.voxpupuli.org/chart-test': release };
+const WEBHOOK_MAIN = join(REPO_ROOT, 'webhook', 'dist', 'main.js');
+let ns: string;
+let other: string;
+let tmp: string;
+
+function install(command: 'install' | 'upgrade', values: unknown): { code: number; stdout: string; stderr: string } {
+  return withValuesFile(values, (file) =>
+    helm([
+      command,
+      release,
+      CHART_DIR,
+      '--namespace',
+      ns,
+      '--values',
+      file,
+      // The e2e run already applied the CRDs (server-side, no Helm metadata): adopt them.
+      '--take-ownership',
+      '--timeout',
+      '2m',
+    ]),
+  );
+}
+
+function manifest(): K8sObject[] {
+  return parseObjects(helm(['get', 'manifest', release, '--namespace', ns]).stdout);
+}
+
+function live(obj: K8sObject): K8sObject {
+  const ref = `${obj.kind}.${obj.apiVersion.includes('/') ? obj.apiVersion.split('/')[0] : ''}`.replace(/\.$/, '');
+  const args = ['get', ref, obj.metadata.name, '-o', 'json'];
+  if (obj.metadata.namespace) args.push('-n', obj.metadata.namespace);
+  return JSON.parse(kubectlOk(args));
+}
+
+beforeAll(() => {
+  tmp = mkdtempSync(join(tmpdir(), 'chart-install-'));
+  const crds = certManagerCrds();
+  kubectlOk(['apply', '--server-side', '--force-conflicts', '--field-manager=chart-test', '-f', '-'], crds);
+  kubectlOk(['wait', '--for=condition=Established', '--timeout=60s', ...crds.map((c) => `crd/${c.metadata.name}`)]);
+  ns = createNamespace('chart');
+  other = createNamespace('chart-other');
+}, 300_000);
+
+afterAll(() => {
+  helm(['uninstall', release, '--namespace', ns]);
+  deleteNamespace(ns);
+  deleteNamespace(other);
+  rmSync(tmp, { recursive: true, force: true });
+});
+
+describe(`helm install with cert-manager ${CERT_MANAGER_VERSION} CRDs`, () => {
+  let objects: K8sObject[];
+
+  it('installs: every rendered object is accepted by the API server', () => {
+    const result = install('install', { webhook: { namespaceSelector: { matchLabels: selector } } });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('STATUS: deployed');
+    expect(result.stdout).toContain(`OpenVox operator 0.1.0 is installed in namespace ${ns}`);
+    objects = manifest();
+    // 5 CRDs, 2 ServiceAccounts, 2 ClusterRoles + bindings, leader-election Role + binding, 2 Deployments,
+    // Service, PDB, 2 Issuers, 2 Certificates, 2 webhook configurations.
+    expect(objects).toHaveLength(23);
+    for (const obj of objects) {
+      const stored = live(obj);
+      expect({ kind: stored.kind, name: stored.metadata.name }).toEqual({ kind: obj.kind, name: obj.metadata.name });
+      expect(stored.metadata.uid).toMatch(/^[0-9a-f-]{36}$/);
+    }
+  }, 60_000);
+
+  it('stores the cert-manager chain and both webhook configurations as rendered', () => {
+    const kinds = objects.map((o) => `${o.apiVersion} ${o.kind}`);
+    expect(kinds).toEqual(
+      expect.arrayContaining([
+        'cert-manager.io/v1 Issuer',
+        'cert-manager.io/v1 Certificate',
+        'admissionregistration.k8s.io/v1 MutatingWebhookConfiguration',
+        'admissionregistration.k8s.io/v1 ValidatingWebhookConfiguration',
+      ]),
+    );
+    const ca = JSON.parse(
+      kubectlOk(['get', 'certificates.cert-manager.io', `${webhookSa}-ca`, '-n', ns, '-o', 'json']),
+    );
+    expect(ca.spec.isCA).toBe(true);
+    for (const kind of ['mutatingwebhookconfiguration', 'validatingwebhookconfiguration']) {
+      const config = JSON.parse(kubectlOk(['get', kind, `${release}-openvox-operator`, '-o', 'json']));
+      expect(config.metadata.annotations['cert-manager.io/inject-ca-from']).toBe(`${ns}/${webhookSa}`);
+      expect(config.webhooks[0]).toMatchObject({
+        failurePolicy: 'Fail',
+        sideEffects: 'None',
+        timeoutSeconds: 5,
+        matchPolicy: 'Equivalent',
+        namespaceSelector: {
+          matchLabels: selector,
+          matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'NotIn', values: [ns, 'kube-system'] }],
+        },
+      });
+    }
+  }, 60_000);
+
+  it('owns the CRDs through Helm, with the keep policy and the schema from shared/', () => {
+    for (const kind of KINDS) {
+      const expected = buildCrd(kind);
+      const crd = JSON.parse(kubectlOk(['get', 'crd', expected.metadata!.name!, '-o', 'json']));
+      expect(crd.metadata.annotations).toMatchObject({
+        'helm.sh/resource-policy': 'keep',
+        'meta.helm.sh/release-name': release,
+        'meta.helm.sh/release-namespace': ns,
+      });
+      expect(crd.spec.versions[0].schema).toEqual(expected.spec.versions[0]!.schema);
+    }
+  }, 60_000);
+
+  it('upgrades in place (a changed value reaches the webhook configurations)', () => {
+    const result = install('upgrade', { webhook: { timeoutSeconds: 7, namespaceSelector: { matchLabels: selector } } });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('STATUS: deployed');
+    const config = JSON.parse(
+      kubectlOk(['get', 'validatingwebhookconfiguration', `${release}-openvox-operator`, '-o', 'json']),
+    );
+    expect(config.webhooks[0].timeoutSeconds).toBe(7);
+  }, 60_000);
+});
+
+describe('RBAC of the chart ServiceAccounts', () => {
+  it.each([
+    // [serviceAccount, verb, resource, namespace | all, allowed]
+    ['webhook', 'list', 'configs.openvox.voxpupuli.org', 'cluster', true],
+    ['webhook', 'watch', 'certificates.openvox.voxpupuli.org', 'cluster', true],
+    ['webhook', 'get', 'secrets', 'ns', false],
+    ['webhook', 'list', 'servers.openvox.voxpupuli.org', 'cluster', false],
+    ['webhook', 'create', 'configs.openvox.voxpupuli.org', 'other', false],
+    ['controller', 'watch', 'servers.openvox.voxpupuli.org', 'cluster', true],
+    ['controller', 'patch', 'servers.openvox.voxpupuli.org/status', 'other', true],
+    ['controller', 'update', 'certificateauthorities.openvox.voxpupuli.org/status', 'other', true],
+    ['webhook', 'patch', 'servers.openvox.voxpupuli.org/status', 'other', false],
+    ['controller', 'update', 'servers.openvox.voxpupuli.org', 'other', false],
+    ['controller', 'patch', 'deployments.apps', 'other', true],
+    ['controller', 'delete', 'horizontalpodautoscalers.autoscaling', 'other', true],
+    ['controller', 'delete', 'poddisruptionbudgets.policy', 'other', true],
+    ['controller', 'create', 'persistentvolumeclaims', 'other', true],
+    ['controller', 'delete', 'persistentvolumeclaims', 'other', false],
+    ['controller', 'delete', 'deployments.apps', 'other', false],
+    ['controller', 'create', 'pods', 'other', false],
+    ['controller', 'update', 'leases.coordination.k8s.io', 'ns', true],
+    ['controller', 'update', 'leases.coordination.k8s.io', 'other', false],
+    ['controller', 'create', 'clusterroles.rbac.authorization.k8s.io', 'cluster', false],
+  ] as const)('%s may %s %s in %s: %s', (who, verb, resource, where, allowed) => {
+    const sa = who === 'webhook' ? webhookSa : controllerSa;
+    const inNamespace = { ns, other, cluster: undefined }[where];
+    expect(canI(ns, sa, verb, resource, inNamespace)).toBe(allowed);
+  });
+
+  it('the webhook process runs on a token of its ServiceAccount: its reference cache syncs, so /readyz is 200', async () => {
+    const kubeconfig = join(tmp, 'webhook.kubeconfig');
+    writeServiceAccountKubeconfig(kubeconfig, ns, webhookSa);
+    const webhook = await startWebhookChild({
+      port: await freePort(),
+      tls: await writeServingCertificate(join(tmp, 'webhook-tls')),
+      kubeconfig,
+      logFile: join(tmp, 'webhook.log'),
+    });
+    await webhook.stop();
+  }, 60_000);
+
+  it('control: on a token without those rights (the namespace default ServiceAccount) the webhook never becomes ready', async () => {
+    const kubeconfig = join(tmp, 'default.kubeconfig');
+    writeServiceAccountKubeconfig(kubeconfig, ns, 'default');
+    const tls = await writeServingCertificate(join(tmp, 'default-tls'));
+    const port = await freePort();
+    const args = ['--port', String(port), '--bind-address', '127.0.0.1', '--tls-cert', tls.cert, '--tls-key', tls.key];
+    const webhook = startNodeChild(
+      'webhook',
+      WEBHOOK_MAIN,
+      [...args, '--kubeconfig', kubeconfig],
+      join(tmp, 'default.log'),
+    );
+    try {
+      const seen: number[] = [];
+      for (const deadline = Date.now() + 5000; Date.now() < deadline; await sleep(250)) {
+        seen.push(await getStatus(`https://127.0.0.1:${port}/readyz`, { ca: tls.ca }));
+      }
+      expect(seen).toContain(503);
+      expect(seen).not.toContain(200);
+    } finally {
+      await webhook.stop();
+    }
+  }, 30_000);
+
+  it('with that token, reading Secrets is refused', () => {
+    const kubeconfig = join(tmp, 'webhook.kubeconfig');
+    const result = kubectl(['--kubeconfig', kubeconfig, 'get', 'secrets', '-n', ns]);
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toContain(
+      `secrets is forbidden: User "system:serviceaccount:${ns}:${webhookSa}" cannot list resource "secrets"`,
+    );
+    const allowed = kubectl(['--kubeconfig', kubeconfig, 'get', 'configs.openvox.voxpupuli.org', '-A']);
+    expect(allowed.code).toBe(0);
+  }, 60_000);
+
+  it('with a controller token, writes it needs succeed and deleting a PVC is refused', () => {
+    const kubeconfig = join(tmp, 'controller.kubeconfig');
+    writeServiceAccountKubeconfig(kubeconfig, ns, controllerSa);
+    const as = (args: string[], input?: unknown) => kubectl(['--kubeconfig', kubeconfig, ...args], input);
+    const configMap = {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'rbac-probe', namespace: other },
+      data: { a: '1' },
+    };
+    expect(as(['apply', '--server-side', '--field-manager=openvox-operator', '-f', '-'], configMap)).toMatchObject({
+      code: 0,
+    });
+    const lease = {
+      apiVersion: 'coordination.k8s.io/v1',
+      kind: 'Lease',
+      metadata: { name: 'rbac-probe', namespace: ns },
+      spec: { holderIdentity: 'probe', leaseDurationSeconds: 15 },
+    };
+    expect(as(['apply', '--server-side', '--field-manager=openvox-operator', '-f', '-'], lease)).toMatchObject({
+      code: 0,
+    });
+    const claim = {
+      apiVersion: 'v1',
+      kind: 'PersistentVolumeClaim',
+      metadata: { name: 'rbac-probe', namespace: other },
+      spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } },
+    };
+    expect(as(['create', '-f', '-'], claim)).toMatchObject({ code: 0 });
+    const del = as(['delete', 'pvc', 'rbac-probe', '-n', other]);
+    expect(del.code).not.toBe(0);
+    expect(del.stderr).toContain('cannot delete resource "persistentvolumeclaims"');
+    const secrets = as(['get', 'secrets', '-n', other, '-o', 'name']);
+    expect(secrets.code).toBe(0);
+  }, 60_000);
+});
+
+describe('helm uninstall', () => {
+  it('removes the release objects but keeps the CRDs', () => {
+    const result = helm(['uninstall', release, '--namespace', ns]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(
+      /These resources were kept due to the resource policy:[\s\S]*CustomResourceDefinition/,
+    );
+    expect(kubectl(['get', 'validatingwebhookconfiguration', `${release}-openvox-operator`]).code).not.toBe(0);
+    expect(kubectl(['get', 'clusterrole', webhookSa]).code).not.toBe(0);
+    for (const kind of KINDS) expect(kubectl(['get', 'crd', buildCrd(kind).metadata!.name!]).code).toBe(0);
+    const stored = parse(kubectlOk(['get', 'crd', 'servers.openvox.voxpupuli.org', '-o', 'yaml']));
+    expect(stored.status.conditions).toEqual(
+      expect.arrayContaining([expect.objectContaining({ type: 'Established', status: 'True' })]),
+    );
+  }, 60_000);
+});

@@ -1,11 +1,15 @@
 // npm run bench: every benchmark in order, then a summary.
+// `npm run bench -- --cpu-prof` also profiles the webhook process and prints where its time goes.
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { benchWebhook, formatWebhookBench } from './webhook.js';
 
 async function main(): Promise<void> {
   const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
   const summaries: string[] = [];
 
-  const webhook = await benchWebhook({ log });
+  const cpuProfileDir = process.argv.includes('--cpu-prof') ? join(tmpdir(), 'openvox-bench-profiles') : undefined;
+  const webhook = await benchWebhook({ log, cpuProfileDir });
   summaries.push(formatWebhookBench(webhook));
   const worst =
     Math.min(webhook.mutate.requestsPerSecond, webhook.validate.requestsPerSecond) / webhook.bare.requestsPerSecond;

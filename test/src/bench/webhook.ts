@@ -1,5 +1,6 @@
 // Webhook throughput and latency on loopback: mutate and validate against a bare express HTTPS handler.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, openSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,7 +10,9 @@ import { MUTATE_PATH, VALIDATE_PATH, fullServer, mutate, serverReview } from '@o
 import { freePort } from '../cluster/processes.js';
 import { waitFor200 } from '../cluster/health.js';
 import { startNodeChild, type Child } from '../operator/children.js';
-import { startWebhookChild, writeServingCertificate } from '../operator/webhook-process.js';
+import { writeServingCertificate, type ServingTls } from '../operator/webhook-process.js';
+import { REPO_ROOT } from '../cluster/paths.js';
+import { summariseProfile } from './profile.js';
 
 export interface Measurement {
   name: string;
@@ -27,6 +30,7 @@ export interface WebhookBenchResult {
   bare: Measurement;
   mutate: Measurement;
   validate: Measurement;
+  profile?: string;
 }
 
 export interface WebhookBenchOptions {
@@ -35,10 +39,43 @@ export interface WebhookBenchOptions {
   warmupSeconds?: number;
   /** Alternating rounds the duration is split into (each round runs every target once). */
   rounds?: number;
+  /** Run the webhook with --cpu-prof and write the profile here; the summary is returned. */
+  cpuProfileDir?: string;
   log?: (line: string) => void;
 }
 
 const BARE_MAIN = join(dirname(fileURLToPath(import.meta.url)), 'bare-server.js');
+const WEBHOOK_MAIN = join(REPO_ROOT, 'webhook', 'dist', 'main.js');
+
+/** One `node webhook/dist/main.js` on loopback, optionally with V8 flags (startWebhookChild takes none). */
+async function startWebhookProcess(
+  port: number,
+  tls: ServingTls,
+  logFile: string,
+  nodeFlags: string[],
+): Promise<Child> {
+  const out = openSync(logFile, 'a');
+  const args = ['--port', String(port), '--bind-address', '127.0.0.1', '--tls-cert', tls.cert, '--tls-key', tls.key];
+  const child = spawn(process.execPath, [...nodeFlags, WEBHOOK_MAIN, ...args], { stdio: ['ignore', out, out] });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const handle: Child = {
+    name: 'webhook',
+    process: child,
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+  await waitFor200(
+    'webhook',
+    `https://127.0.0.1:${port}/readyz`,
+    { ca: tls.ca },
+    30_000,
+    () => child.exitCode === null,
+  );
+  return handle;
+}
 
 /** What the validating webhook receives in a cluster: the object after the mutating webhook's patch. */
 function bodies(): { mutate: string; validate: string } {
@@ -129,7 +166,11 @@ export async function benchWebhook(options: WebhookBenchOptions = {}): Promise<W
     const body = bodies();
 
     const webhookPort = await freePort();
-    children.push(await startWebhookChild({ port: webhookPort, tls, logFile: join(dir, 'webhook.log') }));
+    const profileDir = options.cpuProfileDir;
+    if (profileDir) mkdirSync(profileDir, { recursive: true });
+    const nodeFlags = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+    const webhookChild = await startWebhookProcess(webhookPort, tls, join(dir, 'webhook.log'), nodeFlags);
+    children.push(webhookChild);
     const barePort = await freePort();
     const bare = startNodeChild('bare', BARE_MAIN, [String(barePort), tls.cert, tls.key], join(dir, 'bare.log'));
     children.push(bare);
@@ -159,6 +200,16 @@ export async function benchWebhook(options: WebhookBenchOptions = {}): Promise<W
       seconds,
       rounds,
     );
+    let profile: string | undefined;
+    if (profileDir) {
+      // V8 writes the profile when the process exits.
+      await webhookChild.stop();
+      const newest = readdirSync(profileDir)
+        .filter((f) => f.endsWith('.cpuprofile'))
+        .sort()
+        .pop();
+      if (newest) profile = summariseProfile(join(profileDir, newest));
+    }
     return {
       connections,
       durationSeconds: seconds,
@@ -166,6 +217,7 @@ export async function benchWebhook(options: WebhookBenchOptions = {}): Promise<W
       bare: bareResult!,
       mutate: mutateResult!,
       validate: validateResult!,
+      profile,
     };
   } finally {
     await Promise.all(children.map((c) => c.stop()));
@@ -186,5 +238,6 @@ export function formatWebhookBench(result: WebhookBenchResult): string {
         `${m.name.padEnd(28)}${m.requestsPerSecond.toFixed(0).padStart(10)}${m.p50Ms.toFixed(2).padStart(9)}${m.p99Ms.toFixed(2).padStart(9)}${ratio(m).padStart(9)}${String(m.errors + m.non2xx).padStart(8)}`,
     ),
   ];
+  if (result.profile) lines.push('', result.profile);
   return lines.join('\n');
 }

@@ -171,6 +171,17 @@ describe('properties', () => {
     );
   });
 
+  it('arbitrary non-JSON bodies give a 400 and the process keeps answering', async () => {
+    await fc.assert(
+      fc.asyncProperty(paths, fc.string(), async (path, body) => {
+        const res = await request(app).post(path).set('content-type', 'application/json').send(body);
+        expect([200, 400]).toContain(res.status);
+      }),
+      { numRuns: 100 },
+    );
+    await request(app).get('/healthz').expect(200);
+  });
+
   // Values that look like Server fields but with any type: exercises defaults, schema and every rule.
   const anyValue = fc.oneof(
     fc.jsonValue({ maxDepth: 2 }),

@@ -352,6 +352,18 @@ describe('what is judged', () => {
     expect(response).toEqual({ uid: '705ab4f5-6393-11e8-b7cc-42010a800002', allowed: true });
   });
 
+  it('never blocks an UPDATE of an object that is being deleted (finalizer removal)', () => {
+    const deleting = {
+      metadata: { name: 'Bad', deletionTimestamp: '2026-11-25T12:00:00Z', finalizers: [] },
+      spec: { replicas: -1 },
+    };
+    const response = validate(serverReview(deleting, { operation: 'UPDATE', oldObject: deleting }), {
+      validator,
+      references: noReferences,
+    });
+    expect(response.allowed).toBe(true);
+  });
+
   it('judges UPDATE like CREATE', () => {
     expect(
       validate(serverReview(bad, { operation: 'UPDATE', oldObject: bad }), { validator, references: noReferences })

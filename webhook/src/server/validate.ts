@@ -26,9 +26,22 @@ function merge(schema: StatusCause[], rules: StatusCause[]): StatusCause[] {
   return [...schema.filter((c) => !covered.has(c.field)), ...rules];
 }
 
+/** An UPDATE of an object that is being deleted (e.g. a finalizer removal) must never be blocked. */
+function isBeingDeleted(request: ValidReview['request']): boolean {
+  const object = request.object;
+  return (
+    request.operation === 'UPDATE' &&
+    isPlainObject(object) &&
+    isPlainObject(object.metadata) &&
+    typeof object.metadata.deletionTimestamp === 'string'
+  );
+}
+
 export function validate(review: ValidReview, deps: ValidateDeps): AdmissionResponse {
   const request = review.request;
-  if (!isServerRequest(request, GROUP, VERSION) || !isWrite(request)) return allowed(request.uid);
+  if (!isServerRequest(request, GROUP, VERSION) || !isWrite(request) || isBeingDeleted(request)) {
+    return allowed(request.uid);
+  }
 
   const object = applyServerDefaults(isPlainObject(request.object) ? request.object : {});
   const ctx: RuleContext = {

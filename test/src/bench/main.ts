@@ -1,16 +1,24 @@
 // npm run bench: every benchmark in order, then a summary.
 // `npm run bench -- --cpu-prof` also profiles the webhook process and prints where its time goes.
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { benchWebhook, formatWebhookBench } from './webhook.js';
+import { benchHandlers, formatHandlerCost } from './handlers.js';
 
 async function main(): Promise<void> {
   const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
   const summaries: string[] = [];
 
+  // Absolute figures depend on what else runs; the ratio to the bare handler measured alongside does not.
+  const machine = () => `${availableParallelism()} CPUs, load average ${loadavg()[0]?.toFixed(2)}`;
+  summaries.push(`machine at start: ${machine()}`);
+
+  log('handler cost in-process');
+  summaries.push(formatHandlerCost(benchHandlers()));
+
   const cpuProfileDir = process.argv.includes('--cpu-prof') ? join(tmpdir(), 'openvox-bench-profiles') : undefined;
   const webhook = await benchWebhook({ log, cpuProfileDir });
-  summaries.push(formatWebhookBench(webhook));
+  summaries.push(formatWebhookBench(webhook), `machine at end: ${machine()}`);
   const worst =
     Math.min(webhook.mutate.requestsPerSecond, webhook.validate.requestsPerSecond) / webhook.bare.requestsPerSecond;
   const p99 = Math.max(webhook.mutate.p99Ms, webhook.validate.p99Ms);

@@ -1,0 +1,36 @@
+// In-process cost of the pure handlers, without HTTP or TLS: the part of a request this project controls.
+import {
+  createSpecValidator,
+  fullServer,
+  mutate,
+  noReferences,
+  serverReview,
+  validate,
+  applyServerDefaults,
+} from '@openvox/webhook';
+
+export interface HandlerCost {
+  mutateMicros: number;
+  validateMicros: number;
+}
+
+function perCall(fn: () => unknown, iterations: number): number {
+  for (let i = 0; i < Math.min(5000, iterations); i++) fn();
+  const start = process.hrtime.bigint();
+  for (let i = 0; i < iterations; i++) fn();
+  return Number(process.hrtime.bigint() - start) / iterations / 1000;
+}
+
+export function benchHandlers(iterations = 50_000): HandlerCost {
+  const validator = createSpecValidator();
+  const toMutate = serverReview(fullServer());
+  const toValidate = serverReview(applyServerDefaults(fullServer()));
+  return {
+    mutateMicros: perCall(() => mutate(toMutate), iterations),
+    validateMicros: perCall(() => validate(toValidate, { validator, references: noReferences }), iterations),
+  };
+}
+
+export function formatHandlerCost(cost: HandlerCost): string {
+  return `handlers in-process (no HTTP/TLS): mutate ${cost.mutateMicros.toFixed(1)} µs/call, validate ${cost.validateMicros.toFixed(1)} µs/call`;
+}

@@ -288,6 +288,10 @@ describe('warnings', () => {
       warnings({}, { references: staticReferences(['Config/other/production', 'Certificate/other/production-cert']) }),
     ).toHaveLength(2);
     expect(run(base, { references: staticReferences([]) }).allowed).toBe(true);
+    // An invalid name is denied by rule 1 and not warned about as well.
+    expect(run({ ...base, configRef: 'Bad_Name' }, { references: refs }).warnings).toEqual([
+      expect.stringContaining('spec.certificateRef'),
+    ]);
   });
 
   it('warns when an enabled PDB keeps every replica available', () => {

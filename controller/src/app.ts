@@ -46,7 +46,16 @@ export async function startApp(
   const recorder = new ApiEventRecorder(client, clock, logger);
   manager.register(createServerController(manager, { client, recorder, clock, logger }));
 
-  const http = createHttpServer({ registry, ready: () => manager.hasSynced() });
+  const http = createHttpServer({
+    registry,
+    ready: () => manager.hasSynced(),
+    resync: async () => {
+      if (!manager.isWorking()) return false;
+      manager.resync();
+      await manager.idle();
+      return true;
+    },
+  });
   await new Promise<void>((resolve) => http.listen(settings.port, settings.bindAddress, resolve));
   const port = (http.address() as AddressInfo).port;
   logger.info({ port, bindAddress: settings.bindAddress }, 'http listening');

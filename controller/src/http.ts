@@ -6,11 +6,21 @@ export interface HttpOptions {
   registry: Registry;
   /** Ready once the informer caches have synced. */
   ready: () => boolean;
+  /** Enqueues every object and resolves once the queues drain; false when this replica is not working. */
+  resync?: () => Promise<boolean>;
 }
 
 export function createHttpServer(opts: HttpOptions): Server {
   return createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
+    if (req.method === 'POST' && path === '/debug/resync' && opts.resync) {
+      // A full resync on demand (tests, benchmarks): reconciles are idempotent, so this is harmless.
+      opts
+        .resync()
+        .then((ok) => res.writeHead(ok ? 200 : 409, { 'Content-Type': 'text/plain' }).end(ok ? 'resynced' : 'not the leader'))
+        .catch((err: unknown) => res.writeHead(500).end(String(err)));
+      return;
+    }
     if (req.method !== 'GET') {
       res.writeHead(405).end();
       return;

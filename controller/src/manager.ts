@@ -110,6 +110,10 @@ export class Manager {
     this.opts.logger.info({ controllers: this.controllers.map((c) => c.def.name) }, 'workers started');
   }
 
+  isWorking(): boolean {
+    return this.working;
+  }
+
   stopWorkers(): void {
     this.working = false;
     this.resyncTimer?.cancel();

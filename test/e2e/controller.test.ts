@@ -1,0 +1,437 @@
+// The Server controller against the real API server and kube-controller-manager: Deployment as specified,
+// status through the phases, HPA/PDB toggles, config roll-out, garbage collection and zero-write resyncs.
+import { jest } from '@jest/globals';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { kubectl, kubectlOk, readOperatorState } from '../src/e2e-support/kubectl.js';
+import { createNamespace, deleteNamespace } from '../src/e2e-support/namespace.js';
+
+jest.setTimeout(120_000);
+
+const API = 'openvox.voxpupuli.org/v1alpha1';
+// Fully qualified: cert-manager's CRDs (installed by the chart tests) also define `certificate`.
+const SERVER = 'servers.openvox.voxpupuli.org';
+const CERTIFICATE = 'certificates.openvox.voxpupuli.org';
+let ns: string;
+let node: string;
+
+type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+function get(kind: string, name: string): Obj | undefined {
+  const r = kubectl(['get', kind, name, '-n', ns, '-o', 'json']);
+  return r.code === 0 ? JSON.parse(r.stdout) : undefined;
+}
+
+async function until<T>(what: string, fn: () => T | undefined | false, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: T | undefined | false;
+  for (;;) {
+    last = fn();
+    if (last) return last;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(250);
+  }
+}
+
+const apply = (obj: unknown) => kubectlOk(['apply', '-n', ns, '-f', '-'], obj);
+
+function patchStatus(kind: string, name: string, status: unknown) {
+  kubectlOk(['patch', kind, name, '-n', ns, '--subresource=status', '--type=merge', '-p', JSON.stringify({ status })]);
+}
+
+/** What a kubelet would do: bind the Server's pods to the fake node and report them Ready. */
+function makePodsReady(server: string): number {
+  const pods = JSON.parse(
+    kubectlOk(['get', 'pods', '-n', ns, '-l', `openvox.voxpupuli.org/server=${server}`, '-o', 'json']),
+  ).items as Obj[];
+  let ready = 0;
+  for (const pod of pods) {
+    if (pod.metadata.deletionTimestamp) continue;
+    if (!pod.spec.nodeName) {
+      kubectlOk(['create', '-n', ns, '-f', '-'], {
+        apiVersion: 'v1',
+        kind: 'Binding',
+        metadata: { name: pod.metadata.name },
+        target: { kind: 'Node', name: node },
+      });
+    }
+    if (!pod.status?.conditions?.some((c: Obj) => c.type === 'Ready' && c.status === 'True')) {
+      const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+      const cond = (type: string) => ({ type, status: 'True', lastTransitionTime: now });
+      kubectlOk([
+        'patch',
+        'pod',
+        pod.metadata.name,
+        '-n',
+        ns,
+        '--subresource=status',
+        '--type=merge',
+        '-p',
+        JSON.stringify({
+          status: {
+            phase: 'Running',
+            conditions: ['PodScheduled', 'Initialized', 'ContainersReady', 'Ready'].map(cond),
+          },
+        }),
+      ]);
+    }
+    ready++;
+  }
+  return ready;
+}
+
+async function metricsText(): Promise<string> {
+  const { controllerUrl } = readOperatorState();
+  const res = await fetch(`${controllerUrl}/metrics`);
+  return res.text();
+}
+
+/** API writes of the controller, Lease renewals excluded (they are leader election, not reconcile). */
+async function writes(): Promise<Record<string, number>> {
+  const out: Record<string, number> = {};
+  for (const line of (await metricsText()).split('\n')) {
+    const m = /^openvox_controller_api_writes_total\{([^}]*)\} (\S+)$/.exec(line);
+    if (m && !m[1]!.includes('kind="Lease"')) out[m[1]!] = Number(m[2]);
+  }
+  return out;
+}
+
+const total = (w: Record<string, number>) => Object.values(w).reduce((a, b) => a + b, 0);
+
+/** The metrics only prove something when this run's controller is the one reconciling. */
+async function waitForLeadership(): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (!/^openvox_controller_leader 1$/m.test(await metricsText())) {
+    if (Date.now() > deadline)
+      throw new Error('the controller at controllerUrl is not the leader: another operator holds the lease');
+    await sleep(500);
+  }
+}
+
+async function resync(): Promise<void> {
+  const { controllerUrl } = readOperatorState();
+  const res = await fetch(`${controllerUrl}/debug/resync`, { method: 'POST' });
+  expect({ status: res.status, body: await res.text() }).toEqual({ status: 200, body: 'resynced' });
+}
+
+function status(name: string): Obj {
+  return get(SERVER, name)?.status ?? {};
+}
+
+const secret = (name: string, data: Record<string, string>) => ({
+  apiVersion: 'v1',
+  kind: 'Secret',
+  metadata: { name, namespace: ns },
+  stringData: data,
+});
+
+function configMap(puppetConf: string) {
+  const keys = [
+    'puppetdb.conf',
+    'puppetserver.conf',
+    'webserver.conf',
+    'webserver-ca.conf',
+    'product.conf',
+    'auth.conf',
+    'ca.conf',
+    'ca-enabled.cfg',
+    'ca-disabled.cfg',
+    'logback.xml',
+    'metrics.conf',
+  ];
+  return {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name: 'production-config', namespace: ns },
+    data: { 'puppet.conf': puppetConf, ...Object.fromEntries(keys.map((k) => [k, `# ${k}\n`])) },
+  };
+}
+
+beforeAll(() => {
+  ns = createNamespace('e2e-controller');
+  node = `fake-${ns}`;
+  kubectlOk(['apply', '-f', '-'], {
+    apiVersion: 'v1',
+    kind: 'Node',
+    metadata: { name: node, labels: { 'kubernetes.io/hostname': node } },
+  });
+  apply([
+    { apiVersion: API, kind: 'CertificateAuthority', metadata: { name: 'production-ca', namespace: ns }, spec: {} },
+    {
+      apiVersion: API,
+      kind: 'Config',
+      metadata: { name: 'production', namespace: ns },
+      spec: {
+        image: { repository: 'ghcr.io/openvoxproject/openvox-server', tag: '8.8.1' },
+        authorityRef: 'production-ca',
+      },
+    },
+    {
+      apiVersion: API,
+      kind: 'Certificate',
+      metadata: { name: 'production-cert', namespace: ns },
+      spec: { authorityRef: 'production-ca' },
+    },
+    configMap('[main]\n'),
+    secret('production-cert-tls', { 'cert.pem': 'CERT', 'key.pem': 'KEY', 'ca_crt.pem': 'CA' }),
+    secret('production-ca-ca', { 'ca_crt.pem': 'CA' }),
+    secret('production-ca-ca-crl', { 'ca_crl.pem': 'CRL' }),
+    secret('production-ca-autosign-policy', { 'autosign-policy.yaml': 'allow: []\n' }),
+  ]);
+});
+
+afterAll(() => {
+  deleteNamespace(ns);
+  kubectl(['delete', 'node', node, '--wait=false']);
+});
+
+describe('Server controller', () => {
+  it('waits for the certificate, then renders the Deployment as specified', async () => {
+    apply({
+      apiVersion: API,
+      kind: 'Server',
+      metadata: { name: 'compiler', namespace: ns },
+      spec: {
+        configRef: 'production',
+        certificateRef: 'production-cert',
+        poolRefs: ['production-server'],
+        replicas: 1,
+        javaArgs: '-Xms1g -Xmx1g',
+        maxActiveInstances: 2,
+      },
+    });
+    const waiting = await until(
+      'phase WaitingForCert',
+      () => status('compiler').phase === 'WaitingForCert' && status('compiler'),
+    );
+    expect(waiting.conditions.find((c: Obj) => c.type === 'SSLBootstrapped')).toMatchObject({
+      status: 'False',
+      reason: 'CertificateNotSigned',
+    });
+    expect(get('deployment', 'compiler')).toBeUndefined();
+
+    patchStatus(CERTIFICATE, 'production-cert', { phase: 'Signed', secretName: 'production-cert-tls' });
+    const d = await until('Deployment compiler', () => get('deployment', 'compiler'));
+    const server = get(SERVER, 'compiler')!;
+    expect(d.metadata.ownerReferences).toEqual([
+      {
+        apiVersion: API,
+        kind: 'Server',
+        name: 'compiler',
+        uid: server.metadata.uid,
+        controller: true,
+        blockOwnerDeletion: true,
+      },
+    ]);
+    expect(d.metadata.labels).toMatchObject({
+      'app.kubernetes.io/name': 'openvox-server',
+      'app.kubernetes.io/instance': 'compiler',
+      'app.kubernetes.io/managed-by': 'openvox-operator',
+      'openvox.voxpupuli.org/server': 'compiler',
+      'openvox.voxpupuli.org/pool-production-server': 'true',
+    });
+    expect(d.spec.selector).toEqual({ matchLabels: { 'openvox.voxpupuli.org/server': 'compiler' } });
+    expect(d.spec.strategy.type).toBe('RollingUpdate');
+    expect(d.spec.replicas).toBe(1);
+    const pod = d.spec.template.spec;
+    expect(pod.initContainers.map((c: Obj) => c.name)).toEqual(['tls-init']);
+    const main = pod.containers[0];
+    expect(main.name).toBe('openvox-server');
+    expect(main.env).toEqual([{ name: 'JAVA_ARGS', value: '-Xms1g -Xmx1g -Djruby-puppet.max-active-instances=2' }]);
+    expect(main.readinessProbe.httpGet).toMatchObject({ path: '/status/v1/simple', port: 8140, scheme: 'HTTPS' });
+    expect(pod.volumes.map((v: Obj) => v.name)).toEqual(
+      expect.arrayContaining([
+        'ssl',
+        'ssl-cert',
+        'ssl-ca',
+        'ssl-ca-crl',
+        'puppet-conf',
+        'webserver-conf',
+        'ca-cfg',
+        'tmp',
+      ]),
+    );
+    expect(main.volumeMounts.find((m: Obj) => m.name === 'ssl-ca-crl')).toEqual({
+      name: 'ssl-ca-crl',
+      mountPath: '/etc/puppetlabs/puppet/crl',
+      readOnly: true,
+    });
+    expect(Object.keys(d.spec.template.metadata.annotations)).toEqual(
+      expect.arrayContaining([
+        'openvox.voxpupuli.org/config-hash',
+        'openvox.voxpupuli.org/ssl-secret-hash',
+        'openvox.voxpupuli.org/ca-secret-hash',
+      ]),
+    );
+    const pending = await until('phase Pending', () => status('compiler').phase === 'Pending' && status('compiler'));
+    expect(pending).toMatchObject({ ready: 0, desired: 1, observedGeneration: server.metadata.generation });
+    expect(pending.conditions.find((c: Obj) => c.type === 'SSLBootstrapped')).toMatchObject({
+      status: 'True',
+      reason: 'CertificateSigned',
+    });
+  });
+
+  it('becomes Running once a pod is Ready', async () => {
+    await until('a pod of the Deployment', () => makePodsReady('compiler') > 0);
+    const running = await until('phase Running', () => {
+      makePodsReady('compiler');
+      return status('compiler').phase === 'Running' && status('compiler');
+    });
+    expect(running).toMatchObject({ ready: 1, desired: 1 });
+    expect(running.conditions.find((c: Obj) => c.type === 'Ready')).toMatchObject({
+      status: 'True',
+      reason: 'PodsReady',
+    });
+    const events = kubectlOk([
+      'get',
+      'events',
+      '-n',
+      ns,
+      '--field-selector',
+      'involvedObject.name=compiler,involvedObject.kind=Server',
+      '-o',
+      'json',
+    ]);
+    const reasons = (JSON.parse(events).items as Obj[]).map((e) => e.reason);
+    expect(reasons).toEqual(expect.arrayContaining(['WaitingForCert', 'Pending', 'Running']));
+    expect(reasons.filter((r) => r === 'Running')).toHaveLength(1);
+  });
+
+  it('creates and removes the PDB and the HPA with their toggles', async () => {
+    kubectlOk([
+      'patch',
+      SERVER,
+      'compiler',
+      '-n',
+      ns,
+      '--type=merge',
+      '-p',
+      JSON.stringify({ spec: { pdb: { enabled: true, minAvailable: 1 } } }),
+    ]);
+    const pdb = await until('PDB compiler', () => get('pdb', 'compiler'));
+    expect(pdb.spec).toMatchObject({
+      minAvailable: 1,
+      selector: { matchLabels: { 'openvox.voxpupuli.org/server': 'compiler' } },
+    });
+    expect(pdb.metadata.ownerReferences[0]).toMatchObject({ kind: 'Server', name: 'compiler', controller: true });
+
+    kubectlOk([
+      'patch',
+      SERVER,
+      'compiler',
+      '-n',
+      ns,
+      '--type=merge',
+      '-p',
+      JSON.stringify({ spec: { autoscaling: { enabled: true, minReplicas: 1, maxReplicas: 3 } } }),
+    ]);
+    const hpa = await until('HPA compiler', () => get('hpa', 'compiler'));
+    expect(hpa.apiVersion).toBe('autoscaling/v2');
+    expect(hpa.spec).toMatchObject({
+      scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'compiler' },
+      minReplicas: 1,
+      maxReplicas: 3,
+    });
+
+    kubectlOk([
+      'patch',
+      SERVER,
+      'compiler',
+      '-n',
+      ns,
+      '--type=merge',
+      '-p',
+      JSON.stringify({ spec: { pdb: { enabled: false }, autoscaling: { enabled: false } } }),
+    ]);
+    await until('PDB and HPA gone', () => !get('pdb', 'compiler') && !get('hpa', 'compiler'));
+    expect(get('deployment', 'compiler')).toBeDefined();
+  });
+
+  it('rolls the pod template when the ConfigMap changes', async () => {
+    const hash = () =>
+      get('deployment', 'compiler')!.spec.template.metadata.annotations['openvox.voxpupuli.org/config-hash'];
+    const before = hash();
+    apply(configMap('[main]\nenvironment_timeout = 5m\n'));
+    const after = await until('a new config-hash', () => hash() !== before && hash());
+    expect(after).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('makes zero writes when resyncing unchanged Servers', async () => {
+    // Finish the roll-out the ConfigMap change started, let the status settle, then take full resyncs.
+    await until('roll-out complete', () => {
+      makePodsReady('compiler');
+      const d = get('deployment', 'compiler')!;
+      const s = d.status ?? {};
+      return (
+        s.observedGeneration === d.metadata.generation &&
+        s.updatedReplicas === d.spec.replicas &&
+        s.readyReplicas === d.spec.replicas &&
+        s.replicas === d.spec.replicas &&
+        status('compiler').phase === 'Running'
+      );
+    });
+    let stable = 0;
+    let previous = -1;
+    while (stable < 4) {
+      const now = total(await writes());
+      stable = now === previous ? stable + 1 : 0;
+      previous = now;
+      await sleep(500);
+    }
+    await waitForLeadership();
+    const before = await writes();
+    expect(total(before)).toBeGreaterThan(0);
+    await resync();
+    await resync();
+    expect(await writes()).toEqual(before);
+  });
+
+  it('renders a CA Server with Recreate and the CA volumes', async () => {
+    apply({
+      apiVersion: API,
+      kind: 'Server',
+      metadata: { name: 'production-ca', namespace: ns },
+      spec: { configRef: 'production', certificateRef: 'production-cert', ca: true, replicas: 1 },
+    });
+    const d = await until('Deployment production-ca', () => get('deployment', 'production-ca'));
+    expect(d.spec.strategy).toEqual({ type: 'Recreate' });
+    const volumes = Object.fromEntries((d.spec.template.spec.volumes as Obj[]).map((v) => [v.name, v]));
+    expect(volumes['ca-data']).toEqual({ name: 'ca-data', persistentVolumeClaim: { claimName: 'production-ca-data' } });
+    expect(volumes['autosign-policy']!.secret.secretName).toBe('production-ca-autosign-policy');
+    expect(volumes['ssl-ca-crl']).toBeUndefined();
+  });
+
+  it('reports a missing Config as Error and recovers when it appears', async () => {
+    apply({
+      apiVersion: API,
+      kind: 'Server',
+      metadata: { name: 'orphan', namespace: ns },
+      spec: { configRef: 'missing', certificateRef: 'production-cert' },
+    });
+    const err = await until('phase Error', () => status('orphan').phase === 'Error' && status('orphan'));
+    expect(err.conditions.find((c: Obj) => c.type === 'Ready')).toMatchObject({
+      status: 'False',
+      reason: 'ConfigNotFound',
+    });
+    kubectlOk(['delete', SERVER, 'orphan', '-n', ns]);
+  });
+
+  it('garbage-collects owned objects when the Server is deleted', async () => {
+    kubectlOk([
+      'patch',
+      SERVER,
+      'compiler',
+      '-n',
+      ns,
+      '--type=merge',
+      '-p',
+      JSON.stringify({ spec: { pdb: { enabled: true } } }),
+    ]);
+    await until('PDB compiler', () => get('pdb', 'compiler'));
+    kubectlOk(['delete', SERVER, 'compiler', '-n', ns, '--wait=false']);
+    await until(
+      'Deployment and PDB collected',
+      () => !get('deployment', 'compiler') && !get('pdb', 'compiler'),
+      90_000,
+    );
+  });
+});

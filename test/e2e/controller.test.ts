@@ -412,6 +412,21 @@ describe('Server controller', () => {
       status: 'False',
       reason: 'ConfigNotFound',
     });
+    // The Config and its ConfigMap arriving (no change to the Server) must wake the Server up.
+    apply([
+      {
+        apiVersion: API,
+        kind: 'Config',
+        metadata: { name: 'missing', namespace: ns },
+        spec: {
+          image: { repository: 'ghcr.io/openvoxproject/openvox-server', tag: '8.8.1' },
+          authorityRef: 'production-ca',
+        },
+      },
+      { ...configMap('[main]\n'), metadata: { name: 'missing-config', namespace: ns } },
+    ]);
+    await until('Deployment orphan', () => get('deployment', 'orphan'));
+    await until('phase Pending', () => status('orphan').phase === 'Pending');
     kubectlOk(['delete', SERVER, 'orphan', '-n', ns]);
   });
 

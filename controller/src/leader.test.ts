@@ -1,0 +1,108 @@
+import { pino } from 'pino';
+import { FakeClock } from './clock.js';
+import { ApiError, type KubeClient, type KubeObject } from './kube/client.js';
+import { LeaderElector } from './leader.js';
+
+const flush = async () => {
+  for (let i = 0; i < 10; i++) await new Promise<void>((r) => setImmediate(r));
+};
+
+/** An in-memory Lease store with optimistic concurrency, like the API server's. */
+function leaseStore() {
+  let lease: KubeObject | undefined;
+  let rv = 0;
+  const client = {
+    get: async () => (lease ? structuredClone(lease) : undefined),
+    create: async (_r: unknown, obj: KubeObject) => {
+      if (lease) throw new ApiError(409, 'exists');
+      lease = { ...obj, metadata: { ...obj.metadata, resourceVersion: String(++rv) } };
+      return structuredClone(lease);
+    },
+    replace: async (_r: unknown, obj: KubeObject) => {
+      if (obj.metadata?.resourceVersion !== lease?.metadata?.resourceVersion) throw new ApiError(409, 'conflict');
+      lease = { ...obj, metadata: { ...obj.metadata, resourceVersion: String(++rv) } };
+      return structuredClone(lease);
+    },
+  } as unknown as KubeClient;
+  return { client, holder: () => (lease?.spec as { holderIdentity?: string } | undefined)?.holderIdentity };
+}
+
+function elector(client: KubeClient, clock: FakeClock, identity: string, log: string[]) {
+  return new LeaderElector({
+    client,
+    clock,
+    logger: pino({ level: 'silent' }),
+    namespace: 'default',
+    name: 'openvox-operator-controller',
+    identity,
+    onStartedLeading: () => log.push(`${identity} started`),
+    onStoppedLeading: () => log.push(`${identity} stopped`),
+  });
+}
+
+describe('LeaderElector', () => {
+  it('lets one replica lead and hands over on release', async () => {
+    const store = leaseStore();
+    const clock = new FakeClock(1_000_000);
+    const log: string[] = [];
+    const a = elector(store.client, clock, 'a', log);
+    const b = elector(store.client, clock, 'b', log);
+    a.start();
+    await flush();
+    b.start();
+    await flush();
+    for (let i = 0; i < 10; i++) {
+      clock.advance(2000);
+      await flush();
+    }
+    expect(log).toEqual(['a started']);
+    expect(store.holder()).toBe('a');
+    await a.release();
+    expect(store.holder()).toBe('');
+    clock.advance(2000);
+    await flush();
+    expect(log).toEqual(['a started', 'b started']);
+    expect(store.holder()).toBe('b');
+  });
+
+  it('takes over a lease whose holder stopped renewing, only after the lease duration', async () => {
+    const store = leaseStore();
+    const deadClock = new FakeClock(0); // the crashed replica's timers never fire again
+    const clock = new FakeClock(0);
+    const log: string[] = [];
+    elector(store.client, deadClock, 'a', log).start();
+    await flush();
+    const b = elector(store.client, clock, 'b', log);
+    b.start();
+    await flush();
+    for (let t = 0; t < 14_000; t += 2000) {
+      clock.advance(2000);
+      await flush();
+    }
+    expect(b.isLeader()).toBe(false);
+    for (let t = 0; t < 4000; t += 2000) {
+      clock.advance(2000);
+      await flush();
+    }
+    expect(b.isLeader()).toBe(true);
+    expect(log).toEqual(['a started', 'b started']);
+  });
+
+  it('steps down when it cannot renew within the renew deadline', async () => {
+    const store = leaseStore();
+    const clock = new FakeClock(0);
+    const log: string[] = [];
+    const a = elector(store.client, clock, 'a', log);
+    a.start();
+    await flush();
+    (store.client as { get: unknown }).get = async () => {
+      throw new ApiError(500, 'etcd down');
+    };
+    for (let t = 0; t < 12_000; t += 2000) {
+      clock.advance(2000);
+      await flush();
+    }
+    expect(log).toEqual(['a started', 'a stopped']);
+    expect(a.isLeader()).toBe(false);
+  });
+});

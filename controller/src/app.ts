@@ -13,6 +13,7 @@ import { LeaderElector } from './leader.js';
 import { Manager } from './manager.js';
 import { createMetrics } from './metrics.js';
 import { createServerController } from './server/controller.js';
+import { registerStackControllers } from './config/stack-controllers.js';
 import type { Settings } from './settings.js';
 
 export interface App {
@@ -45,6 +46,7 @@ export async function startApp(
   });
   const recorder = new ApiEventRecorder(client, clock, logger);
   manager.register(createServerController(manager, { client, recorder, clock, logger }));
+  registerStackControllers(manager, { client, recorder, clock, logger });
 
   const http = createHttpServer({
     registry,
@@ -70,7 +72,7 @@ export async function startApp(
       logger,
       namespace: settings.leaderElectionNamespace,
       name: settings.leaderElectionId,
-      identity: `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`,
+      identity: `${process.env.POD_NAME ?? hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`,
       onStartedLeading: () => {
         metrics.isLeader.set(1);
         void manager.startWorkers();

@@ -158,6 +158,15 @@ describe('ServerReconciler', () => {
     expect(t.events).toEqual(['Normal WaitingForCert', 'Warning SecretNotFound', 'Warning ConfigNotFound']);
   });
 
+  it('keeps running on the current Secret while the Certificate renews', async () => {
+    const t = setup();
+    complete(t);
+    t.put(certificate({ phase: 'Renewing', secretName: 'production-cert-tls' }));
+    await t.reconciler.reconcile(`${NS}/compiler`);
+    expect(t.status().phase).toBe('Pending');
+    expect(t.writes).toContain('apply Deployment');
+  });
+
   it('records every dependency so changes fan out to this Server', async () => {
     const t = setup();
     complete(t);

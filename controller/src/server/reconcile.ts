@@ -138,7 +138,10 @@ export class ServerReconciler {
 
     const caName = cert.spec.authorityRef;
     deps.add(depKey('CertificateAuthority', ns, caName));
-    if (cert.status?.phase !== 'Signed' || !cert.status.secretName) {
+    // While a Certificate renews, its current Secret stays valid: keep running instead of flapping to
+    // WaitingForCert (the Go operator's renewal race).
+    const usable = (cert.status?.phase === 'Signed' || cert.status?.phase === 'Renewing') && !!cert.status.secretName;
+    if (!usable) {
       const message = `Certificate ${certificateRef} is ${cert.status?.phase ?? 'not yet processed'}; waiting for it to be Signed`;
       const ssl = { status: 'False' as const, reason: 'CertificateNotSigned', message };
       return { phase: 'WaitingForCert', reason: 'WaitingForCertificate', message, ssl, ...this.counts(server) };

@@ -6,7 +6,7 @@ import { pino } from 'pino';
 import { Registry } from 'prom-client';
 import { createCa, issueCertificate } from '@openvox/shared';
 import { startWebhook, type RunningWebhook } from './start.js';
-import { noReferences } from './references/lookup.js';
+import { noReferences, type ReferenceLookup } from './references/lookup.js';
 import { VALIDATE_PATH } from './http/app.js';
 import { fullServer, serverReview } from './fixtures.js';
 
@@ -22,7 +22,7 @@ beforeAll(async () => {
   writeFileSync(join(dir, 'tls.key'), leaf.keyPem);
 });
 
-function start(): Promise<RunningWebhook> {
+function start(references: ReferenceLookup = noReferences): Promise<RunningWebhook> {
   return startWebhook(
     {
       port: 0,
@@ -31,7 +31,7 @@ function start(): Promise<RunningWebhook> {
       tlsKeyFile: join(dir, 'tls.key'),
       certPollMs: 60_000,
     },
-    { logger: pino({ level: 'silent' }), registry: new Registry(), references: noReferences },
+    { logger: pino({ level: 'silent' }), registry: new Registry(), references },
   );
 }
 
@@ -55,6 +55,19 @@ describe('startWebhook', () => {
     const webhook = await start();
     try {
       expect(await get(webhook.port, '/healthz')).toBe(200);
+      expect(await get(webhook.port, '/readyz')).toBe(200);
+    } finally {
+      await webhook.close();
+    }
+  });
+
+  it('is not ready until the reference cache has synced', async () => {
+    let synced = false;
+    const webhook = await start({ exists: () => undefined, synced: () => synced });
+    try {
+      expect(await get(webhook.port, '/readyz')).toBe(503);
+      expect(await get(webhook.port, '/healthz')).toBe(200);
+      synced = true;
       expect(await get(webhook.port, '/readyz')).toBe(200);
     } finally {
       await webhook.close();

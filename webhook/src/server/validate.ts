@@ -11,7 +11,7 @@ import {
 import { allowed, denied } from '../admission/responses.js';
 import type { ReferenceLookup } from '../references/lookup.js';
 import { applyServerDefaults } from './defaults.js';
-import { SERVER_RULES, schemaRule, type Rule, type RuleContext } from './rules/index.js';
+import { SERVER_RULES, schemaRule, type RuleContext } from './rules/index.js';
 import { GROUP, VERSION, namespaceOf, serverTarget } from './target.js';
 
 export interface ValidateDeps {
@@ -50,11 +50,9 @@ export function validate(review: ValidReview, deps: ValidateDeps): AdmissionResp
     namespace: namespaceOf(request, object),
     references: deps.references,
   };
-  const schema: Rule = schemaRule(deps.validator);
-  const schemaVerdict = schema({
-    ...ctx,
-    spec: object.spec === undefined ? {} : (object.spec as Record<string, unknown>),
-  });
+  // The schema sees spec as sent (a string or null spec is a type cause); a missing spec is checked as {}.
+  const schemaSpec = (object.spec === undefined ? {} : object.spec) as Record<string, unknown>;
+  const schemaVerdict = schemaRule(deps.validator)({ ...ctx, spec: schemaSpec });
 
   const causes: StatusCause[] = [];
   const warnings: string[] = [];

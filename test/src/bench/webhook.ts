@@ -1,6 +1,6 @@
 // Webhook throughput and latency on loopback: mutate and validate against a bare express HTTPS handler.
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, openSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,6 +17,8 @@ import { summariseProfile } from './profile.js';
 export interface Measurement {
   name: string;
   requestsPerSecond: number;
+  /** Server CPU time per request (Linux /proc); robust against other load on the machine. */
+  cpuMicrosPerRequest: number | undefined;
   p50Ms: number;
   p99Ms: number;
   errors: number;
@@ -92,6 +94,25 @@ interface Target {
   name: string;
   url: string;
   body: string;
+  /** The server process, whose CPU time per request is measured. */
+  pid: number | undefined;
+}
+
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/**
+ * CPU seconds (user + system) a process has used, from /proc (Linux). CPU time per request does not
+ * grow when other processes compete for the CPU, unlike wall-clock figures.
+ */
+function cpuSeconds(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The q-quantile (0..1) of sorted values, nearest rank. */
@@ -101,6 +122,7 @@ function quantile(sorted: Float64Array, q: number): number {
 }
 
 interface Run {
+  cpuSeconds: number | undefined;
   requests: number;
   seconds: number;
   latencies: number[];
@@ -123,16 +145,23 @@ async function interleaved(
   const slice = Math.max(1, Math.round(seconds / rounds));
   for (let round = 0; round < rounds; round++) {
     for (const [i, target] of targets.entries()) {
-      runs[i]!.push(await load(target.url, target.body, connections, slice));
+      const before = cpuSeconds(target.pid);
+      const run = await load(target.url, target.body, connections, slice);
+      const after = cpuSeconds(target.pid);
+      runs[i]!.push({ ...run, cpuSeconds: before !== undefined && after !== undefined ? after - before : undefined });
     }
   }
   return targets.map((target, i) => {
     const measured = runs[i]!;
     const latencies = Float64Array.from(measured.flatMap((r) => r.latencies)).sort();
+    const requests = measured.reduce((sum, r) => sum + r.requests, 0);
+    const cpu = measured.every((r) => r.cpuSeconds !== undefined)
+      ? measured.reduce((sum, r) => sum + (r.cpuSeconds ?? 0), 0)
+      : undefined;
     return {
       name: target.name,
-      requestsPerSecond:
-        measured.reduce((sum, r) => sum + r.requests, 0) / measured.reduce((sum, r) => sum + r.seconds, 0),
+      requestsPerSecond: requests / measured.reduce((sum, r) => sum + r.seconds, 0),
+      cpuMicrosPerRequest: cpu === undefined || requests === 0 ? undefined : (cpu * 1e6) / requests,
       p50Ms: quantile(latencies, 0.5),
       p99Ms: quantile(latencies, 0.99),
       errors: measured.reduce((sum, r) => sum + r.errors, 0),
@@ -141,7 +170,7 @@ async function interleaved(
   });
 }
 
-function load(url: string, body: string, connections: number, seconds: number): Promise<Run> {
+function load(url: string, body: string, connections: number, seconds: number): Promise<Omit<Run, 'cpuSeconds'>> {
   const latencies: number[] = [];
   return new Promise((resolve, reject) => {
     const instance = autocannon(
@@ -203,9 +232,9 @@ export async function benchWebhook(options: WebhookBenchOptions = {}): Promise<W
     log(`measuring ${seconds}s each at ${connections} connections, in ${rounds} alternating rounds`);
     const [bareResult, mutateResult, validateResult] = await interleaved(
       [
-        { name: 'bare express HTTPS handler', url: bareUrl, body: body.validate },
-        { name: 'mutate', url: webhook + MUTATE_PATH, body: body.mutate },
-        { name: 'validate', url: webhook + VALIDATE_PATH, body: body.validate },
+        { name: 'bare express HTTPS handler', url: bareUrl, body: body.validate, pid: bare.process.pid },
+        { name: 'mutate', url: webhook + MUTATE_PATH, body: body.mutate, pid: webhookChild.process.pid },
+        { name: 'validate', url: webhook + VALIDATE_PATH, body: body.validate, pid: webhookChild.process.pid },
       ],
       connections,
       seconds,
@@ -238,15 +267,40 @@ export async function benchWebhook(options: WebhookBenchOptions = {}): Promise<W
 
 export function formatWebhookBench(result: WebhookBenchResult): string {
   const rows = [result.bare, result.mutate, result.validate];
-  const ratio = (m: Measurement) =>
-    m === result.bare ? '1.00x' : `${(m.requestsPerSecond / result.bare.requestsPerSecond).toFixed(2)}x`;
+  const ratio = (m: Measurement) => `${(m.requestsPerSecond / result.bare.requestsPerSecond).toFixed(2)}x`;
+  const cpu = (m: Measurement) => (m.cpuMicrosPerRequest === undefined ? '-' : m.cpuMicrosPerRequest.toFixed(0));
+  const cpuRatio = (m: Measurement) =>
+    m.cpuMicrosPerRequest === undefined || result.bare.cpuMicrosPerRequest === undefined
+      ? '-'
+      : `${(result.bare.cpuMicrosPerRequest / m.cpuMicrosPerRequest).toFixed(2)}x`;
+  const columns: [string, number][] = [
+    ['endpoint', 28],
+    ['req/s', 8],
+    ['p50 ms', 8],
+    ['p99 ms', 8],
+    ['vs bare', 9],
+    ['CPU µs/req', 12],
+    ['CPU vs bare', 13],
+    ['errors', 8],
+  ];
+  const row = (cells: string[]) =>
+    cells.map((cell, i) => (i === 0 ? cell.padEnd(columns[i]![1]) : cell.padStart(columns[i]![1]))).join('');
   const lines = [
     `webhook, ${result.connections} connections, ${result.durationSeconds}s each in ${result.rounds} alternating rounds, HTTPS on 127.0.0.1`,
-    `(p50/p99 over every response of all rounds, measured per request by the load generator)`,
-    `${'endpoint'.padEnd(28)}${'req/s'.padStart(10)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'vs bare'.padStart(9)}${'errors'.padStart(8)}`,
-    ...rows.map(
-      (m) =>
-        `${m.name.padEnd(28)}${m.requestsPerSecond.toFixed(0).padStart(10)}${m.p50Ms.toFixed(2).padStart(9)}${m.p99Ms.toFixed(2).padStart(9)}${ratio(m).padStart(9)}${String(m.errors + m.non2xx).padStart(8)}`,
+    '(p50/p99 over every response of all rounds; CPU = server process user+system time per request,',
+    ' "CPU vs bare" = the throughput ratio one CPU would give without competing load)',
+    row(columns.map(([name]) => name)),
+    ...rows.map((m) =>
+      row([
+        m.name,
+        m.requestsPerSecond.toFixed(0),
+        m.p50Ms.toFixed(2),
+        m.p99Ms.toFixed(2),
+        ratio(m),
+        cpu(m),
+        cpuRatio(m),
+        String(m.errors + m.non2xx),
+      ]),
     ),
   ];
   if (result.profile) lines.push('', result.profile);

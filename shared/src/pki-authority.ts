@@ -238,3 +238,19 @@ export async function keyMatchesCertificate(certPem: string, keyPem: string): Pr
     return false;
   }
 }
+
+/** Is the CRL signed by this CA's key (and issued under its name)? */
+export async function crlSignedBy(crlPem: string, ca: Authority): Promise<boolean> {
+  try {
+    const crl = new x509.X509Crl(crlPem);
+    if (crl.issuer !== ca.cert.subject) return false;
+    return await crl.verify({ publicKey: ca.keys.publicKey });
+  } catch {
+    return false;
+  }
+}
+
+/** The SubjectPublicKeyInfo PEM of a private key (Puppet's CA keeps it as ca_pub.pem). */
+export function publicKeyPem(keyPem: string): string {
+  return createPublicKey(createPrivateKey(keyPem)).export({ type: 'spki', format: 'pem' }).toString();
+}

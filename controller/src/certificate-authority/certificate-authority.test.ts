@@ -59,7 +59,7 @@ describe('buildCrl', () => {
 });
 
 describe('CA objects', () => {
-  it('puts the public certificate, the key and the CRL in separate Secrets with the documented keys', () => {
+  it('puts the public certificate, the key and the CRL in separate Secrets with the documented keys', async () => {
     const pub = caCertSecret(ca, 'CERT');
     expect(pub.metadata?.name).toBe('production-ca-ca');
     expect(Object.keys(pub.data ?? {})).toEqual(['ca_crt.pem']);
@@ -71,9 +71,14 @@ describe('CA objects', () => {
     });
     expect(pub.metadata?.labels?.['openvox.voxpupuli.org/certificateauthority']).toBe('production-ca');
 
-    const key = caKeySecret(ca, { certPem: 'CERT', keyPem: 'KEY' });
+    const pem = await generateAuthority(ca, now, 'ec-p256');
+    const key = caKeySecret(ca, pem);
     expect(key.metadata?.name).toBe('production-ca-ca-key');
-    expect(decode(key.data?.['ca_key.pem'])).toBe('KEY');
+    expect(decode(key.data?.['ca_key.pem'])).toBe(pem.keyPem);
+    expect(decode(key.data?.['ca_crt.pem'])).toBe(pem.certPem);
+    expect(decode(key.data?.['ca_pub.pem'])).toBe(
+      new X509Certificate(pem.certPem).publicKey.export({ type: 'spki', format: 'pem' }),
+    );
     expect(key.metadata?.ownerReferences).toBeUndefined();
 
     const crl = caCrlSecret(ca, 'CRL');

@@ -8,3 +8,4 @@ export const caKeySecretName = (ca: string): string => `${ca}-ca-key`;
 export const CA_CERT_KEY = 'ca_crt.pem';
 export const CA_KEY_KEY = 'ca_key.pem';
 export const CA_CRL_KEY = 'ca_crl.pem';
+export const CA_PUB_KEY = 'ca_pub.pem';

@@ -4,6 +4,7 @@
 import type { V1ObjectMeta, V1PersistentVolumeClaim, V1Secret } from '@kubernetes/client-node';
 import {
   API_VERSION,
+  publicKeyPem,
   LABEL_CA,
   LABEL_MANAGED_BY,
   LABEL_NAME,
@@ -14,6 +15,7 @@ import {
   CA_CERT_KEY,
   CA_CRL_KEY,
   CA_KEY_KEY,
+  CA_PUB_KEY,
   caDataClaimName,
   caKeySecretName,
   caPublicSecretName,
@@ -68,6 +70,8 @@ export function caKeySecret(ca: CertificateAuthority, pem: { certPem: string; ke
   return secret(meta(ca, caKeySecretName(ca.metadata.name!), false), {
     [CA_CERT_KEY]: pem.certPem,
     [CA_KEY_KEY]: pem.keyPem,
+    // Puppet's cadir keeps the public key too; a CA pod can seed its cadir from this Secret alone.
+    [CA_PUB_KEY]: publicKeyPem(pem.keyPem),
   });
 }
 

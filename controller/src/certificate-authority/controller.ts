@@ -1,0 +1,36 @@
+// The CertificateAuthority controller definition: the CA and the Secrets and claim it creates.
+import type { CertificateAuthority, KeyAlgorithm } from '@openvox/shared';
+import { LABEL_CA } from '@openvox/shared';
+import type { KubeObject } from '../kube/client.js';
+import { CERTIFICATE_AUTHORITY, SECRET, objectKey } from '../kube/resources.js';
+import type { ControllerDefinition, Manager } from '../manager.js';
+import type { StackControllerDeps } from '../config/controller.js';
+import { CertificateAuthorityReconciler } from './reconcile.js';
+import { PVC } from './resources.js';
+
+/** Secrets and claims we create carry the CA label (the key Secret and claim have no owner). */
+function caLabelKey(_: unknown, obj: KubeObject): string[] {
+  const ca = obj.metadata?.labels?.[LABEL_CA];
+  return ca ? [`${obj.metadata?.namespace}/${ca}`] : [];
+}
+
+export function createCertificateAuthorityController(
+  mgr: Manager,
+  deps: StackControllerDeps & { keyAlgorithm: KeyAlgorithm },
+): ControllerDefinition {
+  const authorities = mgr.informer<CertificateAuthority & KubeObject>(CERTIFICATE_AUTHORITY);
+  const reconciler = new CertificateAuthorityReconciler({
+    ...deps,
+    caches: { authorities, secrets: mgr.informer(SECRET), claims: mgr.informer(PVC) },
+  });
+  return {
+    name: 'certificateauthority',
+    watches: [
+      { resource: CERTIFICATE_AUTHORITY, map: (_, obj) => [objectKey(obj)] },
+      { resource: SECRET, map: caLabelKey },
+      { resource: PVC, map: caLabelKey },
+    ],
+    reconcile: (key) => reconciler.reconcile(key),
+    allKeys: () => authorities.list().map(objectKey),
+  };
+}

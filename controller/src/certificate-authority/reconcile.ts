@@ -1,0 +1,222 @@
+// One CertificateAuthority reconcile: make sure the CA key and certificate exist (generated once,
+// never overwritten), publish the certificate in `{ca}-ca` and a CRL signed by it in `{ca}-ca-crl`,
+// create the `{ca}-data` claim once, and report Ready with notAfter. Key material never reaches a
+// log line, an Event or the status.
+import { X509Certificate } from 'node:crypto';
+import type { Logger } from 'pino';
+import {
+  crlSignedBy,
+  loadAuthority,
+  readCrl,
+  type Authority,
+  type CertificateAuthority,
+  type KeyAlgorithm,
+} from '@openvox/shared';
+import type { Clock } from '../clock.js';
+import { isConflict, type KubeClient, type KubeObject } from '../kube/client.js';
+import type { EventRecorder } from '../kube/events.js';
+import type { Cache } from '../kube/informer.js';
+import { applyOwned } from '../kube/owned.js';
+import { CERTIFICATE_AUTHORITY, SECRET, splitKey } from '../kube/resources.js';
+import type { HandlerResult } from '../queue.js';
+import { writePhase, type PhaseOutcome } from '../config/conditions.js';
+import { generateAuthority } from './authority.js';
+import { buildCrl } from './crl.js';
+import {
+  CA_CERT_KEY,
+  CA_CRL_KEY,
+  CA_KEY_KEY,
+  caDataClaimName,
+  caKeySecretName,
+  caPublicSecretName,
+  crlSecretName,
+} from './names.js';
+import { caCertSecret, caCrlSecret, caDataClaim, caKeySecret } from './render.js';
+import { PVC } from './resources.js';
+
+type SecretObject = KubeObject & { data?: Record<string, string> };
+
+export interface CaReconcilerDeps {
+  client: KubeClient;
+  recorder: EventRecorder;
+  clock: Clock;
+  logger: Logger;
+  keyAlgorithm: KeyAlgorithm;
+  caches: {
+    authorities: Cache<CertificateAuthority & KubeObject>;
+    secrets: Cache<SecretObject>;
+    claims: Cache<KubeObject>;
+  };
+}
+
+export const CA_READY = 'CAReady';
+/** Re-sign the CRL when it has less than this left (it is issued until the CA expires). */
+const CRL_MIN_REMAINING_MS = 30 * 86_400_000;
+
+const decode = (s: SecretObject | undefined, key: string): string | undefined => {
+  const v = s?.data?.[key];
+  return v === undefined ? undefined : Buffer.from(v, 'base64').toString('utf8');
+};
+
+class Blocked extends Error {
+  constructor(
+    readonly reason: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export class CertificateAuthorityReconciler {
+  constructor(private readonly d: CaReconcilerDeps) {}
+
+  async reconcile(key: string): Promise<HandlerResult | void> {
+    const { namespace, name } = splitKey(key);
+    const ca = this.d.caches.authorities.get(namespace, name);
+    if (!ca || ca.metadata.deletionTimestamp) return;
+    let outcome: PhaseOutcome;
+    let result: HandlerResult | void = undefined;
+    try {
+      const r = ca.spec.external ? this.external(ca) : await this.internal(ca);
+      outcome = r.outcome;
+      result = r.result;
+    } catch (err) {
+      if (!(err instanceof Blocked)) throw err;
+      outcome = { phase: 'Error', conditionType: CA_READY, status: 'False', reason: err.reason, message: err.message };
+    }
+    await writePhase(this.d, CERTIFICATE_AUTHORITY, ca, outcome);
+    return result;
+  }
+
+  /** An external CA: only its public certificate is needed (CRL refresh from it is not implemented). */
+  private external(ca: CertificateAuthority): { outcome: PhaseOutcome; result?: HandlerResult } {
+    const ns = ca.metadata.namespace!;
+    const secretName = ca.spec.external!.caSecretRef || caPublicSecretName(ca.metadata.name!);
+    const certPem = decode(this.d.caches.secrets.get(ns, secretName), CA_CERT_KEY);
+    if (!certPem)
+      throw new Blocked('CASecretNotFound', `Secret ${secretName} with ${CA_CERT_KEY} of the external CA not found`);
+    return {
+      outcome: {
+        phase: 'External',
+        conditionType: CA_READY,
+        status: 'True',
+        reason: 'ExternalCA',
+        message: `Using the external CA at ${ca.spec.external!.url}`,
+        fields: { caSecretName: secretName, notAfter: notAfterOf(certPem) },
+      },
+    };
+  }
+
+  private async internal(ca: CertificateAuthority): Promise<{ outcome: PhaseOutcome; result?: HandlerResult }> {
+    const ns = ca.metadata.namespace!;
+    const name = ca.metadata.name!;
+    const uid = ca.metadata.uid!;
+    const secrets = this.d.caches.secrets;
+    const now = new Date(this.d.clock.now());
+
+    // 1. The key pair: created once; a later reconcile (or a re-created CA object) reuses it.
+    const keySecretName = caKeySecretName(name);
+    const keySecret = secrets.get(ns, keySecretName);
+    let authority: Authority;
+    if (!keySecret) {
+      const pem = await generateAuthority(ca, now, this.d.keyAlgorithm);
+      try {
+        await this.d.client.create(SECRET, caKeySecret(ca, pem) as KubeObject);
+      } catch (err) {
+        // Another writer was first, or our cache has not seen our own create yet: look again.
+        if (isConflict(err)) return { outcome: initializing(), result: { requeueAfterMs: 1000 } };
+        throw err;
+      }
+      this.d.logger.info(
+        { key: `${ns}/${name}`, secret: keySecretName, algorithm: this.d.keyAlgorithm },
+        'CA generated',
+      );
+      authority = await loadAuthority(pem.certPem, pem.keyPem);
+    } else {
+      const certPem = decode(keySecret, CA_CERT_KEY);
+      const keyPem = decode(keySecret, CA_KEY_KEY);
+      if (!certPem || !keyPem) {
+        throw new Blocked('CAKeySecretInvalid', `Secret ${keySecretName} lacks ${CA_CERT_KEY} or ${CA_KEY_KEY}`);
+      }
+      try {
+        authority = await loadAuthority(certPem, keyPem);
+      } catch (err) {
+        // The message says what is wrong (mismatch, unsupported type) and holds no key material.
+        throw new Blocked('CAKeySecretInvalid', `Secret ${keySecretName}: ${(err as Error).message}`);
+      }
+    }
+
+    // 2. The public certificate for pods and clients.
+    await this.applyOrBlock(
+      caCertSecret(ca, authority.certPem) as KubeObject,
+      secrets.get(ns, caPublicSecretName(name)),
+      uid,
+    );
+
+    // 3. The CRL: keep the published one while it is ours and far from nextUpdate; else re-sign it
+    //    with the same entries and the next CRL number.
+    const crlLive = secrets.get(ns, crlSecretName(name));
+    const published = decode(crlLive, CA_CRL_KEY);
+    let crlPem = published;
+    const ours = published !== undefined && (await crlSignedBy(published, authority));
+    const fresh = ours && (readCrl(published!).nextUpdate?.getTime() ?? 0) - now.getTime() > CRL_MIN_REMAINING_MS;
+    if (!fresh) {
+      const revoked = ours
+        ? readCrl(published!).revokedSerials.map((serialNumber) => ({ serialNumber, revocationDate: now }))
+        : [];
+      crlPem = (await buildCrl({ authority, revoked, previousPem: ours ? published : undefined, now })).pem;
+    }
+    await this.applyOrBlock(caCrlSecret(ca, crlPem!) as KubeObject, crlLive, uid);
+
+    // 4. The data claim for the CA pod: created once, never updated or deleted by the operator.
+    if (!this.d.caches.claims.get(ns, caDataClaimName(name))) {
+      try {
+        await this.d.client.create(PVC, caDataClaim(ca) as KubeObject);
+      } catch (err) {
+        if (!isConflict(err)) throw err;
+      }
+    }
+
+    return {
+      outcome: {
+        phase: 'Ready',
+        conditionType: CA_READY,
+        status: 'True',
+        reason: 'CAInitialized',
+        message: `CA certificate in Secret ${caPublicSecretName(name)}, CRL in ${crlSecretName(name)}`,
+        fields: {
+          caSecretName: caPublicSecretName(name),
+          notAfter: authority.cert.notAfter.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+        },
+      },
+    };
+  }
+
+  private async applyOrBlock(desired: KubeObject, live: KubeObject | undefined, uid: string): Promise<void> {
+    const outcome = await applyOwned(this.d.client, SECRET, desired, live, uid);
+    if (outcome === 'conflict') {
+      throw new Blocked(
+        'SecretConflict',
+        `Secret ${desired.metadata!.name} exists and is not controlled by this CertificateAuthority`,
+      );
+    }
+  }
+}
+
+function initializing(): PhaseOutcome {
+  return {
+    phase: 'Initializing',
+    conditionType: CA_READY,
+    status: 'False',
+    reason: 'Initializing',
+    message: 'Generating the CA',
+  };
+}
+
+function notAfterOf(certPem: string): string | undefined {
+  try {
+    return new Date(new X509Certificate(certPem).validTo).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,9 @@
+// API resources only the CA controller writes (the shared list lives in kube/resources.ts).
+import type { ResourceType } from '../kube/resources.js';
+
+export const PVC: ResourceType = {
+  apiVersion: 'v1',
+  kind: 'PersistentVolumeClaim',
+  plural: 'persistentvolumeclaims',
+  namespaced: true,
+};

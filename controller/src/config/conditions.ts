@@ -1,0 +1,90 @@
+// Status helpers shared by the Config, CertificateAuthority, Certificate and Pool reconcilers: one
+// condition with a stable lastTransitionTime, a status write only when something changed, and an
+// Event only on a transition (phase change, or a different Error reason), never on every loop.
+import type { Condition } from '@openvox/shared';
+import type { Clock } from '../clock.js';
+import type { KubeClient, KubeObject } from '../kube/client.js';
+import type { EventRecorder } from '../kube/events.js';
+import type { ResourceType } from '../kube/resources.js';
+import { writeStatusIfChanged } from '../kube/status.js';
+
+export type ConditionStatus = 'True' | 'False' | 'Unknown';
+
+export function isoNow(clock: Clock): string {
+  return new Date(clock.now()).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+export function condition(
+  prev: Condition[] | undefined,
+  type: string,
+  status: ConditionStatus,
+  reason: string,
+  message: string,
+  generation: number,
+  now: string,
+): Condition {
+  const old = prev?.find((c) => c.type === type);
+  return {
+    type,
+    status,
+    reason,
+    message,
+    observedGeneration: generation,
+    lastTransitionTime: old && old.status === status ? old.lastTransitionTime : now,
+  };
+}
+
+export interface PhaseOutcome {
+  phase: string;
+  conditionType: string;
+  status: ConditionStatus;
+  reason: string;
+  message: string;
+  /** Other status fields (secretName, notAfter, ...). */
+  fields?: Record<string, unknown>;
+}
+
+export interface StatusDeps {
+  client: KubeClient;
+  recorder: EventRecorder;
+  clock: Clock;
+}
+
+interface WithStatus {
+  metadata: { generation?: number };
+  status?: { phase?: string; conditions?: Condition[] };
+}
+
+/** Writes phase + one condition + fields; records an Event when the phase or the Error reason changed. */
+export async function writePhase(
+  deps: StatusDeps,
+  resource: ResourceType,
+  obj: WithStatus,
+  outcome: PhaseOutcome,
+): Promise<void> {
+  const prev = obj.status;
+  const generation = obj.metadata.generation ?? 0;
+  const status = {
+    ...(prev ?? {}),
+    ...(outcome.fields ?? {}),
+    phase: outcome.phase,
+    observedGeneration: generation,
+    conditions: [
+      condition(
+        prev?.conditions,
+        outcome.conditionType,
+        outcome.status,
+        outcome.reason,
+        outcome.message,
+        generation,
+        isoNow(deps.clock),
+      ),
+    ],
+  };
+  await writeStatusIfChanged(deps.client, resource, obj as unknown as KubeObject & { status?: unknown }, status);
+  const prevReason = prev?.conditions?.find((c) => c.type === outcome.conditionType)?.reason;
+  if (prev?.phase !== outcome.phase || (outcome.phase === 'Error' && prevReason !== outcome.reason)) {
+    const type = outcome.phase === 'Error' ? 'Warning' : 'Normal';
+    await deps.recorder.record(obj as unknown as KubeObject, type, outcome.reason, outcome.message);
+  }
+}

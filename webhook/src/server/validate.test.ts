@@ -39,7 +39,7 @@ describe('validate: allowed objects', () => {
 });
 
 describe('validate: denial shape', () => {
-  it('answers 422 Invalid with group, kind, name and one cause per violation, all at once', () => {
+  it('lists all three violations of one Server as three causes of one 422 Invalid response', () => {
     const response = run({
       configRef: 'production',
       certificateRef: 'cert',

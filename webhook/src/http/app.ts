@@ -114,7 +114,7 @@ export function createApp(deps: AppDeps): express.Express {
       status === 413
         ? `body is larger than ${BODY_LIMIT}`
         : status === 400
-          ? 'body is not valid JSON'
+          ? 'body is not valid JSON or not a JSON object'
           : (error as Error).message;
     res.status(status).json({ error: message });
   });

@@ -98,6 +98,7 @@ describe('startWebhook', () => {
     await ended;
     await closing;
     expect(response).toMatch(/^HTTP\/1\.1 200/);
+    expect(response.toLowerCase()).toContain('connection: close');
     expect(response).toContain('"uid":"705ab4f5-6393-11e8-b7cc-42010a800002"');
   });
 

@@ -1,4 +1,5 @@
 // Wires the pure handlers, the express app and the reloading HTTPS server; returns a handle to stop it.
+import type { ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
@@ -39,9 +40,15 @@ export async function startWebhook(
     validate: (review) => validate(review, { validator, references: deps.references }),
     ready: () => !closing && tlsLoaded() && deps.references.synced(),
   });
-  // While draining, ask clients to open their next request elsewhere.
+  // While draining, every response still to be written says Connection: close, so clients open
+  // their next request elsewhere instead of reusing a connection that is about to go.
+  const inFlight = new Set<ServerResponse>();
   const handler: Parameters<typeof createReloadingServer>[0] = (req, res) => {
     if (closing) res.setHeader('Connection', 'close');
+    else {
+      inFlight.add(res);
+      res.once('close', () => inFlight.delete(res));
+    }
     app(req, res);
   };
   const tls = await createReloadingServer(handler, {
@@ -72,6 +79,7 @@ export async function startWebhook(
     close(graceMs = 25_000) {
       closed ??= new Promise<void>((resolve) => {
         closing = true;
+        for (const res of inFlight) if (!res.headersSent) res.setHeader('Connection', 'close');
         tls.stopWatching();
         const idle = setInterval(() => server.closeIdleConnections(), 100);
         const deadline = setTimeout(() => {

@@ -5,13 +5,20 @@ import { parseAllDocuments } from 'yaml';
 import { API_VERSION, KINDS, createValidator } from '@openvox/shared';
 import { REPO_ROOT } from './cluster/paths.js';
 
+interface ExampleObject {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string };
+  spec?: unknown;
+}
+
 const dir = join(REPO_ROOT, 'examples');
 const documents = readdirSync(dir)
   .filter((file) => file.endsWith('.yaml'))
   .flatMap((file) =>
     parseAllDocuments(readFileSync(join(dir, file), 'utf8')).map((doc) => ({
       file,
-      object: doc.toJS() as Record<string, never>,
+      object: doc.toJS() as ExampleObject,
     })),
   );
 
@@ -20,7 +27,7 @@ it('has the seed Server and a Config, Certificate, CertificateAuthority and Pool
   expect([...kinds].sort()).toEqual(['Certificate', 'CertificateAuthority', 'Config', 'Pool', 'Server']);
 });
 
-it.each(documents.map((d) => [`${d.file} ${d.object.kind}/${(d.object.metadata as { name: string }).name}`, d.object]))(
+it.each(documents.map((d) => [`${d.file} ${d.object.kind}/${d.object.metadata.name}`, d.object]))(
   '%s matches its schema',
   (_label, object) => {
     const kind = KINDS.find((k) => k.kind === object.kind);

@@ -14,7 +14,6 @@ export const clusterPaths = {
   etcdData: join(CLUSTER_DIR, 'etcd'),
   state: join(CLUSTER_DIR, 'state.json'),
   kubeconfig: join(CLUSTER_DIR, 'kubeconfig'),
-  operatorState: join(CLUSTER_DIR, 'operator.json'),
   kubectl: join(CLUSTER_DIR, 'bin', 'kubectl'),
   helm: join(CLUSTER_DIR, 'bin', 'helm'),
 };

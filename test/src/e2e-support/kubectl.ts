@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { stringify } from 'yaml';
 import { clusterPaths } from '../cluster/paths.js';
+import { operatorStatePath } from '../operator/operator.js';
 
 export interface CommandResult {
   code: number;
@@ -39,5 +40,7 @@ export function readOperatorState(): {
   controllerUrl?: string;
   logs: Record<string, string | undefined>;
 } {
-  return JSON.parse(readFileSync(clusterPaths.operatorState, 'utf8'));
+  // Set by the e2e globalSetup for its own operator run.
+  const path = process.env.OPENVOX_OPERATOR_STATE ?? operatorStatePath();
+  return JSON.parse(readFileSync(path, 'utf8'));
 }

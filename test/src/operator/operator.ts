@@ -26,6 +26,16 @@ export interface OperatorOptions {
   kubeconfig: string;
   /** Write logs to files under .cluster/logs instead of this terminal. */
   logToFiles: boolean;
+  /**
+   * Names this run's webhook registrations, Lease, state file and logs. `npm start` keeps the default
+   * so a crashed run's registrations are replaced by the next start; test runs pass a unique one.
+   */
+  instance?: string;
+}
+
+/** Where a run's state (URLs, CA file, log files) is written; tests find it through the env var. */
+export function operatorStatePath(instance = 'local'): string {
+  return join(clusterPaths.root, `operator-${instance}.json`);
 }
 
 const CONTROLLER_MAIN = join(REPO_ROOT, 'controller', 'dist', 'main.js');
@@ -36,7 +46,9 @@ export async function startOperator(options: OperatorOptions): Promise<RunningOp
   await installCrds(kc);
 
   mkdirSync(clusterPaths.logs, { recursive: true });
-  const logFile = (name: string) => (options.logToFiles ? join(clusterPaths.logs, `${name}.log`) : undefined);
+  const instance = options.instance ?? 'local';
+  const logFile = (name: string) =>
+    options.logToFiles ? join(clusterPaths.logs, `${name}-${instance}.log`) : undefined;
   const children: Child[] = [];
   const api = KubernetesObjectApi.makeApiClient(kc);
   const registrations: { apiVersion: string; kind: string; metadata: { name: string } }[] = [];
@@ -48,7 +60,7 @@ export async function startOperator(options: OperatorOptions): Promise<RunningOp
   };
 
   try {
-    const tls = await writeServingCertificate(join(clusterPaths.root, 'webhook-tls'));
+    const tls = await writeServingCertificate(join(clusterPaths.root, `webhook-tls-${instance}`));
     const webhookPort = await freePort();
     const webhookUrl = `https://127.0.0.1:${webhookPort}`;
     const webhook = await startWebhookChild({
@@ -60,8 +72,8 @@ export async function startOperator(options: OperatorOptions): Promise<RunningOp
     children.push(webhook);
 
     for (const config of [
-      mutatingConfiguration(webhookUrl, tls.caPem),
-      validatingConfiguration(webhookUrl, tls.caPem),
+      mutatingConfiguration(webhookUrl, tls.caPem, { name: `openvox-operator-${instance}` }),
+      validatingConfiguration(webhookUrl, tls.caPem, { name: `openvox-operator-${instance}` }),
     ]) {
       await api.patch(config, undefined, undefined, 'openvox-operator-installer', true, PatchStrategy.ServerSideApply);
       registrations.push({
@@ -87,6 +99,8 @@ export async function startOperator(options: OperatorOptions): Promise<RunningOp
           '127.0.0.1',
           '--leader-election-namespace',
           'default',
+          '--leader-election-id',
+          `openvox-operator-${instance}`,
         ],
         logFile('controller'),
       );
@@ -106,7 +120,7 @@ export async function startOperator(options: OperatorOptions): Promise<RunningOp
       controllerUrl,
       logs: { webhook: logFile('webhook'), controller: controllerUrl ? logFile('controller') : undefined },
     };
-    writeFileSync(clusterPaths.operatorState, JSON.stringify(state, null, 2));
+    writeFileSync(operatorStatePath(instance), JSON.stringify(state, null, 2));
     return { ...state, stop };
   } catch (error) {
     await stop();

@@ -20,6 +20,11 @@ describe('poolService', () => {
     expect(svc.metadata?.ownerReferences?.[0]).toMatchObject({ kind: 'Pool', uid: 'pool-uid', controller: true });
   });
 
+  it('renders a Pool stored without any spec (kubectl apply of a bare Pool)', () => {
+    const bare = { ...pool(), spec: undefined } as unknown as Pool;
+    expect(poolService(bare).spec?.ports?.[0]).toMatchObject({ port: 8140, targetPort: 8140 });
+  });
+
   it('maps spec.service.port to targetPort 8140 and keeps operator labels over user labels', () => {
     const svc = poolService(
       pool({

@@ -7,7 +7,8 @@ export const LABEL_POOL = 'openvox.voxpupuli.org/pool';
 
 export function poolService(pool: Pool): V1Service {
   const name = pool.metadata.name!;
-  const svc = pool.spec.service ?? {};
+  // spec is optional for a Pool: every field has a default.
+  const svc = pool.spec?.service ?? {};
   const type = svc.type ?? 'ClusterIP';
   const port: V1ServicePort = {
     name: 'https',

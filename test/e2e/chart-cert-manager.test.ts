@@ -115,6 +115,33 @@ describe('cert-manager mode with a running cert-manager', () => {
     }
   }, 150_000);
 
+  it('renews the serving certificate (Secret deleted) under the same CA; the caBundle matches the CA that signed it', async () => {
+    const caCertificate = () => getJson(['get', 'certificates.cert-manager.io', `${webhook}-ca`, '-n', ns]);
+    const caSecret = () => getJson(['get', 'secret', `${webhook}-ca`, '-n', ns]).data['tls.crt'] as string;
+    const before = {
+      serial: new X509Certificate(issued.crt).serialNumber,
+      revision: caCertificate().status.revision,
+      ca: caSecret(),
+    };
+    kubectlOk(['delete', 'secret', `${webhook}-tls`, '-n', ns]);
+    const renewed = await until('re-issued serving Secret', 60_000, () => {
+      const secret = tlsSecret();
+      return secret && new X509Certificate(secret.crt).serialNumber !== before.serial ? secret : undefined;
+    });
+    // A leaf renewal leaves the CA alone: same revision, same certificate, and it signed the new leaf.
+    expect(caCertificate().status.revision).toBe(before.revision);
+    expect(caSecret()).toBe(before.ca);
+    expect(renewed.ca).toBe(Buffer.from(before.ca, 'base64').toString('utf8'));
+    expect(new X509Certificate(renewed.crt).checkIssued(new X509Certificate(renewed.ca))).toBe(true);
+    for (const kind of ['mutatingwebhookconfiguration', 'validatingwebhookconfiguration']) {
+      await until(`caBundle of ${kind} = the renewed certificate's CA`, 60_000, () => {
+        const bundle = getJson(['get', kind, configName]).webhooks[0].clientConfig.caBundle as string;
+        return Buffer.from(bundle, 'base64').toString('utf8') === renewed.ca ? true : undefined;
+      });
+    }
+    issued = renewed;
+  }, 150_000);
+
   it('the injected caBundle verifies the issued certificate as the real webhook serves it', async () => {
     const files = { cert: join(tmp, 'tls.crt'), key: join(tmp, 'tls.key') };
     writeFileSync(files.cert, issued.crt);

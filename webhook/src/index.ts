@@ -1,9 +1,9 @@
 // Public surface for other packages (the controller, tests, the benchmark).
 export { startWebhook, type RunningWebhook, type WebhookDeps } from './start.js';
 export { mutate } from './server/mutate.js';
-export { validate, type ValidateDeps } from './server/validate.js';
+export { validate, validateDeps, type ValidateDeps } from './server/validate.js';
 export { applyServerDefaults, derivedJavaArgs, FALLBACK_JAVA_ARGS } from './server/defaults.js';
-export { createSpecValidator } from './server/rules/index.js';
+export { createSpecValidator, schemaRule } from './server/rules/index.js';
 export { parseSettings, type Settings } from './settings.js';
 export { createApp, MUTATE_PATH, VALIDATE_PATH } from './http/app.js';
 export {

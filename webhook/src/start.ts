@@ -1,5 +1,4 @@
 // Wires the pure handlers, the express app and the reloading HTTPS server; returns a handle to stop it.
-import type { ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
@@ -8,7 +7,7 @@ import { createReloadingServer } from './http/tls.js';
 import type { ReferenceLookup } from './references/lookup.js';
 import { mutate } from './server/mutate.js';
 import { validate } from './server/validate.js';
-import { createSpecValidator } from './server/rules/index.js';
+import { createSpecValidator, schemaRule } from './server/rules/index.js';
 import type { Settings } from './settings.js';
 
 export interface WebhookDeps {
@@ -30,28 +29,18 @@ export async function startWebhook(
   deps: WebhookDeps,
 ): Promise<RunningWebhook> {
   const { logger } = deps;
-  const validator = createSpecValidator();
+  const schema = schemaRule(createSpecValidator());
   let closing = false;
   let tlsLoaded = () => false;
   const app = createApp({
     logger,
     registry: deps.registry,
     mutate,
-    validate: (review) => validate(review, { validator, references: deps.references }),
+    validate: (review) => validate(review, { schemaRule: schema, references: deps.references }),
     ready: () => !closing && tlsLoaded() && deps.references.synced(),
+    draining: () => closing,
   });
-  // While draining, every response still to be written says Connection: close, so clients open
-  // their next request elsewhere instead of reusing a connection that is about to go.
-  const inFlight = new Set<ServerResponse>();
-  const handler: Parameters<typeof createReloadingServer>[0] = (req, res) => {
-    if (closing) res.setHeader('Connection', 'close');
-    else {
-      inFlight.add(res);
-      res.once('close', () => inFlight.delete(res));
-    }
-    app(req, res);
-  };
-  const tls = await createReloadingServer(handler, {
+  const tls = await createReloadingServer(app, {
     certFile: settings.tlsCertFile,
     keyFile: settings.tlsKeyFile,
     logger,
@@ -79,7 +68,6 @@ export async function startWebhook(
     close(graceMs = 25_000) {
       closed ??= new Promise<void>((resolve) => {
         closing = true;
-        for (const res of inFlight) if (!res.headersSent) res.setHeader('Connection', 'close');
         tls.stopWatching();
         const idle = setInterval(() => server.closeIdleConnections(), 100);
         const deadline = setTimeout(() => {

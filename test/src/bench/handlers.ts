@@ -1,6 +1,7 @@
 // In-process cost of the pure handlers, without HTTP or TLS: the part of a request this project controls.
 import {
   createSpecValidator,
+  schemaRule,
   fullServer,
   mutate,
   noReferences,
@@ -22,12 +23,12 @@ function perCall(fn: () => unknown, iterations: number): number {
 }
 
 export function benchHandlers(iterations = 50_000): HandlerCost {
-  const validator = createSpecValidator();
+  const schema = schemaRule(createSpecValidator());
   const toMutate = serverReview(fullServer());
   const toValidate = serverReview(applyServerDefaults(fullServer()));
   return {
     mutateMicros: perCall(() => mutate(toMutate), iterations),
-    validateMicros: perCall(() => validate(toValidate, { validator, references: noReferences }), iterations),
+    validateMicros: perCall(() => validate(toValidate, { schemaRule: schema, references: noReferences }), iterations),
   };
 }
 

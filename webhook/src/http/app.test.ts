@@ -5,12 +5,12 @@ import request from 'supertest';
 import { createApp, MUTATE_PATH, VALIDATE_PATH, type Handler } from './app.js';
 import { mutate } from '../server/mutate.js';
 import { validate } from '../server/validate.js';
-import { createSpecValidator } from '../server/rules/index.js';
+import { createSpecValidator, schemaRule } from '../server/rules/index.js';
 import { noReferences } from '../references/lookup.js';
 import { fullServer, serverReview } from '../fixtures.js';
 
-const validator = createSpecValidator();
-const realValidate: Handler = (review) => validate(review, { validator, references: noReferences });
+const schema = schemaRule(createSpecValidator());
+const realValidate: Handler = (review) => validate(review, { schemaRule: schema, references: noReferences });
 
 function makeApp(overrides: { mutate?: Handler; validate?: Handler; ready?: () => boolean } = {}) {
   const registry = new Registry();

@@ -1,10 +1,10 @@
 import { validate } from './validate.js';
-import { createSpecValidator } from './rules/index.js';
+import { createSpecValidator, schemaRule } from './rules/index.js';
 import { noReferences, staticReferences, type ReferenceLookup } from '../references/lookup.js';
 import { fullServer, seedServer, serverReview } from '../fixtures.js';
 import type { AdmissionRequest, AdmissionResponse } from '../admission/review.js';
 
-const validator = createSpecValidator();
+const schema = schemaRule(createSpecValidator());
 type Spec = Record<string, unknown>;
 
 function run(
@@ -18,7 +18,7 @@ function run(
     spec,
   };
   return validate(serverReview(object, { namespace: 'prod', ...opts.request }), {
-    validator,
+    schemaRule: schema,
     references: opts.references ?? noReferences,
   });
 }
@@ -32,7 +32,7 @@ const warnings = (spec: Spec, opts?: Parameters<typeof run>[1]) => run({ ...base
 describe('validate: allowed objects', () => {
   it('allows the seed example and a full production Server without warnings', () => {
     for (const object of [seedServer(), fullServer()]) {
-      const response = validate(serverReview(object), { validator, references: noReferences });
+      const response = validate(serverReview(object), { schemaRule: schema, references: noReferences });
       expect(response).toEqual({ uid: '705ab4f5-6393-11e8-b7cc-42010a800002', allowed: true });
     }
   });
@@ -69,7 +69,7 @@ describe('validate: denial shape', () => {
 
   it('names the object from request.name or generateName when metadata.name is missing', () => {
     const object = { metadata: { generateName: 'Bad_' }, spec: base };
-    const response = validate(serverReview(object), { validator, references: noReferences });
+    const response = validate(serverReview(object), { schemaRule: schema, references: noReferences });
     expect(response.status?.details.name).toBe('Bad_');
     expect(response.status?.details.causes.map((c) => c.field)).toEqual(['metadata.generateName']);
   });
@@ -260,7 +260,7 @@ describe('rule 12: type mismatches are causes', () => {
       expect.objectContaining({ field: 'spec.poolRefs[1]', message: 'Invalid value: 7: must be of type string' }),
     ]);
     const response = validate(serverReview({ metadata: { name: 'x' }, spec: 'nope' }), {
-      validator,
+      schemaRule: schema,
       references: noReferences,
     });
     expect(response.status?.details.causes.map((c) => c.field)).toContain('spec');
@@ -350,7 +350,7 @@ describe('what is judged', () => {
     ['another group', { kind: { group: 'example.com', version: 'v1alpha1', kind: 'Server' } }],
   ])('allows %s without judging', (_what, request) => {
     const response = validate(serverReview(bad, request as Partial<AdmissionRequest>), {
-      validator,
+      schemaRule: schema,
       references: noReferences,
     });
     expect(response).toEqual({ uid: '705ab4f5-6393-11e8-b7cc-42010a800002', allowed: true });
@@ -362,7 +362,7 @@ describe('what is judged', () => {
       spec: { replicas: -1 },
     };
     const response = validate(serverReview(deleting, { operation: 'UPDATE', oldObject: deleting }), {
-      validator,
+      schemaRule: schema,
       references: noReferences,
     });
     expect(response.allowed).toBe(true);
@@ -370,15 +370,19 @@ describe('what is judged', () => {
 
   it('judges UPDATE like CREATE', () => {
     expect(
-      validate(serverReview(bad, { operation: 'UPDATE', oldObject: bad }), { validator, references: noReferences })
-        .allowed,
+      validate(serverReview(bad, { operation: 'UPDATE', oldObject: bad }), {
+        schemaRule: schema,
+        references: noReferences,
+      }).allowed,
     ).toBe(false);
   });
 
   it('handles dryRun exactly like a normal request', () => {
     for (const object of [bad, seedServer()]) {
-      const normal = validate(serverReview(object), { validator, references: noReferences });
-      expect(validate(serverReview(object, { dryRun: true }), { validator, references: noReferences })).toEqual(normal);
+      const normal = validate(serverReview(object), { schemaRule: schema, references: noReferences });
+      expect(
+        validate(serverReview(object, { dryRun: true }), { schemaRule: schema, references: noReferences }),
+      ).toEqual(normal);
     }
   });
 });

@@ -1,5 +1,4 @@
 // Validating admission for Server: every violation at once, on the object as it will be stored.
-import type { Validator } from '@openvox/shared';
 import {
   isPlainObject,
   isServerRequest,
@@ -11,17 +10,23 @@ import {
 import { allowed, denied } from '../admission/responses.js';
 import type { ReferenceLookup } from '../references/lookup.js';
 import { applyServerDefaults } from './defaults.js';
-import { SERVER_RULES, schemaRule, type RuleContext } from './rules/index.js';
+import { SERVER_RULES, createSpecValidator, schemaRule, type Rule, type RuleContext } from './rules/index.js';
 import { GROUP, VERSION, namespaceOf, serverTarget } from './target.js';
 
 export interface ValidateDeps {
-  /** createSpecValidator(): compiled once at start-up. */
-  validator: Validator;
+  /** schemaRule(createSpecValidator()): the ajv validator, compiled once at start-up. */
+  schemaRule: Rule;
   references: ReferenceLookup;
 }
 
+/** The dependencies of validate() for a reference lookup; compiles the schema validator (slow: do it once). */
+export function validateDeps(references: ReferenceLookup): ValidateDeps {
+  return { schemaRule: schemaRule(createSpecValidator()), references };
+}
+
 /** The explicit rules speak about a field more precisely than the schema; keep the schema cause only for other fields. */
-function merge(schema: StatusCause[], rules: StatusCause[]): StatusCause[] {
+function merge(schema: readonly StatusCause[], rules: StatusCause[]): StatusCause[] {
+  if (schema.length === 0) return rules;
   const covered = new Set(rules.map((c) => c.field));
   return [...schema.filter((c) => !covered.has(c.field)), ...rules];
 }
@@ -52,14 +57,14 @@ export function validate(review: ValidReview, deps: ValidateDeps): AdmissionResp
   };
   // The schema sees spec as sent (a string or null spec is a type cause); a missing spec is checked as {}.
   const schemaSpec = (object.spec === undefined ? {} : object.spec) as Record<string, unknown>;
-  const schemaVerdict = schemaRule(deps.validator)({ ...ctx, spec: schemaSpec });
+  const schemaVerdict = deps.schemaRule({ ...ctx, spec: schemaSpec });
 
   const causes: StatusCause[] = [];
   const warnings: string[] = [];
   for (const rule of SERVER_RULES) {
     const verdict = rule(ctx);
-    causes.push(...verdict.causes);
-    warnings.push(...verdict.warnings);
+    if (verdict.causes.length > 0) causes.push(...verdict.causes);
+    if (verdict.warnings.length > 0) warnings.push(...verdict.warnings);
   }
   const all = merge(schemaVerdict.causes, causes);
   return all.length === 0

@@ -15,16 +15,17 @@ export interface RuleContext {
 }
 
 export interface Verdict {
-  causes: StatusCause[];
-  warnings: string[];
+  readonly causes: readonly StatusCause[];
+  readonly warnings: readonly string[];
 }
 
 export type Rule = (ctx: RuleContext) => Verdict;
 
-export const ok = (): Verdict => ({ causes: [], warnings: [] });
+// Most rules find nothing on most requests: share one empty verdict instead of allocating one each.
+const NOTHING: Verdict = Object.freeze({ causes: Object.freeze([]), warnings: Object.freeze([]) });
 
-export function verdict(causes: StatusCause[] = [], warnings: string[] = []): Verdict {
-  return { causes, warnings };
+export function verdict(causes: readonly StatusCause[] = [], warnings: readonly string[] = []): Verdict {
+  return causes.length === 0 && warnings.length === 0 ? NOTHING : { causes, warnings };
 }
 
 /** `Invalid value: 5: detail`, the wording apimachinery's field errors use. */

@@ -430,6 +430,16 @@ describe('custom values', () => {
     expect(result.stderr).toContain('controller.replicas above 1 needs controller.leaderElection.enabled');
   });
 
+  it('refuses a webhook PDB that would block every eviction', () => {
+    const result = template({ values: { webhook: { replicas: 2, pdb: { minAvailable: 2 } } } });
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toContain('webhook.pdb.minAvailable (2) must be below webhook.replicas (2)');
+    expect(
+      render({ values: { webhook: { replicas: 1, pdb: { minAvailable: '50%' } } } }).one('PodDisruptionBudget').spec
+        .minAvailable,
+    ).toBe('50%');
+  });
+
   it('uses existing ServiceAccounts when asked', () => {
     const existing = render({
       values: {

@@ -1,7 +1,7 @@
 // `helm install` of the chart into the local control plane (with cert-manager's CRDs): every object
 // is accepted, upgrade and uninstall behave, and the chart's ServiceAccounts have exactly the rights
 // their processes need, shown with TokenRequest tokens and the real webhook process.
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +11,7 @@ import { CHART_DIR, helm, withValuesFile } from '../src/chart/helm.js';
 import { parseObjects, type K8sObject } from '../src/chart/render.js';
 import { CERT_MANAGER_VERSION, certManagerCrds } from '../src/chart/cert-manager-crds.js';
 import { canI, writeServiceAccountKubeconfig } from '../src/chart/service-account.js';
+import { postJson } from '../src/chart/https.js';
 import { kubectl, kubectlOk } from '../src/e2e-support/kubectl.js';
 import { createNamespace, deleteNamespace } from '../src/e2e-support/namespace.js';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -181,16 +182,51 @@ describe('RBAC of the chart ServiceAccounts', () => {
     expect(canI(ns, sa, verb, resource, inNamespace)).toBe(allowed);
   });
 
-  it('the webhook process runs on a token of its ServiceAccount: its reference cache syncs, so /readyz is 200', async () => {
+  it('the webhook process runs on a token of its ServiceAccount: its reference cache syncs and sees Configs', async () => {
     const kubeconfig = join(tmp, 'webhook.kubeconfig');
     writeServiceAccountKubeconfig(kubeconfig, ns, webhookSa);
-    const webhook = await startWebhookChild({
-      port: await freePort(),
-      tls: await writeServingCertificate(join(tmp, 'webhook-tls')),
-      kubeconfig,
-      logFile: join(tmp, 'webhook.log'),
-    });
-    await webhook.stop();
+    const tls = await writeServingCertificate(join(tmp, 'webhook-tls'));
+    const port = await freePort();
+    const webhook = await startWebhookChild({ port, tls, kubeconfig, logFile: join(tmp, 'webhook.log') });
+    try {
+      kubectlOk(['apply', '-n', other, '-f', join(REPO_ROOT, 'examples', 'config.yaml')]);
+      const review = (configRef: string) => ({
+        apiVersion: 'admission.k8s.io/v1',
+        kind: 'AdmissionReview',
+        request: {
+          uid: randomUUID(),
+          kind: { group: 'openvox.voxpupuli.org', version: 'v1alpha1', kind: 'Server' },
+          resource: { group: 'openvox.voxpupuli.org', version: 'v1alpha1', resource: 'servers' },
+          namespace: other,
+          operation: 'CREATE',
+          object: {
+            apiVersion: 'openvox.voxpupuli.org/v1alpha1',
+            kind: 'Server',
+            metadata: { name: 'probe', namespace: other },
+            spec: { configRef, certificateRef: 'production-cert' },
+          },
+        },
+      });
+      const warnings = async (configRef: string): Promise<string[]> => {
+        const answer = await postJson(
+          `https://127.0.0.1:${port}/validate-openvox-voxpupuli-org-v1alpha1-server`,
+          tls.ca,
+          review(configRef),
+        );
+        return (answer.response?.warnings ?? []).filter((w: string) => w.startsWith('spec.configRef'));
+      };
+      // The Config applied above reaches the cache through the watch this token is allowed.
+      let seen = await warnings('production');
+      for (const deadline = Date.now() + 10_000; seen.length > 0 && Date.now() < deadline; await sleep(200)) {
+        seen = await warnings('production');
+      }
+      expect(seen).toEqual([]);
+      expect(await warnings('missing')).toEqual([
+        `spec.configRef: Config "missing" does not exist in namespace "${other}" yet; the Server waits for it`,
+      ]);
+    } finally {
+      await webhook.stop();
+    }
   }, 60_000);
 
   it('control: on a token without those rights (the namespace default ServiceAccount) the webhook never becomes ready', async () => {

@@ -146,11 +146,17 @@ describe('probes and metrics', () => {
       .expect(200);
     await request(app).post(VALIDATE_PATH).send(serverReview(fullServer())).expect(200);
     await request(app).post(VALIDATE_PATH).send('nope').set('content-type', 'application/json').expect(400);
+    await request(app)
+      .post(MUTATE_PATH)
+      .set('content-type', 'application/json')
+      .send(`"${'a'.repeat(3 * 1024 * 1024)}"`)
+      .expect(413);
     const text = (await request(app).get('/metrics').expect(200)).text;
     expect(text).toContain(`openvox_webhook_requests_total{path="${MUTATE_PATH}",result="patched"} 1`);
     expect(text).toContain(`openvox_webhook_requests_total{path="${VALIDATE_PATH}",result="denied"} 1`);
     expect(text).toContain(`openvox_webhook_requests_total{path="${VALIDATE_PATH}",result="allowed"} 1`);
     expect(text).toContain(`openvox_webhook_requests_total{path="${VALIDATE_PATH}",result="bad_request"} 1`);
+    expect(text).toContain(`openvox_webhook_requests_total{path="${MUTATE_PATH}",result="too_large"} 1`);
     expect(text).toMatch(
       new RegExp(`openvox_webhook_request_duration_seconds_count\\{path="${MUTATE_PATH}",result="patched"\\} 1`),
     );

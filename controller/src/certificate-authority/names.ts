@@ -1,5 +1,5 @@
 // Names of the objects a CertificateAuthority owns (as in the Go operator, so pods and tools agree).
-export { crlSecretName, caDataClaimName } from '../server/names.js';
+export { autosignSecretName, crlSecretName, caDataClaimName } from '../server/names.js';
 
 export const caPublicSecretName = (ca: string): string => `${ca}-ca`;
 export const caKeySecretName = (ca: string): string => `${ca}-ca-key`;

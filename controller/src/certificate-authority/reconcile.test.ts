@@ -36,6 +36,7 @@ describe('CertificateAuthorityReconciler', () => {
       'create Secret production-ca-ca-key',
       'apply Secret production-ca-ca',
       'apply Secret production-ca-ca-crl',
+      'apply Secret production-ca-autosign-policy',
       'create PersistentVolumeClaim production-ca-data',
       'status CertificateAuthority production-ca',
     ]);
@@ -103,13 +104,11 @@ describe('CertificateAuthorityReconciler', () => {
   it('refuses to take over a foreign {ca}-ca Secret', async () => {
     const { api, reconciler } = setup();
     api.cache('CertificateAuthority').put(ca());
-    api
-      .cache('Secret')
-      .put({
-        apiVersion: 'v1',
-        kind: 'Secret',
-        metadata: { name: 'production-ca-ca', namespace: 'prod' },
-      } as KubeObject);
+    api.cache('Secret').put({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'production-ca-ca', namespace: 'prod' },
+    } as KubeObject);
     await reconciler.reconcile('prod/production-ca');
     const status = api.cache('CertificateAuthority').get('prod', 'production-ca')!.status as {
       phase: string;

@@ -35,7 +35,7 @@ function setup() {
     keyAlgorithm: 'ec-p256',
     caches: { authorities: caches.authorities, secrets: caches.secrets, claims: api.cache('PersistentVolumeClaim') },
   });
-  const reconciler = new CertificateReconciler({ ...api, keyAlgorithm: 'ec-p256', caches: caches as never });
+  const reconciler = new CertificateReconciler({ ...api, keyAlgorithm: 'rsa-2048', caches: caches as never });
   return { api, caches, caReconciler, reconciler };
 }
 

@@ -8,9 +8,8 @@ import { createNamespace, deleteNamespace } from '../src/e2e-support/namespace.j
 jest.setTimeout(120_000);
 
 const API = 'openvox.voxpupuli.org/v1alpha1';
-// Fully qualified: cert-manager's CRDs (installed by the chart tests) also define `certificate`.
+// Fully qualified: cert-manager's CRDs (installed by the chart tests) also define `certificate`, `server`-like names.
 const SERVER = 'servers.openvox.voxpupuli.org';
-const CERTIFICATE = 'certificates.openvox.voxpupuli.org';
 let ns: string;
 let node: string;
 
@@ -33,10 +32,6 @@ async function until<T>(what: string, fn: () => T | undefined | false, timeoutMs
 }
 
 const apply = (obj: unknown) => kubectlOk(['apply', '-n', ns, '-f', '-'], obj);
-
-function patchStatus(kind: string, name: string, status: unknown) {
-  kubectlOk(['patch', kind, name, '-n', ns, '--subresource=status', '--type=merge', '-p', JSON.stringify({ status })]);
-}
 
 /** What a kubelet would do: bind the Server's pods to the fake node and report them Ready. */
 function makePodsReady(server: string): number {
@@ -117,32 +112,18 @@ function status(name: string): Obj {
   return get(SERVER, name)?.status ?? {};
 }
 
-const secret = (name: string, data: Record<string, string>) => ({
-  apiVersion: 'v1',
-  kind: 'Secret',
-  metadata: { name, namespace: ns },
-  stringData: data,
-});
+const CA = { apiVersion: API, kind: 'CertificateAuthority', metadata: { name: 'production-ca' }, spec: {} };
 
-function configMap(puppetConf: string) {
-  const keys = [
-    'puppetdb.conf',
-    'puppetserver.conf',
-    'webserver.conf',
-    'webserver-ca.conf',
-    'product.conf',
-    'auth.conf',
-    'ca.conf',
-    'ca-enabled.cfg',
-    'ca-disabled.cfg',
-    'logback.xml',
-    'metrics.conf',
-  ];
+function config(name: string, environmentTimeout?: string) {
   return {
-    apiVersion: 'v1',
-    kind: 'ConfigMap',
-    metadata: { name: 'production-config', namespace: ns },
-    data: { 'puppet.conf': puppetConf, ...Object.fromEntries(keys.map((k) => [k, `# ${k}\n`])) },
+    apiVersion: API,
+    kind: 'Config',
+    metadata: { name },
+    spec: {
+      image: { repository: 'ghcr.io/openvoxproject/openvox-server', tag: '8.8.1' },
+      authorityRef: 'production-ca',
+      ...(environmentTimeout ? { puppet: { environmentTimeout } } : {}),
+    },
   };
 }
 
@@ -154,28 +135,15 @@ beforeAll(() => {
     kind: 'Node',
     metadata: { name: node, labels: { 'kubernetes.io/hostname': node } },
   });
+  // Config and Certificate first; the CA comes later, so the Certificate cannot be signed yet.
   apply([
-    { apiVersion: API, kind: 'CertificateAuthority', metadata: { name: 'production-ca', namespace: ns }, spec: {} },
-    {
-      apiVersion: API,
-      kind: 'Config',
-      metadata: { name: 'production', namespace: ns },
-      spec: {
-        image: { repository: 'ghcr.io/openvoxproject/openvox-server', tag: '8.8.1' },
-        authorityRef: 'production-ca',
-      },
-    },
+    config('production'),
     {
       apiVersion: API,
       kind: 'Certificate',
       metadata: { name: 'production-cert', namespace: ns },
       spec: { authorityRef: 'production-ca' },
     },
-    configMap('[main]\n'),
-    secret('production-cert-tls', { 'cert.pem': 'CERT', 'key.pem': 'KEY', 'ca_crt.pem': 'CA' }),
-    secret('production-ca-ca', { 'ca_crt.pem': 'CA' }),
-    secret('production-ca-ca-crl', { 'ca_crl.pem': 'CRL' }),
-    secret('production-ca-autosign-policy', { 'autosign-policy.yaml': 'allow: []\n' }),
   ]);
 });
 
@@ -209,7 +177,9 @@ describe('Server controller', () => {
     });
     expect(get('deployment', 'compiler')).toBeUndefined();
 
-    patchStatus(CERTIFICATE, 'production-cert', { phase: 'Signed', secretName: 'production-cert-tls' });
+    // The CA controller creates the CA, the Certificate controller signs {cert}-tls, the Config controller
+    // renders {config}-config: the Server follows on its own.
+    apply(CA);
     const d = await until('Deployment compiler', () => get('deployment', 'compiler'));
     const server = get(SERVER, 'compiler')!;
     expect(d.metadata.ownerReferences).toEqual([
@@ -346,17 +316,35 @@ describe('Server controller', () => {
     expect(get('deployment', 'compiler')).toBeDefined();
   });
 
-  it('rolls the pod template when the ConfigMap changes', async () => {
+  it('rolls the pod template when the Config (and so its ConfigMap) changes', async () => {
     const hash = () =>
       get('deployment', 'compiler')!.spec.template.metadata.annotations['openvox.voxpupuli.org/config-hash'];
     const before = hash();
-    apply(configMap('[main]\nenvironment_timeout = 5m\n'));
+    apply(config('production', '5m'));
     const after = await until('a new config-hash', () => hash() !== before && hash());
     expect(after).toMatch(/^[0-9a-f]{64}$/);
   });
 
   it('makes zero writes when resyncing unchanged Servers', async () => {
-    // Finish the roll-out the ConfigMap change started, let the status settle, then take full resyncs.
+    // With PDB, HPA and non-canonical quantities, so every owned kind and the quantity comparison count.
+    kubectlOk([
+      'patch',
+      SERVER,
+      'compiler',
+      '-n',
+      ns,
+      '--type=merge',
+      '-p',
+      JSON.stringify({
+        spec: {
+          pdb: { enabled: true },
+          autoscaling: { enabled: true, minReplicas: 1, maxReplicas: 2 },
+          resources: { requests: { cpu: '1000m', memory: '1024Mi' } },
+        },
+      }),
+    ]);
+    await until('PDB and HPA', () => get('pdb', 'compiler') && get('hpa', 'compiler'));
+    // Finish the roll-out, let the status settle, then take full resyncs.
     await until('roll-out complete', () => {
       makePodsReady('compiler');
       const d = get('deployment', 'compiler')!;
@@ -412,19 +400,8 @@ describe('Server controller', () => {
       status: 'False',
       reason: 'ConfigNotFound',
     });
-    // The Config and its ConfigMap arriving (no change to the Server) must wake the Server up.
-    apply([
-      {
-        apiVersion: API,
-        kind: 'Config',
-        metadata: { name: 'missing', namespace: ns },
-        spec: {
-          image: { repository: 'ghcr.io/openvoxproject/openvox-server', tag: '8.8.1' },
-          authorityRef: 'production-ca',
-        },
-      },
-      { ...configMap('[main]\n'), metadata: { name: 'missing-config', namespace: ns } },
-    ]);
+    // The Config arriving (no change to the Server) must wake the Server up once its ConfigMap exists.
+    apply(config('missing'));
     await until('Deployment orphan', () => get('deployment', 'orphan'));
     await until('phase Pending', () => status('orphan').phase === 'Pending');
     kubectlOk(['delete', SERVER, 'orphan', '-n', ns]);

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { KINDS, buildCrd } from '@openvox/shared';
+import { KINDS, buildCrd, createCa, issueCertificate } from '@openvox/shared';
 import { CHART_DIR, helm, withValuesFile } from '../src/chart/helm.js';
 import { parseObjects, type K8sObject } from '../src/chart/render.js';
 import { CERT_MANAGER_VERSION, certManagerCrds } from '../src/chart/cert-manager-crds.js';
@@ -337,6 +337,53 @@ describe('RBAC of the chart ServiceAccounts', () => {
     expect(del.stderr).toContain('cannot delete resource "persistentvolumeclaims"');
     const secrets = as(['get', 'secrets', '-n', other, '-o', 'name']);
     expect(secrets.code).toBe(0);
+  }, 60_000);
+});
+
+describe('helm install with a certificate of your own (no cert-manager)', () => {
+  const byo = `byo-${id}`;
+  const svc = `${byo}-openvox-operator-webhook`;
+
+  afterAll(() => {
+    helm(['uninstall', byo, '--namespace', other]);
+  });
+
+  it('installs with the Secret and caBundle; both configurations carry that CA', async () => {
+    const ca = await createCa('byo-webhook-ca', 30);
+    const leaf = await issueCertificate(ca, {
+      commonName: svc,
+      dnsNames: [svc, `${svc}.${other}`, `${svc}.${other}.svc`],
+      usages: ['server'],
+      days: 30,
+    });
+    kubectlOk(['apply', '-f', '-'], {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      type: 'kubernetes.io/tls',
+      metadata: { name: 'my-webhook-tls', namespace: other },
+      stringData: { 'tls.crt': leaf.certPem, 'tls.key': leaf.keyPem },
+    });
+    const caBundle = Buffer.from(ca.certPem).toString('base64');
+    const values = {
+      crds: { enabled: false },
+      webhook: {
+        certManager: { enabled: false },
+        tls: { secretName: 'my-webhook-tls', caBundle },
+        namespaceSelector: { matchLabels: selector },
+      },
+    };
+    const result = withValuesFile(values, (file) => helm(['install', byo, CHART_DIR, '-n', other, '--values', file]));
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    for (const kind of ['mutatingwebhookconfiguration', 'validatingwebhookconfiguration']) {
+      const config = JSON.parse(kubectlOk(['get', kind, `${byo}-openvox-operator`, '-o', 'json']));
+      expect(config.webhooks[0].clientConfig.caBundle).toBe(caBundle);
+      expect(config.metadata.annotations?.['cert-manager.io/inject-ca-from']).toBeUndefined();
+    }
+    const deployment = JSON.parse(kubectlOk(['get', 'deployment', svc, '-n', other, '-o', 'json']));
+    const volume = deployment.spec.template.spec.volumes.find((v: { name: string }) => v.name === 'serving-certs');
+    expect(volume.secret.secretName).toBe('my-webhook-tls');
+    expect(kubectl(['get', 'issuers.cert-manager.io', '-n', other, '-o', 'name']).stdout.trim()).toBe('');
   }, 60_000);
 });
 

@@ -43,6 +43,7 @@ export async function startApp(
     metrics,
     concurrency: settings.concurrency,
     resyncMs: settings.resyncSeconds * 1000,
+    ...(settings.controllers.length ? { enabled: (name: string) => settings.controllers.includes(name) } : {}),
   });
   const recorder = new ApiEventRecorder(client, clock, logger);
   manager.register(createServerController(manager, { client, recorder, clock, logger }));

@@ -32,6 +32,8 @@ export interface ManagerOptions {
   metrics: ControllerMetrics;
   concurrency: number;
   resyncMs: number;
+  /** Which controllers run (by definition name); all when absent. */
+  enabled?: (name: string) => boolean;
   /** Lets tests supply in-memory informers. */
   informerFactory?: (resource: ResourceType) => InformerLike<KubeObject>;
 }
@@ -69,7 +71,12 @@ export class Manager {
     return inf as unknown as InformerLike<T>;
   }
 
-  register(def: ControllerDefinition): WorkQueue {
+  /** Registers a controller; a disabled one is skipped (its informers may exist but nothing reconciles). */
+  register(def: ControllerDefinition): WorkQueue | undefined {
+    if (this.opts.enabled && !this.opts.enabled(def.name)) {
+      this.opts.logger.info({ controller: def.name }, 'controller disabled');
+      return undefined;
+    }
     const { clock, concurrency, metrics } = this.opts;
     const queue = new WorkQueue({
       clock,

@@ -11,6 +11,7 @@ describe('parseSettings', () => {
       concurrency: 4,
       resyncSeconds: 600,
       logLevel: 'info',
+      controllers: [],
     });
   });
   it('reads env and lets flags win', () => {
@@ -27,6 +28,10 @@ describe('parseSettings', () => {
       leaderElectionNamespace: 'ops',
       concurrency: 8,
     });
+  });
+  it('selects controllers by name', () => {
+    expect(parseSettings(['--controllers=server, pool'], {}).controllers).toEqual(['server', 'pool']);
+    expect(() => parseSettings(['--controllers=nope'], {})).toThrow('unknown controller nope');
   });
   it('rejects unknown flags and bad values', () => {
     expect(() => parseSettings(['--nope'], {})).toThrow('unknown flag --nope');

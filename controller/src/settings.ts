@@ -9,7 +9,11 @@ export interface Settings {
   concurrency: number;
   resyncSeconds: number;
   logLevel: string;
+  /** Controllers to run, by name; empty means all. */
+  controllers: string[];
 }
+
+export const CONTROLLER_NAMES = ['server', 'config', 'certificateauthority', 'certificate', 'pool'] as const;
 
 function parseFlags(argv: string[]): Map<string, string> {
   const flags = new Map<string, string>();
@@ -36,6 +40,19 @@ function int(name: string, v: string, min: number): number {
   return n;
 }
 
+function controllerList(v: string): string[] {
+  const names = v
+    .split(',')
+    .map((n) => n.trim())
+    .filter(Boolean);
+  for (const n of names) {
+    if (!(CONTROLLER_NAMES as readonly string[]).includes(n)) {
+      throw new Error(`--controllers: unknown controller ${n} (known: ${CONTROLLER_NAMES.join(', ')})`);
+    }
+  }
+  return names;
+}
+
 const KNOWN = new Set([
   'kubeconfig',
   'port',
@@ -46,6 +63,7 @@ const KNOWN = new Set([
   'concurrency',
   'resync-seconds',
   'log-level',
+  'controllers',
 ]);
 
 export function parseSettings(argv: string[], env: Record<string, string | undefined>): Settings {
@@ -64,5 +82,6 @@ export function parseSettings(argv: string[], env: Record<string, string | undef
     concurrency: int('concurrency', get('concurrency', 'CONTROLLER_CONCURRENCY', '4'), 1),
     resyncSeconds: int('resync-seconds', get('resync-seconds', 'CONTROLLER_RESYNC_SECONDS', '600'), 0),
     logLevel: get('log-level', 'LOG_LEVEL', 'info'),
+    controllers: controllerList(get('controllers', 'CONTROLLER_CONTROLLERS', '')),
   };
 }

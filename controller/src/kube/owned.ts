@@ -36,6 +36,28 @@ export function needsApply(stamped: KubeObject, live: KubeObject | undefined): b
 export type ApplyOutcome = 'applied' | 'unchanged' | 'conflict';
 
 /**
+ * What we applied and on top of which live resourceVersion. Right after an apply the informer cache may
+ * still hold the older object; while the cache shows exactly that older version and we want the same
+ * state, the apply is already done and repeating it would be a wasted write. Clear an entry when the
+ * informer reports the object deleted.
+ */
+export class ApplyMemo {
+  private readonly entries = new Map<string, { basedOn: string; hash: string }>();
+  static key(r: ResourceType, namespace: string | undefined, name: string): string {
+    return `${r.kind}/${namespace ?? ''}/${name}`;
+  }
+  get(key: string) {
+    return this.entries.get(key);
+  }
+  set(key: string, basedOn: string, hash: string): void {
+    this.entries.set(key, { basedOn, hash });
+  }
+  delete(key: string): void {
+    this.entries.delete(key);
+  }
+}
+
+/**
  * Applies `desired` unless the live object already matches. Refuses (returns 'conflict') when a
  * same-named object exists that another owner, or nobody, controls: we never take over foreign objects.
  */
@@ -45,11 +67,21 @@ export async function applyOwned(
   desired: KubeObject,
   live: KubeObject | undefined,
   ownerUid: string,
+  memo?: ApplyMemo,
 ): Promise<ApplyOutcome> {
   if (live && !isControlledBy(live, ownerUid)) return 'conflict';
   const stamped = withAppliedHash(desired);
-  if (!needsApply(stamped, live)) return 'unchanged';
+  const key = ApplyMemo.key(resource, desired.metadata?.namespace, desired.metadata?.name ?? '');
+  if (!needsApply(stamped, live)) {
+    memo?.delete(key);
+    return 'unchanged';
+  }
+  const hash = stamped.metadata!.annotations![APPLIED_HASH]!;
+  const basedOn = live?.metadata?.resourceVersion ?? '';
+  const done = memo?.get(key);
+  if (done && done.hash === hash && done.basedOn === basedOn) return 'unchanged';
   await client.apply(resource, stamped);
+  memo?.set(key, basedOn, hash);
   return 'applied';
 }
 

@@ -15,7 +15,10 @@ import {
   SECRET,
   SERVER,
   objectKey,
+  type ResourceType,
 } from '../kube/resources.js';
+import type { EventType } from '../kube/informer.js';
+import { ApplyMemo } from '../kube/owned.js';
 import type { ControllerDefinition, Manager } from '../manager.js';
 import { depKey, ReferenceIndex, type DepKind } from './index-refs.js';
 import { ServerReconciler, specDeps, type ServerCaches } from './reconcile.js';
@@ -55,6 +58,13 @@ export function createServerController(
   const byRef = (kind: DepKind) => (_: unknown, obj: KubeObject) =>
     index.users(depKey(kind, obj.metadata?.namespace ?? '', obj.metadata?.name ?? ''));
 
+  // A deleted owned object invalidates what we remember applying to it.
+  const owned = (r: ResourceType) => (type: EventType, obj: KubeObject) => {
+    if (type === 'delete')
+      reconciler.applied.delete(ApplyMemo.key(r, obj.metadata?.namespace, obj.metadata?.name ?? ''));
+    return ownerKey(obj);
+  };
+
   return {
     name: 'server',
     index,
@@ -73,9 +83,9 @@ export function createServerController(
       { resource: CERTIFICATE_AUTHORITY, map: byRef('CertificateAuthority') },
       { resource: CONFIG_MAP, map: byRef('ConfigMap') },
       { resource: SECRET, map: byRef('Secret') },
-      { resource: DEPLOYMENT, map: (_, obj) => ownerKey(obj) },
-      { resource: HPA, map: (_, obj) => ownerKey(obj) },
-      { resource: PDB, map: (_, obj) => ownerKey(obj) },
+      { resource: DEPLOYMENT, map: owned(DEPLOYMENT) },
+      { resource: HPA, map: owned(HPA) },
+      { resource: PDB, map: owned(PDB) },
     ],
     reconcile: (key) => reconciler.reconcile(key),
     allKeys: () => caches.servers.list().map(objectKey),

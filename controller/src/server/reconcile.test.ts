@@ -124,6 +124,40 @@ describe('ServerReconciler', () => {
     expect(t.events).toEqual(['Normal Pending']);
   });
 
+  it('does not repeat writes while the informer caches lag behind them', async () => {
+    const t = setup();
+    complete(t);
+    t.caches.servers.put({
+      ...t.caches.servers.get(NS, 'compiler')!,
+      metadata: { ...server().metadata, resourceVersion: '10' },
+    });
+    // A lagging cache: writes succeed, but the caches keep showing the old objects.
+    const deployments = t.caches.deployments;
+    const servers = t.caches.servers;
+    const realPut = deployments.put.bind(deployments);
+    deployments.put = () => undefined;
+    const realServerPut = servers.put.bind(servers);
+    servers.put = () => undefined;
+    await t.reconciler.reconcile(`${NS}/compiler`);
+    await t.reconciler.reconcile(`${NS}/compiler`);
+    expect(t.writes).toEqual(['apply Deployment', 'status Server']);
+    expect(t.events).toEqual(['Normal Pending']);
+    // Someone else changes the Deployment we have not seen yet: that is a different version, so apply again.
+    deployments.put = realPut;
+    servers.put = realServerPut;
+    deployments.put({
+      kind: 'Deployment',
+      metadata: {
+        name: 'compiler',
+        namespace: NS,
+        resourceVersion: '99',
+        ownerReferences: [{ apiVersion: 'x', kind: 'Server', name: 'compiler', uid: 'uid-compiler', controller: true }],
+      },
+    });
+    await t.reconciler.reconcile(`${NS}/compiler`);
+    expect(t.writes.filter((w) => w === 'apply Deployment')).toHaveLength(2);
+  });
+
   it('moves to Running when the Deployment reports ready pods', async () => {
     const t = setup();
     complete(t);

@@ -8,9 +8,9 @@ import type { Clock } from '../clock.js';
 import type { KubeClient, KubeObject } from '../kube/client.js';
 import type { EventRecorder } from '../kube/events.js';
 import type { Cache } from '../kube/informer.js';
-import { applyOwned, deleteIfOwned } from '../kube/owned.js';
+import { ApplyMemo, applyOwned, deleteIfOwned } from '../kube/owned.js';
 import { DEPLOYMENT, HPA, PDB, SERVER, splitKey, type ResourceType } from '../kube/resources.js';
-import { writeStatusIfChanged } from '../kube/status.js';
+import { StatusMemo, writeStatusIfChanged } from '../kube/status.js';
 import type { HandlerResult } from '../queue.js';
 import { contentHash, type DataObject } from './hash.js';
 import { depKey, type ReferenceIndex } from './index-refs.js';
@@ -61,6 +61,10 @@ export function specDeps(server: Server): string[] {
 }
 
 export class ServerReconciler {
+  /** Our writes the informer caches may not show yet (see ApplyMemo, StatusMemo). */
+  readonly applied = new ApplyMemo();
+  readonly statuses = new StatusMemo();
+
   constructor(private readonly d: ServerReconcilerDeps) {}
 
   async reconcile(key: string): Promise<HandlerResult | void> {
@@ -69,6 +73,7 @@ export class ServerReconciler {
     if (!server) {
       // Deleted: owned objects go through garbage collection; nothing to release but the index.
       this.d.index.remove(key);
+      this.statuses.forget(key);
       return;
     }
     if (server.metadata.deletionTimestamp) return;
@@ -191,7 +196,7 @@ export class ServerReconciler {
     const conflicts: string[] = [];
     const apply = async (r: ResourceType, desired: KubeObject | undefined, live: KubeObject | undefined) => {
       if (desired) {
-        if ((await applyOwned(this.d.client, r, desired, live, uid)) === 'conflict')
+        if ((await applyOwned(this.d.client, r, desired, live, uid, this.applied)) === 'conflict')
           conflicts.push(`${r.kind} ${name}`);
       } else if (await deleteIfOwned(this.d.client, r, live, uid)) {
         this.d.logger.info({ key: `${ns}/${name}`, kind: r.kind }, 'deleted disabled object');
@@ -222,10 +227,16 @@ export class ServerReconciler {
   }
 
   private async writeStatus(server: Server, obs: Observation): Promise<void> {
-    const prev = server.status as ServerStatus | undefined;
+    const prev = this.statuses.current(server as Server & KubeObject) as ServerStatus | undefined;
     const now = new Date(this.d.clock.now()).toISOString().replace(/\.\d{3}Z$/, 'Z');
     const status = computeStatus(prev, obs, server.metadata.generation ?? 0, now);
-    const wrote = await writeStatusIfChanged(this.d.client, SERVER, server as Server & KubeObject, status);
+    const wrote = await writeStatusIfChanged(
+      this.d.client,
+      SERVER,
+      server as Server & KubeObject,
+      status,
+      this.statuses,
+    );
     if (wrote)
       this.d.logger.info(
         { key: `${server.metadata.namespace}/${server.metadata.name}`, phase: obs.phase, reason: obs.reason },

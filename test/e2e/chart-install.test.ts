@@ -163,7 +163,8 @@ describe('RBAC of the chart ServiceAccounts', () => {
     ['webhook', 'create', 'configs.openvox.voxpupuli.org', 'other', false],
     ['controller', 'watch', 'servers.openvox.voxpupuli.org', 'cluster', true],
     ['controller', 'patch', 'servers.openvox.voxpupuli.org/status', 'other', true],
-    ['controller', 'update', 'certificateauthorities.openvox.voxpupuli.org/status', 'other', true],
+    ['controller', 'patch', 'certificateauthorities.openvox.voxpupuli.org/status', 'other', true],
+    ['controller', 'update', 'deployments.apps', 'other', false],
     ['webhook', 'patch', 'servers.openvox.voxpupuli.org/status', 'other', false],
     ['controller', 'update', 'servers.openvox.voxpupuli.org', 'other', false],
     ['controller', 'patch', 'deployments.apps', 'other', true],
@@ -322,7 +323,9 @@ describe('RBAC of the chart ServiceAccounts', () => {
       metadata: { name: 'rbac-probe', namespace: ns },
       spec: { holderIdentity: 'probe', leaseDurationSeconds: 15 },
     };
-    expect(as(['apply', '--server-side', '--field-manager=openvox-operator', '-f', '-'], lease)).toMatchObject({
+    // The Lease is created and replaced (PUT) by the leader election, never patched.
+    expect(as(['create', '-f', '-'], lease)).toMatchObject({ code: 0 });
+    expect(as(['replace', '-f', '-'], { ...lease, spec: { ...lease.spec, holderIdentity: 'next' } })).toMatchObject({
       code: 0,
     });
     const claim = {

@@ -216,6 +216,7 @@ describe('default render (cert-manager mode)', () => {
       expect(flat).toContain(`openvox.voxpupuli.org/${kind}:watch`);
       expect(flat).toContain(`openvox.voxpupuli.org/${kind}/status:patch`);
       expect(flat).not.toContain(`openvox.voxpupuli.org/${kind}:update`);
+      expect(flat).not.toContain(`openvox.voxpupuli.org/${kind}/status:update`);
     }
     for (const write of [
       'apps/deployments:patch',
@@ -227,13 +228,20 @@ describe('default render (cert-manager mode)', () => {
       expect(flat).toContain(write);
     }
     expect(flat.some((p) => p.startsWith('coordination.k8s.io/'))).toBe(false);
+    expect(flat.filter((p) => p.startsWith('discovery.k8s.io/')).sort()).toEqual([
+      'discovery.k8s.io/endpointslices:get',
+      'discovery.k8s.io/endpointslices:list',
+      'discovery.k8s.io/endpointslices:watch',
+    ]);
+    // Only the Lease is ever replaced (PUT); everything else is server-side applied (PATCH).
+    expect(flat.filter((p) => p.endsWith(':update')).every((p) => p.endsWith('/finalizers:update'))).toBe(true);
     const role = manifest.one('Role', `${CONTROLLER}-leader-election`);
     expect(role.metadata.namespace).toBe(NS);
     expect(role.rules).toEqual([
       {
         apiGroups: ['coordination.k8s.io'],
         resources: ['leases'],
-        verbs: ['get', 'list', 'watch', 'create', 'update', 'patch'],
+        verbs: ['get', 'create', 'update'],
       },
     ]);
     expect(manifest.one('RoleBinding', `${CONTROLLER}-leader-election`).subjects).toEqual([

@@ -1,9 +1,7 @@
 // Runs the real kubectl against the local cluster, as a user would.
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { stringify } from 'yaml';
 import { clusterPaths } from '../cluster/paths.js';
-import { operatorStatePath } from '../operator/operator.js';
 
 export interface CommandResult {
   code: number;
@@ -34,13 +32,4 @@ export function kubectlOk(args: string[], input?: unknown): string {
   return result.stdout;
 }
 
-export function readOperatorState(): {
-  webhookUrl: string;
-  webhookCaFile: string;
-  controllerUrl?: string;
-  logs: Record<string, string | undefined>;
-} {
-  // Set by the e2e globalSetup for its own operator run.
-  const path = process.env.OPENVOX_OPERATOR_STATE ?? operatorStatePath();
-  return JSON.parse(readFileSync(path, 'utf8'));
-}
+export { readOperatorState } from './operator-control.js';

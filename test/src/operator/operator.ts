@@ -16,6 +16,9 @@ export interface OperatorState {
   webhookCaFile: string;
   controllerUrl?: string;
   logs: { webhook?: string; controller?: string };
+  /** Process ids and the controller's arguments, so a fault test can kill and restart a process. */
+  pids: { webhook: number; controller?: number };
+  controllerArgs?: string[];
 }
 
 export interface RunningOperator extends OperatorState {
@@ -84,26 +87,31 @@ export async function startOperator(options: OperatorOptions): Promise<RunningOp
     }
 
     let controllerUrl: string | undefined;
+    let controllerArgs: string[] | undefined;
+    let controllerPid: number | undefined;
     if (existsSync(CONTROLLER_MAIN)) {
       const port = await freePort();
       controllerUrl = `http://127.0.0.1:${port}`;
+      controllerArgs = [
+        CONTROLLER_MAIN,
+        '--kubeconfig',
+        options.kubeconfig,
+        '--port',
+        String(port),
+        '--bind-address',
+        '127.0.0.1',
+        '--leader-election-namespace',
+        'default',
+        '--leader-election-id',
+        `openvox-operator-${instance}`,
+      ];
       const controller = startNodeChild(
         'controller',
-        CONTROLLER_MAIN,
-        [
-          '--kubeconfig',
-          options.kubeconfig,
-          '--port',
-          String(port),
-          '--bind-address',
-          '127.0.0.1',
-          '--leader-election-namespace',
-          'default',
-          '--leader-election-id',
-          `openvox-operator-${instance}`,
-        ],
+        controllerArgs[0]!,
+        controllerArgs.slice(1),
         logFile('controller'),
       );
+      controllerPid = controller.process.pid;
       children.push(controller);
       await waitFor200(
         'controller',
@@ -119,6 +127,8 @@ export async function startOperator(options: OperatorOptions): Promise<RunningOp
       webhookCaFile: tls.ca,
       controllerUrl,
       logs: { webhook: logFile('webhook'), controller: controllerUrl ? logFile('controller') : undefined },
+      pids: { webhook: webhook.process.pid!, controller: controllerPid },
+      controllerArgs,
     };
     writeFileSync(operatorStatePath(instance), JSON.stringify(state, null, 2));
     return { ...state, stop };

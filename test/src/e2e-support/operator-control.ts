@@ -1,0 +1,55 @@
+// The e2e run's operator processes, as recorded by the global setup: metrics, kill and restart.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { openSync } from 'node:fs';
+import { operatorStatePath, type OperatorState } from '../operator/operator.js';
+import { isAlive } from '../cluster/processes.js';
+import { until } from './poll.js';
+
+export function statePath(): string {
+  // Set by the e2e globalSetup for its own operator run.
+  return process.env.OPENVOX_OPERATOR_STATE ?? operatorStatePath();
+}
+
+export function readOperatorState(): OperatorState {
+  return JSON.parse(readFileSync(statePath(), 'utf8'));
+}
+
+export async function metricsText(url = readOperatorState().controllerUrl): Promise<string> {
+  const res = await fetch(`${url}/metrics`);
+  return res.text();
+}
+
+/** Sum of a counter over all label sets that contain every `labels` fragment (e.g. 'verb="apply"'). */
+export function counter(metrics: string, name: string, ...labels: string[]): number {
+  let sum = 0;
+  for (const line of metrics.split('\n')) {
+    const m = new RegExp(`^${name}(?:\\{([^}]*)\\})? (\\S+)$`).exec(line);
+    if (m && labels.every((l) => (m[1] ?? '').includes(l))) sum += Number(m[2]);
+  }
+  return sum;
+}
+
+/** Kills the controller (SIGKILL, as a crash) and starts it again with the same flags. */
+export async function restartController(): Promise<void> {
+  const state = readOperatorState();
+  if (!state.pids.controller || !state.controllerArgs) throw new Error('no controller in this e2e run');
+  const old = state.pids.controller;
+  if (isAlive(old)) process.kill(old, 'SIGKILL');
+  await until('the old controller to exit', () => !isAlive(old), 10_000);
+  const log = state.logs.controller ? openSync(state.logs.controller, 'a') : 'ignore';
+  const child = spawn(process.execPath, state.controllerArgs, { stdio: ['ignore', log, log] });
+  state.pids.controller = child.pid;
+  writeFileSync(statePath(), JSON.stringify(state, null, 2));
+  await until(
+    'the controller to be healthy',
+    async () => (await fetch(`${state.controllerUrl}/healthz`).catch(() => undefined))?.ok,
+    30_000,
+  );
+}
+
+/** Stops a controller that a fault test started in place of the global setup's one. */
+export function stopReplacedController(state: OperatorState, originalPid: number | undefined): void {
+  const pid = state.pids.controller;
+  if (pid && pid !== originalPid && isAlive(pid)) process.kill(pid, 'SIGTERM');
+}

@@ -59,7 +59,10 @@ export async function startApp(
       return true;
     },
   });
-  await new Promise<void>((resolve) => http.listen(settings.port, settings.bindAddress, resolve));
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', reject);
+    http.listen(settings.port, settings.bindAddress, resolve);
+  });
   const port = (http.address() as AddressInfo).port;
   logger.info({ port, bindAddress: settings.bindAddress }, 'http listening');
 

@@ -138,4 +138,28 @@ describe('WorkQueue', () => {
     expect(seen).toEqual([0, 10]);
     expect(clock.pending()).toBe(0);
   });
+
+  it('idle() after pause() waits only for running handlers, so shutdown cannot hang on queued keys', async () => {
+    const clock = new FakeClock();
+    const q = new WorkQueue({ clock, concurrency: 1 });
+    const gate = deferred();
+    const seen: string[] = [];
+    q.start(async (k) => {
+      seen.push(k);
+      await gate.promise;
+    });
+    q.add('a');
+    q.add('b');
+    await flush();
+    q.pause();
+    let idle = false;
+    void q.idle().then(() => (idle = true));
+    await flush();
+    expect(idle).toBe(false);
+    gate.resolve();
+    await flush();
+    expect(idle).toBe(true);
+    expect(seen).toEqual(['a']);
+    expect(q.depth()).toBe(1);
+  });
 });

@@ -91,11 +91,17 @@ export class WorkQueue {
   /** Stops taking new keys; running handlers finish. */
   pause(): void {
     this.paused = true;
+    this.pump();
   }
 
-  /** Resolves once nothing is queued or running (delayed keys do not count). */
+  /** Nothing running, and nothing queued that will run (a paused queue keeps its keys). */
+  private isIdle(): boolean {
+    return this.running.size === 0 && (this.ready.length === 0 || this.paused);
+  }
+
+  /** Resolves once nothing is queued or running (delayed keys do not count); when paused, once running handlers end. */
   async idle(): Promise<void> {
-    if (this.ready.length === 0 && this.running.size === 0) return;
+    if (this.isIdle()) return;
     await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
   }
 
@@ -111,7 +117,7 @@ export class WorkQueue {
       this.report();
       void this.process(key, this.handler);
     }
-    if (this.ready.length === 0 && this.running.size === 0) {
+    if (this.isIdle()) {
       const waiters = this.idleWaiters;
       this.idleWaiters = [];
       for (const w of waiters) w();

@@ -304,19 +304,83 @@ describe('RBAC of the chart ServiceAccounts', () => {
     expect(allowed.code).toBe(0);
   }, 60_000);
 
-  it('with a controller token, writes it needs succeed and deleting a PVC is refused', () => {
+  it('with a controller token, every write it sends succeeds; deleting a PVC or a Deployment is refused', () => {
     const kubeconfig = join(tmp, 'controller.kubeconfig');
     writeServiceAccountKubeconfig(kubeconfig, ns, controllerSa);
     const as = (args: string[], input?: unknown) => kubectl(['--kubeconfig', kubeconfig, ...args], input);
-    const configMap = {
+    const meta = { name: 'rbac-probe', namespace: other };
+    const selector = { matchLabels: { probe: 'rbac' } };
+    // One object of every kind the controller server-side applies, sent as it sends them.
+    const applied = [
+      { apiVersion: 'v1', kind: 'ConfigMap', metadata: meta, data: { a: '1' } },
+      { apiVersion: 'v1', kind: 'Secret', metadata: meta, stringData: { a: '1' } },
+      {
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: meta,
+        spec: { ports: [{ port: 8140 }], selector: selector.matchLabels },
+      },
+      {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: meta,
+        spec: {
+          selector,
+          template: {
+            metadata: { labels: selector.matchLabels },
+            spec: { containers: [{ name: 'c', image: 'busybox' }] },
+          },
+        },
+      },
+      {
+        apiVersion: 'autoscaling/v2',
+        kind: 'HorizontalPodAutoscaler',
+        metadata: meta,
+        spec: {
+          scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: meta.name },
+          minReplicas: 1,
+          maxReplicas: 2,
+        },
+      },
+      { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: meta, spec: { selector, maxUnavailable: 1 } },
+    ];
+    for (const obj of applied) {
+      const result = as(['apply', '--server-side', '--field-manager=openvox-operator', '-f', '-'], obj);
+      expect({ kind: obj.kind, ...result }).toMatchObject({ kind: obj.kind, code: 0 });
+    }
+    // Owned HPAs and PDBs are deleted when switched off; Deployments never are (garbage collection does it).
+    expect(as(['delete', 'hpa', meta.name, '-n', other])).toMatchObject({ code: 0 });
+    expect(as(['delete', 'pdb', meta.name, '-n', other])).toMatchObject({ code: 0 });
+    expect(as(['delete', 'deployment', meta.name, '-n', other]).stderr).toContain(
+      'cannot delete resource "deployments"',
+    );
+    // Status is a merge patch on /status; the spec itself is never written.
+    const status = as([
+      'patch',
+      'config',
+      'production',
+      '-n',
+      other,
+      '--subresource=status',
+      '--type=merge',
+      '-p',
+      '{"status":{"phase":"Pending"}}',
+    ]);
+    expect(status).toMatchObject({ code: 0 });
+    expect(
+      as(['patch', 'config', 'production', '-n', other, '--type=merge', '-p', '{"metadata":{"labels":{"x":"y"}}}'])
+        .stderr,
+    ).toContain('cannot patch resource "configs"');
+    const event = {
       apiVersion: 'v1',
-      kind: 'ConfigMap',
-      metadata: { name: 'rbac-probe', namespace: other },
-      data: { a: '1' },
+      kind: 'Event',
+      metadata: { name: `rbac-probe.${id}`, namespace: other },
+      involvedObject: { kind: 'Config', name: 'production', namespace: other },
+      reason: 'Probe',
+      message: 'RBAC probe',
+      type: 'Normal',
     };
-    expect(as(['apply', '--server-side', '--field-manager=openvox-operator', '-f', '-'], configMap)).toMatchObject({
-      code: 0,
-    });
+    expect(as(['create', '-f', '-'], event)).toMatchObject({ code: 0 });
     const lease = {
       apiVersion: 'coordination.k8s.io/v1',
       kind: 'Lease',

@@ -46,4 +46,10 @@ async function main(): Promise<void> {
   process.on('unhandledRejection', (error) => logger.error({ err: error }, 'unhandled rejection'));
 }
 
-void main();
+// A start-up failure (unreadable kubeconfig, port in use) ends the process with a reason and code 1.
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `${JSON.stringify({ level: 60, msg: 'webhook failed to start', err: String((error as Error)?.stack ?? error) })}\n`,
+  );
+  process.exit(1);
+});

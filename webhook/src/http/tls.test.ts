@@ -1,5 +1,5 @@
 import { X509Certificate } from 'node:crypto';
-import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect, type PeerCertificate } from 'node:tls';
@@ -97,6 +97,36 @@ describe('reloading TLS server', () => {
   it('picks up a change through the poll when no watch event arrives', async () => {
     const port = await start(100, false);
     rotate(second);
+    await until(
+      async () => (await servedCertificate(port, caPem)).fingerprint256 === fingerprintOf(second.certPem),
+      5000,
+    );
+  });
+
+  it('follows a Secret volume update: the ..data symlink swapped to a new directory', async () => {
+    // The kubelet's layout: tls.crt -> ..data/tls.crt, ..data -> ..<timestamp>/, swapped atomically.
+    const version = (name: string, pair: KeyPairPem) => {
+      mkdirSync(join(dir, name));
+      writeFileSync(join(dir, name, 'tls.crt'), pair.certPem);
+      writeFileSync(join(dir, name, 'tls.key'), pair.keyPem);
+    };
+    version('..v1', first);
+    symlinkSync('..v1', join(dir, '..data'));
+    symlinkSync(join('..data', 'tls.crt'), join(dir, 'tls.crt'));
+    symlinkSync(join('..data', 'tls.key'), join(dir, 'tls.key'));
+    tls = await createReloadingServer((_req, res) => res.end('ok'), {
+      certFile: join(dir, 'tls.crt'),
+      keyFile: join(dir, 'tls.key'),
+      logger: pino({ level: 'silent' }),
+      pollIntervalMs: 60_000,
+    });
+    await new Promise<void>((resolve) => tls!.server.listen(0, '127.0.0.1', resolve));
+    const port = (tls.server.address() as AddressInfo).port;
+    expect((await servedCertificate(port, caPem)).fingerprint256).toBe(fingerprintOf(first.certPem));
+
+    version('..v2', second);
+    symlinkSync('..v2', join(dir, '..data_tmp'));
+    renameSync(join(dir, '..data_tmp'), join(dir, '..data'));
     await until(
       async () => (await servedCertificate(port, caPem)).fingerprint256 === fingerprintOf(second.certPem),
       5000,

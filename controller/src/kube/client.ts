@@ -60,8 +60,8 @@ export interface KubeClient {
     opts?: { namespace?: string; labelSelector?: string },
   ): Promise<KubeList<T>>;
   get<T extends KubeObject>(r: ResourceType, namespace: string | undefined, name: string): Promise<T | undefined>;
-  /** Server-side apply with our field manager and force. */
-  apply<T extends KubeObject>(r: ResourceType, obj: T): Promise<T>;
+  /** Server-side apply with force, as our field manager unless another is given. */
+  apply<T extends KubeObject>(r: ResourceType, obj: T, fieldManager?: string): Promise<T>;
   create<T extends KubeObject>(r: ResourceType, obj: T): Promise<T>;
   replace<T extends KubeObject>(r: ResourceType, obj: T): Promise<T>;
   /** JSON merge patch of the status subresource. */
@@ -159,13 +159,13 @@ export class RestClient implements KubeClient {
     }
   }
 
-  async apply<T extends KubeObject>(r: ResourceType, obj: T) {
+  async apply<T extends KubeObject>(r: ResourceType, obj: T, fieldManager = FIELD_MANAGER) {
     this.wrote('apply', r);
     // JSON is valid YAML, so the apply-patch+yaml body can be plain JSON.
     return this.request<T>(
       'PATCH',
       objectPath(r, obj.metadata?.namespace, obj.metadata?.name ?? ''),
-      { fieldManager: FIELD_MANAGER, force: 'true' },
+      { fieldManager, force: 'true' },
       obj,
       'application/apply-patch+yaml',
     );

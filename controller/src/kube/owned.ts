@@ -4,6 +4,7 @@ import { isSubset } from './compare.js';
 import { jsonHash } from '../server/hash.js';
 import { APPLIED_HASH } from '../server/names.js';
 import type { ResourceType } from './resources.js';
+import { FIELD_MANAGER } from '@openvox/shared';
 
 export function controllerUid(obj: KubeObject | undefined): string | undefined {
   return obj?.metadata?.ownerReferences?.find((r) => r.controller)?.uid;
@@ -95,4 +96,22 @@ export async function deleteIfOwned(
   if (!live || !isControlledBy(live, ownerUid) || live.metadata?.deletionTimestamp) return false;
   await client.delete(resource, live.metadata?.namespace, live.metadata!.name!, live.metadata?.uid);
   return true;
+}
+
+/** Field manager that holds a field while its ownership passes from us to another controller. */
+export const HANDOVER_MANAGER = 'openvox-operator-handover';
+
+interface ManagedFieldsEntry {
+  manager?: string;
+  operation?: string;
+  fieldsV1?: Record<string, unknown>;
+}
+
+/** True when our Apply entry in managedFields owns the field at `path` (e.g. ['spec', 'replicas']). */
+export function ownsField(live: KubeObject | undefined, path: string[]): boolean {
+  const entries = (live?.metadata?.managedFields ?? []) as ManagedFieldsEntry[];
+  const ours = entries.find((e) => e.manager === FIELD_MANAGER && e.operation === 'Apply');
+  let node: unknown = ours?.fieldsV1;
+  for (const p of path) node = (node as Record<string, unknown> | undefined)?.[`f:${p}`];
+  return node !== undefined;
 }

@@ -43,7 +43,12 @@ function setup() {
   const client: KubeClient = {
     list: async <T extends KubeObject>() => ({ items: [] }) as KubeList<T>,
     get: async () => undefined,
-    apply: async <T extends KubeObject>(r: ResourceType, obj: T) => {
+    apply: async <T extends KubeObject>(r: ResourceType, obj: T, fieldManager?: string) => {
+      if (fieldManager) {
+        // A partial apply by another manager: the API server would merge it; the test only records it.
+        writes.push(`apply ${r.kind} as ${fieldManager}`);
+        return obj;
+      }
       writes.push(`apply ${r.kind}`);
       byKind[r.kind]!.put(obj);
       return obj;
@@ -268,6 +273,28 @@ describe('ServerReconciler', () => {
     await t.reconciler.reconcile(`${NS}/compiler`);
     expect(t.writes).not.toContain('apply PodDisruptionBudget');
     expect(t.status().conditions[1]!.reason).toBe('ResourceConflict');
+  });
+
+  it('hands spec.replicas over before autoscaling takes it, so the Deployment is not reset to 1', async () => {
+    const t = setup();
+    complete(t, { replicas: 3 });
+    await t.reconciler.reconcile(`${NS}/compiler`);
+    const d = t.caches.deployments.get(NS, 'compiler')!;
+    const managedFields = [
+      { manager: 'openvox-operator', operation: 'Apply', fieldsV1: { 'f:spec': { 'f:replicas': {} } } },
+    ];
+    t.caches.deployments.put({ ...d, metadata: { ...d.metadata, managedFields, resourceVersion: '5' } });
+    t.put({
+      ...server('compiler', { replicas: 3, autoscaling: { enabled: true, minReplicas: 2 } }),
+      status: t.status(),
+    });
+    t.writes.length = 0;
+    await t.reconciler.reconcile(`${NS}/compiler`);
+    expect(t.writes.slice(0, 2)).toEqual(['apply Deployment as openvox-operator-handover', 'apply Deployment']);
+    // Once we no longer own the field there is nothing to hand over.
+    t.writes.length = 0;
+    await t.reconciler.reconcile(`${NS}/compiler`);
+    expect(t.writes.filter((w) => w.includes('handover'))).toEqual([]);
   });
 
   it('forgets a deleted Server', async () => {

@@ -8,7 +8,7 @@ import type { Clock } from '../clock.js';
 import type { KubeClient, KubeObject } from '../kube/client.js';
 import type { EventRecorder } from '../kube/events.js';
 import type { Cache } from '../kube/informer.js';
-import { ApplyMemo, applyOwned, deleteIfOwned } from '../kube/owned.js';
+import { ApplyMemo, HANDOVER_MANAGER, applyOwned, deleteIfOwned, isControlledBy, ownsField } from '../kube/owned.js';
 import { DEPLOYMENT, HPA, PDB, SERVER, splitKey, type ResourceType } from '../kube/resources.js';
 import { StatusMemo, writeStatusIfChanged } from '../kube/status.js';
 import type { HandlerResult } from '../queue.js';
@@ -202,7 +202,9 @@ export class ServerReconciler {
         this.d.logger.info({ key: `${ns}/${name}`, kind: r.kind }, 'deleted disabled object');
       }
     };
-    await apply(DEPLOYMENT, rendered.deployment as KubeObject, c.deployments.get(ns, name));
+    const liveDeployment = c.deployments.get(ns, name);
+    await this.handOverReplicas(rendered.deployment as KubeObject, liveDeployment, uid);
+    await apply(DEPLOYMENT, rendered.deployment as KubeObject, liveDeployment);
     await apply(HPA, rendered.hpa as KubeObject | undefined, c.hpas.get(ns, name));
     await apply(PDB, rendered.pdb as KubeObject | undefined, c.pdbs.get(ns, name));
     if (conflicts.length) {
@@ -224,6 +226,29 @@ export class ServerReconciler {
       };
     }
     return { phase: 'Pending', reason: 'PodsNotReady', message: `0 of ${counts.desired} pods ready`, ssl, ...counts };
+  }
+
+  /**
+   * When autoscaling starts, our apply stops setting spec.replicas. A field nobody else manages is then
+   * reset to its default (1), which would scale a running Deployment down before the HPA acts. So a
+   * separate field manager first takes the current value; the HPA then owns the count from there.
+   */
+  private async handOverReplicas(desired: KubeObject, live: KubeObject | undefined, uid: string): Promise<void> {
+    const desiredSpec = desired.spec as { replicas?: number };
+    const liveReplicas = (live?.spec as { replicas?: number } | undefined)?.replicas;
+    if (desiredSpec.replicas !== undefined || liveReplicas === undefined || !isControlledBy(live, uid)) return;
+    if (!ownsField(live, ['spec', 'replicas'])) return;
+    const { apiVersion, kind, metadata } = desired;
+    await this.d.client.apply(
+      DEPLOYMENT,
+      {
+        apiVersion,
+        kind,
+        metadata: { name: metadata!.name, namespace: metadata!.namespace },
+        spec: { replicas: liveReplicas },
+      },
+      HANDOVER_MANAGER,
+    );
   }
 
   private async writeStatus(server: Server, obs: Observation): Promise<void> {

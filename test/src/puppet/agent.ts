@@ -19,6 +19,8 @@ export interface AgentOptions {
   server: string;
   port: number;
   timeoutMs?: number;
+  /** Prepended to the command line, e.g. nsenter into the server's network namespace. */
+  prefix?: string[];
 }
 
 export function agentSsldir(dir: string): string {
@@ -43,7 +45,8 @@ export function runAgent(options: AgentOptions): Promise<AgentRun> {
   ];
   const started = Date.now();
   return new Promise((resolve) => {
-    const child = spawn(DEBIAN.puppet, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const argv = [...(options.prefix ?? []), DEBIAN.puppet, ...args];
+    const child = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (c: Buffer) => (output += c.toString()));
     child.stderr.on('data', (c: Buffer) => (output += c.toString()));

@@ -14,6 +14,10 @@ export interface PuppetserverOptions {
   javaArgs?: string[];
   /** Run as this user (only when root). */
   user?: string;
+  /** Prepended to the command line, e.g. nsenter into a pod namespace. */
+  prefix?: string[];
+  /** Readiness check; defaults to GET https://127.0.0.1:{port}/status/v1/simple == running. */
+  probe?: () => Promise<boolean>;
 }
 
 export interface RunningPuppetserver {
@@ -63,7 +67,12 @@ export async function startPuppetserver(
     options.servicesDir,
   ];
   const user = options.user ?? DEBIAN.user;
-  const argv = isRoot() ? ['setpriv', `--reuid=${user}`, `--regid=${user}`, '--init-groups', '--', ...java] : java;
+  const argv = [
+    ...(options.prefix ?? []),
+    ...(isRoot() ? ['setpriv', `--reuid=${user}`, `--regid=${user}`, '--init-groups', '--'] : []),
+    ...java,
+  ];
+  const probe = options.probe ?? (async () => (await statusSimple(options.port)) === 'running');
   const log = createWriteStream(options.logFile);
   const started = Date.now();
   const child = spawn(argv[0]!, argv.slice(1), { cwd: DEBIAN.installDir, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -86,8 +95,7 @@ export async function startPuppetserver(
         `puppetserver exited (${child.exitCode ?? child.signalCode}) before it was ready; see ${options.logFile}`,
       );
     }
-    if ((await statusSimple(options.port)) === 'running')
-      return { pid: child.pid!, startMs: Date.now() - started, stop };
+    if (await probe()) return { pid: child.pid!, startMs: Date.now() - started, stop };
     await new Promise((r) => setTimeout(r, 500));
   }
   await stop();

@@ -140,7 +140,7 @@ seccompProfile:
 
 {{/* cainjector copies the serving Certificate's ca.crt into the configuration (cert-manager mode). */}}
 {{- define "openvox-operator.webhook.injectAnnotation" -}}
-{{- if .Values.webhook.certManager.enabled }}
+{{- if .Values.webhook.certManager.enabled -}}
 annotations:
   cert-manager.io/inject-ca-from: {{ .Release.Namespace }}/{{ include "openvox-operator.webhook.certificateName" . }}
 {{- end }}
@@ -149,7 +149,7 @@ annotations:
 {{/* One webhook entry without its name; call with (dict "root" $ "path" P "caBundle" B). */}}
 {{- define "openvox-operator.webhook.entry" -}}
 {{- $root := .root }}
-{{- $values := $root.Values.webhook }}
+{{- $values := $root.Values.webhook -}}
 admissionReviewVersions: ["v1"]
 sideEffects: None
 failurePolicy: {{ $values.failurePolicy }}

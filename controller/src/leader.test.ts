@@ -88,13 +88,14 @@ describe('LeaderElector', () => {
     expect(log).toEqual(['a started', 'b started']);
   });
 
-  it('steps down when it cannot renew within the renew deadline', async () => {
+  it('steps down when it cannot renew within the renew deadline, then leads again', async () => {
     const store = leaseStore();
     const clock = new FakeClock(0);
     const log: string[] = [];
     const a = elector(store.client, clock, 'a', log);
     a.start();
     await flush();
+    const get = (store.client as { get: unknown }).get;
     (store.client as { get: unknown }).get = async () => {
       throw new ApiError(500, 'etcd down');
     };
@@ -104,5 +105,10 @@ describe('LeaderElector', () => {
     }
     expect(log).toEqual(['a started', 'a stopped']);
     expect(a.isLeader()).toBe(false);
+    // It keeps campaigning: once the API answers again it leads again, without a restart.
+    (store.client as { get: unknown }).get = get;
+    clock.advance(2000);
+    await flush();
+    expect(log).toEqual(['a started', 'a stopped', 'a started']);
   });
 });

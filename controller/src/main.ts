@@ -7,11 +7,9 @@ const settings = parseSettings(process.argv.slice(2), process.env);
 const logger = pino({ level: settings.logLevel, base: { component: 'controller' } });
 
 try {
-  const app = await startApp(settings, logger, undefined, () => {
-    // A replica that lost the lease exits; its restart rejoins the election with fresh caches.
-    logger.error('lost leader lease; exiting');
-    process.exit(1);
-  });
+  // A replica that loses the lease (e.g. the API server was unreachable) stops reconciling and keeps
+  // campaigning with warm caches; it does not depend on a restart to lead again.
+  const app = await startApp(settings, logger);
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;

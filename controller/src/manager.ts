@@ -48,6 +48,7 @@ export class Manager {
   private readonly controllers: Registered[] = [];
   private resyncTimer: Timer | undefined;
   private working = false;
+  private epoch = 0;
   private started = false;
 
   constructor(private readonly opts: ManagerOptions) {}
@@ -104,10 +105,13 @@ export class Manager {
 
   /** Waits for the caches, then reconciles until stopWorkers(); only the leader calls this. */
   async startWorkers(): Promise<void> {
+    const epoch = ++this.epoch;
     while (!this.hasSynced()) {
       if (!this.started) return;
       await new Promise<void>((r) => this.opts.clock.setTimeout(r, 50));
     }
+    // Leadership may have been lost (and stopWorkers called) while the caches synced.
+    if (epoch !== this.epoch) return;
     this.working = true;
     for (const { def, queue } of this.controllers) {
       for (const key of def.allKeys()) queue.add(key);
@@ -122,6 +126,7 @@ export class Manager {
   }
 
   stopWorkers(): void {
+    this.epoch++;
     this.working = false;
     this.resyncTimer?.cancel();
     for (const { queue } of this.controllers) queue.pause();
@@ -144,6 +149,7 @@ export class Manager {
   }
 
   private scheduleResync(): void {
+    this.resyncTimer?.cancel();
     if (this.opts.resyncMs <= 0) return;
     this.resyncTimer = this.opts.clock.setTimeout(() => {
       if (!this.working) return;

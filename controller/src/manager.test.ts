@@ -1,0 +1,93 @@
+import { pino } from 'pino';
+import { Registry } from 'prom-client';
+import { FakeClock } from './clock.js';
+import type { KubeClient, KubeObject } from './kube/client.js';
+import type { Handler, InformerLike } from './kube/informer.js';
+import { CONFIG_MAP, type ResourceType } from './kube/resources.js';
+import { Manager } from './manager.js';
+import { createMetrics } from './metrics.js';
+
+const flush = async () => {
+  for (let i = 0; i < 5; i++) await new Promise<void>((r) => setImmediate(r));
+};
+
+class FakeInformer implements InformerLike<KubeObject> {
+  handlers: Handler<KubeObject>[] = [];
+  items: KubeObject[] = [];
+  constructor(readonly resource: ResourceType) {}
+  on(h: Handler<KubeObject>) {
+    this.handlers.push(h);
+  }
+  emit(obj: KubeObject) {
+    this.items.push(obj);
+    for (const h of this.handlers) h('add', obj);
+  }
+  hasSynced() {
+    return true;
+  }
+  async start() {}
+  async stop() {}
+  get() {
+    return undefined;
+  }
+  list() {
+    return this.items;
+  }
+}
+
+describe('Manager', () => {
+  it('reconciles only while workers run, and again after leadership returns', async () => {
+    const clock = new FakeClock();
+    const informers = new Map<string, FakeInformer>();
+    const metrics = createMetrics(new Registry());
+    const mgr = new Manager({
+      kubeConfig: undefined as never,
+      client: {} as KubeClient,
+      logger: pino({ level: 'silent' }),
+      clock,
+      metrics,
+      concurrency: 2,
+      resyncMs: 1000,
+      informerFactory: (r) => {
+        const inf = new FakeInformer(r);
+        informers.set(r.kind, inf);
+        return inf;
+      },
+    });
+    const seen: string[] = [];
+    mgr.register({
+      name: 'test',
+      watches: [{ resource: CONFIG_MAP, map: (_t, o) => [`${o.metadata?.namespace}/${o.metadata?.name}`] }],
+      reconcile: async (key) => void seen.push(key),
+      allKeys: () =>
+        informers
+          .get('ConfigMap')!
+          .list()
+          .map((o) => `${o.metadata?.namespace}/${o.metadata?.name}`),
+    });
+    const cm = (name: string) => ({ metadata: { name, namespace: 'ns' } });
+    await mgr.start();
+    informers.get('ConfigMap')!.emit(cm('a'));
+    await flush();
+    expect(seen).toEqual([]); // not leading yet
+    await mgr.startWorkers();
+    await flush();
+    expect(seen).toEqual(['ns/a']);
+
+    mgr.stopWorkers();
+    informers.get('ConfigMap')!.emit(cm('b'));
+    clock.advance(5000); // no resync while stopped
+    await flush();
+    expect(seen).toEqual(['ns/a']);
+
+    await mgr.startWorkers(); // leading again: queued and all keys run
+    await flush();
+    expect(seen.slice(1).sort()).toEqual(['ns/a', 'ns/b']);
+    clock.advance(1000); // periodic resync
+    await flush();
+    expect(seen).toHaveLength(5);
+    expect(await metrics.registry.getSingleMetricAsString('openvox_controller_reconcile_total')).toContain(
+      'openvox_controller_reconcile_total{controller="test",result="success"} 5',
+    );
+  });
+});

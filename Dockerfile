@@ -26,6 +26,9 @@ RUN npm run build
 
 # --- runtime: production dependencies of the three runtime workspaces only -----------------------
 FROM ${NODE_IMAGE} AS runtime
+LABEL org.opencontainers.image.title="openvox-operator" \
+      org.opencontainers.image.description="OpenVox operator: admission webhook and controller for OpenVox Server" \
+      org.opencontainers.image.licenses="Apache-2.0"
 ENV NODE_ENV=production
 WORKDIR /app
 COPY package.json package-lock.json ./

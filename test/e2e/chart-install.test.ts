@@ -88,6 +88,9 @@ describe(`helm install with cert-manager ${CERT_MANAGER_VERSION} CRDs`, () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('STATUS: deployed');
     expect(result.stdout).toContain(`OpenVox operator 0.1.0 is installed in namespace ${ns}`);
+    expect(result.stdout).toContain(
+      `kubectl -n ${ns} wait certificate/${webhookSa} --for=condition=Ready --timeout=2m`,
+    );
     objects = manifest();
     // 5 CRDs, 2 ServiceAccounts, 2 ClusterRoles + bindings, leader-election Role + binding, 2 Deployments,
     // Service, PDB, 2 Issuers, 2 Certificates, 2 webhook configurations.
@@ -442,6 +445,9 @@ describe('helm install with a certificate of your own (no cert-manager)', () => 
     const result = withValuesFile(values, (file) => helm(['install', byo, CHART_DIR, '-n', other, '--values', file]));
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
+    expect(result.stdout).toContain(
+      `Serving certificate: your Secret my-webhook-tls; its certificate must name ${svc}.${other}.svc.`,
+    );
     for (const kind of ['mutatingwebhookconfiguration', 'validatingwebhookconfiguration']) {
       const config = JSON.parse(kubectlOk(['get', kind, `${byo}-openvox-operator`, '-o', 'json']));
       expect(config.webhooks[0].clientConfig.caBundle).toBe(caBundle);

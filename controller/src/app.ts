@@ -70,8 +70,14 @@ export async function startApp(
 
   let leader: LeaderElector | undefined;
   if (settings.leaderElect) {
+    // Lease requests time out well inside the renew deadline, so a hung API server cannot keep a replica
+    // believing it leads after another may have taken over.
+    const leaseClient = new RestClient(kubeConfig, {
+      onWrite: (verb, kind) => metrics.apiWrites.inc({ verb, kind }),
+      timeoutMs: 4000,
+    });
     leader = new LeaderElector({
-      client,
+      client: leaseClient,
       clock,
       logger,
       namespace: settings.leaderElectionNamespace,

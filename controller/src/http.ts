@@ -17,7 +17,9 @@ export function createHttpServer(opts: HttpOptions): Server {
       // A full resync on demand (tests, benchmarks): reconciles are idempotent, so this is harmless.
       opts
         .resync()
-        .then((ok) => res.writeHead(ok ? 200 : 409, { 'Content-Type': 'text/plain' }).end(ok ? 'resynced' : 'not the leader'))
+        .then((ok) =>
+          res.writeHead(ok ? 200 : 409, { 'Content-Type': 'text/plain' }).end(ok ? 'resynced' : 'not the leader'),
+        )
         .catch((err: unknown) => res.writeHead(500).end(String(err)));
       return;
     }

@@ -90,7 +90,7 @@ export class ServerReconciler {
         obs = this.errorObservation(server, 'ApplyFailed', err instanceof Error ? err.message : String(err), {
           status: 'Unknown',
           reason: 'ApplyFailed',
-          message: 'reconcile failed before the certificate was checked',
+          message: 'unknown: the reconcile did not complete',
         });
       }
     } finally {

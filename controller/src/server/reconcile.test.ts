@@ -297,6 +297,22 @@ describe('ServerReconciler', () => {
     expect(t.writes.filter((w) => w.includes('handover'))).toEqual([]);
   });
 
+  it('reports an API failure as Error ApplyFailed and rethrows so the queue retries', async () => {
+    const t = setup();
+    complete(t);
+    const reconciler = t.reconciler as unknown as { d: { client: KubeClient } };
+    reconciler.d.client.apply = async () => {
+      throw new Error('PATCH deployments/compiler: 500 etcd unavailable');
+    };
+    await expect(t.reconciler.reconcile(`${NS}/compiler`)).rejects.toThrow('etcd unavailable');
+    expect(t.status()).toMatchObject({ phase: 'Error' });
+    expect(t.status().conditions[1]).toMatchObject({
+      reason: 'ApplyFailed',
+      message: expect.stringContaining('etcd unavailable'),
+    });
+    expect(t.events).toEqual(['Warning ApplyFailed']);
+  });
+
   it('forgets a deleted Server', async () => {
     const t = setup();
     complete(t);

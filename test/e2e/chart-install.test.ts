@@ -2,11 +2,12 @@
 // is accepted, upgrade and uninstall behave, and the chart's ServiceAccounts have exactly the rights
 // their processes need, shown with TokenRequest tokens and the real webhook process.
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { parse } from 'yaml';
-import { KINDS, buildCrd, createCa, issueCertificate } from '@openvox/shared';
+import { KINDS, buildCrd, createCa, issueCertificate, server as serverKind } from '@openvox/shared';
+import { renderCrdTemplateFiles } from '../../shared/src/crd-files.js';
 import { CHART_DIR, helm, withValuesFile } from '../src/chart/helm.js';
 import { parseObjects, type K8sObject } from '../src/chart/render.js';
 import { CERT_MANAGER_VERSION, certManagerCrds } from '../src/chart/cert-manager-crds.js';
@@ -34,12 +35,16 @@ let ns: string;
 let other: string;
 let tmp: string;
 
-function install(command: 'install' | 'upgrade', values: unknown): { code: number; stdout: string; stderr: string } {
+function install(
+  command: 'install' | 'upgrade',
+  values: unknown,
+  chart = CHART_DIR,
+): { code: number; stdout: string; stderr: string } {
   return withValuesFile(values, (file) =>
     helm([
       command,
       release,
-      CHART_DIR,
+      chart,
       '--namespace',
       ns,
       '--values',
@@ -154,6 +159,23 @@ describe(`helm install with cert-manager ${CERT_MANAGER_VERSION} CRDs`, () => {
     );
     expect(config.webhooks[0].timeoutSeconds).toBe(7);
   }, 60_000);
+  it('upgrades the CRDs with the chart (a next chart version whose Server CRD changed)', () => {
+    const values = { webhook: { namespaceSelector: { matchLabels: selector } } };
+    const next = join(tmp, 'next-chart');
+    cpSync(CHART_DIR, next, { recursive: true });
+    const changed = { ...serverKind, description: `Changed in the next chart version (${id}).` };
+    for (const [path, text] of renderCrdTemplateFiles([changed])) {
+      writeFileSync(join(next, 'templates', 'crds', basename(path)), text);
+    }
+    const description = () =>
+      JSON.parse(kubectlOk(['get', 'crd', 'servers.openvox.voxpupuli.org', '-o', 'json'])).spec.versions[0].schema
+        .openAPIV3Schema.description;
+    expect(install('upgrade', values, next)).toMatchObject({ code: 0 });
+    expect(description()).toBe(changed.description);
+    // And back: the CRD is shared with the rest of the e2e run.
+    expect(install('upgrade', values)).toMatchObject({ code: 0 });
+    expect(description()).toBe(serverKind.description);
+  }, 90_000);
 });
 
 describe('RBAC of the chart ServiceAccounts', () => {

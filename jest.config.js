@@ -1,6 +1,8 @@
 // Two projects: `unit` (fast, no cluster) and `e2e` (needs the local control plane: test/scripts/test.sh).
 const common = {
   testEnvironment: 'node',
+  // The local cluster's data (etcd keeps *.snap files) is not part of the test tree.
+  modulePathIgnorePatterns: ['<rootDir>/.cluster/'],
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: {
     '^@openvox/shared$': '<rootDir>/shared/src/index.ts',
@@ -13,7 +15,11 @@ const common = {
 
 export default {
   projects: [
-    { ...common, displayName: 'unit', testMatch: ['<rootDir>/{shared,webhook,controller}/src/**/*.test.ts', '<rootDir>/test/src/**/*.test.ts'] },
+    {
+      ...common,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/{shared,webhook,controller}/src/**/*.test.ts', '<rootDir>/test/src/**/*.test.ts'],
+    },
     {
       ...common,
       displayName: 'e2e',

@@ -16,6 +16,7 @@ export function kubectl(args: string[], input?: unknown): CommandResult {
     input: input === undefined ? undefined : toYaml(input),
     encoding: 'utf8',
     timeout: 60_000,
+    maxBuffer: 256 * 1024 * 1024,
   });
   return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
 }

@@ -53,3 +53,30 @@ export function stopReplacedController(state: OperatorState, originalPid: number
   const pid = state.pids.controller;
   if (pid && pid !== originalPid && isAlive(pid)) process.kill(pid, 'SIGTERM');
 }
+
+/** The run's controller arguments with some flags replaced (e.g. another --port or --leader-election-id). */
+export function controllerArgsWith(overrides: Record<string, string>): string[] {
+  const args = [...(readOperatorState().controllerArgs ?? [])];
+  if (args.length === 0) throw new Error('no controller in this e2e run');
+  for (const [flag, value] of Object.entries(overrides)) {
+    const at = args.indexOf(`--${flag}`);
+    if (at >= 0) args[at + 1] = value;
+    else args.push(`--${flag}`, value);
+  }
+  return args;
+}
+
+/** Whether the controller serving `url` currently holds its Lease. */
+export async function isLeader(url: string): Promise<boolean> {
+  const text = await metricsText(url).catch(() => '');
+  return /^openvox_controller_leader 1$/m.test(text);
+}
+
+/** API writes a controller made, Lease renewals excluded (they are leader election, not reconcile). */
+export async function reconcileWrites(url: string): Promise<number> {
+  const text = await metricsText(url);
+  return (
+    counter(text, 'openvox_controller_api_writes_total') -
+    counter(text, 'openvox_controller_api_writes_total', 'kind="Lease"')
+  );
+}

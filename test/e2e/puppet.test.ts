@@ -33,6 +33,7 @@ import { CONFIG_FILES, configKeysForRole, OPENVOX_IMAGE_LAYOUT } from '../../con
 import { buildCrl } from '../../controller/src/certificate-authority/crl.js';
 import { caCrlSecret } from '../../controller/src/certificate-authority/render.js';
 import { CRL_SYNC_SCRIPT } from '../../controller/src/certificate-authority/crl-sync.js';
+import { CA_INIT_SCRIPT } from '../../controller/src/certificate-authority/ca-init.js';
 import { withAppliedHash } from '../../controller/src/kube/owned.js';
 import type { KubeObject } from '../../controller/src/kube/client.js';
 import { kubectl, kubectlOk } from '../src/e2e-support/kubectl.js';
@@ -85,8 +86,9 @@ interface StackOptions {
   /**
    * 'synced': the operator's design, ssl-crl-path is the plain file crl-sync maintains.
    * 'secret-mount': control, ssl-crl-path on the Secret directory mount (the seed's design).
+   * 'ca-server': a CA Server pod: CA service enabled, cadir seeded by ca-init from the operator's CA.
    */
-  crl: 'synced' | 'secret-mount';
+  crl: 'synced' | 'secret-mount' | 'ca-server';
 }
 
 /** One non-CA Server pod's worth of files and processes, from the operator's objects. */
@@ -123,9 +125,13 @@ class Stack {
   }
 
   agent1(): Promise<AgentRun> {
+    return this.agent('agent1');
+  }
+
+  agent(certname: string): Promise<AgentRun> {
     return runAgent({
-      certname: 'agent1',
-      dir: join(this.root, 'agent1'),
+      certname,
+      dir: join(this.root, certname),
       server: 'localhost',
       port: PORT,
       prefix: this.inPod([]),
@@ -157,6 +163,8 @@ class Stack {
           spec: {
             image: { repository: 'ghcr.io/openvoxproject/openvox-server', tag: '8.8.0' },
             authorityRef: 'production-ca',
+            // The CA Server signs agents' CSRs; autosign keeps the test non-interactive.
+            ...(this.options.crl === 'ca-server' ? { puppet: { extraConfig: { server: { autosign: 'true' } } } } : {}),
           },
         },
       ],
@@ -182,7 +190,8 @@ class Stack {
     this.crlPem = secretFiles(crlSecret)['ca_crl.pem']!;
 
     // Volumes of a non-CA pod: ConfigMap items via subPath, Secrets as kubelet-projected directories.
-    for (const key of configKeysForRole(false)) {
+    const isCa = this.options.crl === 'ca-server';
+    for (const key of configKeysForRole(isCa)) {
       const path = this.r(CONFIG_FILES[key](L));
       mkdirSync(dirname(path), { recursive: true });
       writeFileSync(path, configMap.data![key]!);
@@ -198,6 +207,22 @@ class Stack {
     writeKubeletVolume(sslCaDir, secretFiles(caSecret), 0o640);
     writeKubeletVolume(this.r(L.crlMountDir), secretFiles(crlSecret), 0o644);
     this.tlsInit(sslCertDir, sslCaDir);
+    if (isCa) {
+      // ca-init: the CA pod's cadir (the {ca}-data claim) seeded from {ca}-ca-key and {ca}-ca-crl.
+      writeKubeletVolume(this.r('/ca-key'), keySecret, 0o640);
+      writeKubeletVolume(this.r('/ca-crl'), secretFiles(crlSecret), 0o644);
+      mkdirSync(this.r(L.cadir), { recursive: true });
+      const out = execFileSync('/bin/sh', ['-c', CA_INIT_SCRIPT], {
+        env: {
+          PATH: '/usr/bin:/bin',
+          CA_DIR: this.r(L.cadir),
+          CA_KEY_DIR: this.r('/ca-key'),
+          CA_CRL_DIR: this.r('/ca-crl'),
+        },
+        encoding: 'utf8',
+      });
+      note(`[ca-init] ${out.trim()}`);
+    }
 
     // Files of the image the operator does not render (deviation 2).
     const confD = this.r(L.serverConfDir);
@@ -414,6 +439,31 @@ describe('control: ssl-crl-path on the Secret volume itself', () => {
       const { refused, runs } = await runUntilRefused(stack, WATCH_MS);
       note(`control: ${runs} agent runs over ${WATCH_MS / 1000} s after the swap, refused: ${refused ? 'yes' : 'no'}`);
       expect(refused).toBeUndefined();
+    },
+    RUN_MS,
+  );
+});
+
+describe('a CA Server pod: the CA service, seeded by ca-init with the operator CA, signs an agent', () => {
+  const stack = new Stack({ crl: 'ca-server' });
+  beforeAll(() => stack.up(), SETUP_MS);
+  afterAll(() => stack.down(), 60_000);
+
+  it(
+    'autosigns agent2 with the operator CA, and agent2 gets a catalog (exit 0 or 2)',
+    async () => {
+      const run = await stack.agent('agent2');
+      note(`CA pod agent run: ${run.command}\n  exit ${run.code} in ${(run.ms / 1000).toFixed(1)} s`);
+      if (run.code !== 0 && run.code !== 2) note(run.output);
+      expect([0, 2]).toContain(run.code);
+      expect(run.output).toContain('catalog compiled for agent2');
+      const agentCert = new X509Certificate(
+        readFileSync(join(agentSsldir(join(stack.root, 'agent2')), 'certs', 'agent2.pem')),
+      );
+      const ca = new X509Certificate(stack.authority.certPem);
+      expect(agentCert.subject).toBe('CN=agent2');
+      expect(agentCert.checkIssued(ca)).toBe(true);
+      expect(agentCert.verify(ca.publicKey)).toBe(true);
     },
     RUN_MS,
   );

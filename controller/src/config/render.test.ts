@@ -65,6 +65,7 @@ describe('renderConfigData', () => {
     expect(data['puppet.conf']).toBe(
       [
         '[main]',
+        'certname = puppet',
         'confdir = /etc/puppetlabs/puppet',
         'ssldir = /etc/puppetlabs/puppet/ssl',
         'vardir = /opt/puppetlabs/puppet/cache',

@@ -64,7 +64,12 @@ export async function startPodNamespace(
     pid,
     spawn: (argv, options) => spawn('nsenter', [`--target=${pid}`, '--mount', '--net', '--', ...argv], options ?? {}),
     stop: () => {
-      holder.kill('SIGTERM');
+      // unshare --fork does not die on SIGTERM; ending its only child (the sleep) ends it.
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
       // Only the empty mount points this created on the host; deepest first.
       for (const dir of created.sort((a, b) => b.length - a.length)) {
         try {

@@ -19,6 +19,10 @@ function merge(builtIn: Entries, extra: Record<string, string> | undefined): Ent
 export function renderPuppetConf(spec: ConfigSpec, ca: CertificateAuthority | undefined, layout: ServerLayout): string {
   const puppet = spec.puppet ?? {};
   const main: Entries = [
+    // tls-init names the server's files puppet.pem whatever the Certificate's certname; puppet's
+    // hostcert/hostprivkey derive from certname, so they must agree (else the CA service of a CA
+    // pod issues a second host certificate for the pod's hostname).
+    ['certname', 'puppet'],
     ['confdir', layout.confdir],
     ['ssldir', layout.ssldir],
     ['vardir', layout.vardir],

@@ -37,21 +37,32 @@ export function needsApply(stamped: KubeObject, live: KubeObject | undefined): b
 export type ApplyOutcome = 'applied' | 'unchanged' | 'conflict';
 
 /**
- * What we applied and on top of which live resourceVersion. Right after an apply the informer cache may
- * still hold the older object; while the cache shows exactly that older version and we want the same
- * state, the apply is already done and repeating it would be a wasted write. Clear an entry when the
- * informer reports the object deleted.
+ * What we applied and the resourceVersion the API server gave the result. Until the informer delivers that
+ * version the cache shows an older object, and repeating the apply would be a wasted write. The entry is
+ * dropped when the informer delivers our version (observe), when the object is deleted, or after a TTL
+ * (a relist can skip versions), so drift made by others is never ignored for long.
  */
 export class ApplyMemo {
-  private readonly entries = new Map<string, { basedOn: string; hash: string }>();
+  private readonly entries = new Map<string, { hash: string; resultRv: string; at: number }>();
+  constructor(
+    private readonly now: () => number = Date.now,
+    private readonly ttlMs = 30_000,
+  ) {}
   static key(r: ResourceType, namespace: string | undefined, name: string): string {
     return `${r.kind}/${namespace ?? ''}/${name}`;
   }
-  get(key: string) {
-    return this.entries.get(key);
+  /** The hash we applied, while the cache has not caught up with it. */
+  pending(key: string, liveRv: string | undefined): string | undefined {
+    const e = this.entries.get(key);
+    if (!e || this.now() - e.at > this.ttlMs || e.resultRv === liveRv) return undefined;
+    return e.hash;
   }
-  set(key: string, basedOn: string, hash: string): void {
-    this.entries.set(key, { basedOn, hash });
+  set(key: string, hash: string, resultRv: string): void {
+    this.entries.set(key, { hash, resultRv, at: this.now() });
+  }
+  /** The informer delivered `rv`: once it is our own write, the cache is current. */
+  observe(key: string, rv: string | undefined): void {
+    if (this.entries.get(key)?.resultRv === rv) this.entries.delete(key);
   }
   delete(key: string): void {
     this.entries.delete(key);
@@ -78,11 +89,9 @@ export async function applyOwned(
     return 'unchanged';
   }
   const hash = stamped.metadata!.annotations![APPLIED_HASH]!;
-  const basedOn = live?.metadata?.resourceVersion ?? '';
-  const done = memo?.get(key);
-  if (done && done.hash === hash && done.basedOn === basedOn) return 'unchanged';
-  await client.apply(resource, stamped);
-  memo?.set(key, basedOn, hash);
+  if (memo?.pending(key, live?.metadata?.resourceVersion) === hash) return 'unchanged';
+  const result = await client.apply(resource, stamped);
+  memo?.set(key, hash, result?.metadata?.resourceVersion ?? '');
   return 'applied';
 }
 

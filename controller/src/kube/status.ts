@@ -8,21 +8,32 @@ export function sameStatus(a: unknown, b: unknown): boolean {
 }
 
 /**
- * The status we last wrote per object and the resourceVersion it was based on: while the cache still
- * shows that version, our write is the current status (the watch event has not arrived yet).
+ * The status we last wrote per object and the resourceVersion the API server gave it. Until the informer
+ * delivers that version the cached status is older than ours, so ours is the one to compare against (no
+ * repeated write, no repeated transition event). Assumes the controller is the only status writer; entries
+ * expire after a TTL in case a relist skips our version.
  */
 export class StatusMemo {
-  private readonly entries = new Map<string, { basedOn: string; status: unknown }>();
-  /** The status to compare against: ours if the cached object predates our last write. */
-  current(obj: KubeObject & { status?: unknown }): unknown {
-    const e = this.entries.get(`${obj.metadata?.namespace}/${obj.metadata?.name}`);
-    return e && e.basedOn === obj.metadata?.resourceVersion ? e.status : obj.status;
+  private readonly entries = new Map<string, { resultRv: string; status: unknown; at: number }>();
+  constructor(
+    private readonly now: () => number = Date.now,
+    private readonly ttlMs = 30_000,
+  ) {}
+  private static key(obj: KubeObject): string {
+    return `${obj.metadata?.namespace}/${obj.metadata?.name}`;
   }
-  wrote(obj: KubeObject, status: unknown): void {
-    this.entries.set(`${obj.metadata?.namespace}/${obj.metadata?.name}`, {
-      basedOn: obj.metadata?.resourceVersion ?? '',
-      status,
-    });
+  /** The status to compare against: ours until the cache shows the version our write produced. */
+  current(obj: KubeObject & { status?: unknown }): unknown {
+    const e = this.entries.get(StatusMemo.key(obj));
+    if (!e || e.resultRv === obj.metadata?.resourceVersion || this.now() - e.at > this.ttlMs) return obj.status;
+    return e.status;
+  }
+  wrote(obj: KubeObject, status: unknown, resultRv: string | undefined): void {
+    this.entries.set(StatusMemo.key(obj), { resultRv: resultRv ?? '', status, at: this.now() });
+  }
+  /** The informer delivered `rv`: once it is our own write, the cache is current. */
+  observe(key: string, rv: string | undefined): void {
+    if (this.entries.get(key)?.resultRv === rv) this.entries.delete(key);
   }
   forget(key: string): void {
     this.entries.delete(key);
@@ -38,7 +49,7 @@ export async function writeStatusIfChanged(
   memo?: StatusMemo,
 ): Promise<boolean> {
   if (sameStatus(memo ? memo.current(obj) : obj.status, status)) return false;
-  await client.patchStatus(resource, obj.metadata!.namespace!, obj.metadata!.name!, status);
-  memo?.wrote(obj, status);
+  const result = await client.patchStatus<KubeObject>(resource, obj.metadata!.namespace!, obj.metadata!.name!, status);
+  memo?.wrote(obj, status, result?.metadata?.resourceVersion);
   return true;
 }

@@ -60,8 +60,9 @@ export function createServerController(
 
   // A deleted owned object invalidates what we remember applying to it.
   const owned = (r: ResourceType) => (type: EventType, obj: KubeObject) => {
-    if (type === 'delete')
-      reconciler.applied.delete(ApplyMemo.key(r, obj.metadata?.namespace, obj.metadata?.name ?? ''));
+    const key = ApplyMemo.key(r, obj.metadata?.namespace, obj.metadata?.name ?? '');
+    if (type === 'delete') reconciler.applied.delete(key);
+    else reconciler.applied.observe(key, obj.metadata?.resourceVersion);
     return ownerKey(obj);
   };
 
@@ -75,6 +76,7 @@ export function createServerController(
           const key = objectKey(obj);
           // Record spec references at once, so a dependency that changes before the first reconcile still fans out.
           if (type !== 'delete') index.add(key, specDeps(obj as unknown as Server));
+          reconciler.statuses.observe(key, obj.metadata?.resourceVersion);
           return [key];
         },
       },

@@ -40,6 +40,8 @@ function setup() {
     PodDisruptionBudget: caches.pdbs,
   };
   const writes: string[] = [];
+  let rv = 100;
+  const appliedRv: Record<string, string> = {};
   const client: KubeClient = {
     list: async <T extends KubeObject>() => ({ items: [] }) as KubeList<T>,
     get: async () => undefined,
@@ -50,8 +52,10 @@ function setup() {
         return obj;
       }
       writes.push(`apply ${r.kind}`);
-      byKind[r.kind]!.put(obj);
-      return obj;
+      const stored = { ...obj, metadata: { ...obj.metadata, resourceVersion: String(++rv) } };
+      appliedRv[r.kind] = String(rv);
+      byKind[r.kind]!.put(stored);
+      return stored;
     },
     create: async <T extends KubeObject>(r: ResourceType, obj: T) => {
       writes.push(`create ${r.kind}`);
@@ -61,8 +65,9 @@ function setup() {
     patchStatus: async <T extends KubeObject>(r: ResourceType, ns: string, name: string, status: unknown) => {
       writes.push(`status ${r.kind}`);
       const s = caches.servers.get(ns, name)!;
-      caches.servers.put({ ...s, status } as KubeObject);
-      return s as unknown as T;
+      const stored = { ...s, status, metadata: { ...s.metadata, resourceVersion: String(++rv) } } as KubeObject;
+      caches.servers.put(stored);
+      return stored as unknown as T;
     },
     delete: async (r: ResourceType, ns: string | undefined, name: string) => {
       writes.push(`delete ${r.kind}`);
@@ -100,7 +105,7 @@ function setup() {
     caches.servers.get(NS, 'compiler')!.status as Record<string, unknown> & {
       conditions: { type: string; reason: string }[];
     };
-  return { caches, writes, events, index, reconciler, put, data, status };
+  return { caches, writes, events, index, reconciler, put, data, status, appliedRv };
 }
 
 function complete(t: ReturnType<typeof setup>, spec = {}) {
@@ -147,9 +152,10 @@ describe('ServerReconciler', () => {
     await t.reconciler.reconcile(`${NS}/compiler`);
     expect(t.writes).toEqual(['apply Deployment', 'status Server']);
     expect(t.events).toEqual(['Normal Pending']);
-    // Someone else changes the Deployment we have not seen yet: that is a different version, so apply again.
+    // The informer delivers our write, then someone else's change: that must be applied over again.
     deployments.put = realPut;
     servers.put = realServerPut;
+    t.reconciler.applied.observe(`Deployment/${NS}/compiler`, t.appliedRv.Deployment);
     deployments.put({
       kind: 'Deployment',
       metadata: {
@@ -261,7 +267,6 @@ describe('ServerReconciler', () => {
       'apply Deployment',
       'delete HorizontalPodAutoscaler',
       'delete PodDisruptionBudget',
-      'status Server',
     ]);
 
     // A foreign PDB of the same name is neither deleted nor taken over.

@@ -62,10 +62,14 @@ export function specDeps(server: Server): string[] {
 
 export class ServerReconciler {
   /** Our writes the informer caches may not show yet (see ApplyMemo, StatusMemo). */
-  readonly applied = new ApplyMemo();
-  readonly statuses = new StatusMemo();
+  readonly applied: ApplyMemo;
+  readonly statuses: StatusMemo;
 
-  constructor(private readonly d: ServerReconcilerDeps) {}
+  constructor(private readonly d: ServerReconcilerDeps) {
+    const now = () => d.clock.now();
+    this.applied = new ApplyMemo(now);
+    this.statuses = new StatusMemo(now);
+  }
 
   async reconcile(key: string): Promise<HandlerResult | void> {
     const { namespace, name } = splitKey(key);

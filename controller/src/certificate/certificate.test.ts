@@ -54,7 +54,7 @@ beforeAll(async () => {
 });
 
 describe('subjectNames', () => {
-  it('adds the names of the Servers using the cert and of their existing Pools, sorted, IPs apart', () => {
+  it('adds the Service names of the existing Pools of the Servers using the cert, sorted, IPs apart', () => {
     const names = subjectNames(
       cert,
       [
@@ -65,10 +65,6 @@ describe('subjectNames', () => {
     );
     expect(names.ipAddresses).toEqual(['10.0.0.1', '127.0.0.1']);
     expect(names.dnsNames).toEqual([
-      'ca',
-      'ca.prod',
-      'ca.prod.svc',
-      'ca.prod.svc.cluster.local',
       'production-ca',
       'production-ca.prod',
       'production-ca.prod.svc',
@@ -76,6 +72,17 @@ describe('subjectNames', () => {
       'puppet',
       'puppet.example.com',
     ]);
+  });
+
+  it('does not change when another Server joins the same Pool', () => {
+    const pools = [pool('production-ca')];
+    const one = subjectNames(cert, [server('a', 'production-cert', ['production-ca'])], pools);
+    const two = subjectNames(
+      cert,
+      [server('a', 'production-cert', ['production-ca']), server('b', 'production-cert', ['production-ca'])],
+      pools,
+    );
+    expect(two).toEqual(one);
   });
 });
 

@@ -1,6 +1,8 @@
-// Subject alternative names of a server certificate: the certname, spec.dnsAltNames, and every name
-// clients use to reach the Servers that mount it (the Server's own name and each of its Pools'
-// Service names). Sorted and de-duplicated, so the decision "do the names still match?" is stable.
+// Subject alternative names of a server certificate: the certname, spec.dnsAltNames, and the Service
+// names of the Pools that the Servers mounting it join: the names clients reach them by. A Server's own
+// name is not one of them (no Service carries it), and leaving it out matters: adding a Server to an
+// existing Pool then re-issues nothing, instead of rolling every pod that mounts the certificate.
+// Sorted and de-duplicated, so the decision "do the names still match?" is stable.
 import type { Certificate, Pool, Server } from '@openvox/shared';
 import { isIP } from 'node:net';
 
@@ -27,7 +29,6 @@ export function subjectNames(cert: Certificate, servers: readonly Server[], pool
   const users = servers.filter((s) => s.spec.certificateRef === cert.metadata.name);
   const poolNames = new Set(pools.map((p) => p.metadata.name));
   for (const server of users) {
-    for (const n of serviceNames(server.metadata.name!, namespace)) names.add(n);
     for (const ref of server.spec.poolRefs ?? []) {
       if (poolNames.has(ref)) for (const n of serviceNames(ref, namespace)) names.add(n);
     }

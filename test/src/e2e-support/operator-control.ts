@@ -80,3 +80,10 @@ export async function reconcileWrites(url: string): Promise<number> {
     counter(text, 'openvox_controller_api_writes_total', 'kind="Lease"')
   );
 }
+
+/** Runs a full resync on the leading controller and returns once its queue is idle. */
+export async function resyncController(url = readOperatorState().controllerUrl): Promise<void> {
+  await until('the controller to lead', () => isLeader(url!), 30_000);
+  const res = await fetch(`${url}/debug/resync`, { method: 'POST' });
+  if (!res.ok) throw new Error(`resync failed: ${res.status} ${await res.text()}`);
+}

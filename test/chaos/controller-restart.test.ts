@@ -1,0 +1,55 @@
+// The controller SIGKILLed in the middle of a rollout and started again: it renders the same pod
+// template byte for byte, so the Deployment's generation does not move and no extra rollout starts.
+import { jest } from '@jest/globals';
+import { kubectlOk } from '../src/e2e-support/kubectl.js';
+import { createNamespace, deleteNamespace } from '../src/e2e-support/namespace.js';
+import { KIND, applyStack, getObject, listObjects, server } from '../src/e2e-support/objects.js';
+import { resyncController, restartController } from '../src/e2e-support/operator-control.js';
+import { createFakeNode, deleteFakeNode, makePodsReady } from '../src/e2e-support/pods.js';
+import { until } from '../src/e2e-support/poll.js';
+
+jest.setTimeout(240_000);
+
+let ns: string;
+let node: string;
+
+beforeAll(async () => {
+  ns = createNamespace('chaos-restart');
+  node = `fake-${ns}`;
+  createFakeNode(node);
+  await applyStack(ns);
+});
+afterAll(() => {
+  deleteNamespace(ns);
+  deleteFakeNode(node);
+});
+
+const javaArgs = (d: { spec: { template: { spec: { containers: { env: { value: string }[] }[] } } } }) =>
+  d.spec.template.spec.containers[0]!.env[0]!.value;
+
+it('makes no extra rollout when restarted mid-rollout', async () => {
+  kubectlOk(['apply', '-f', '-'], server('roll', ns, { replicas: 2, javaArgs: '-Xms1g -Xmx1g' }));
+  await until('pods Ready', () => makePodsReady(ns, 'openvox.voxpupuli.org/server=roll', node) === 2);
+  await until('Server Running', () => getObject(KIND.server, 'roll', ns)?.status?.phase === 'Running');
+
+  // Start a rollout; its new pods never become Ready, so it stays in progress.
+  kubectlOk(['apply', '-f', '-'], server('roll', ns, { replicas: 2, javaArgs: '-Xms2g -Xmx2g' }));
+  const rolling = await until('the new template', () => {
+    const d = getObject('deployment', 'roll', ns);
+    return d && javaArgs(d).startsWith('-Xms2g') && d;
+  });
+  await until(
+    'a second ReplicaSet',
+    () => listObjects('replicasets', ns).length === 2,
+    60_000,
+    () => listObjects('replicasets', ns).map((r) => [r.metadata.name, r.spec.replicas, r.metadata.annotations]),
+  );
+
+  await restartController();
+  await resyncController();
+
+  const after = getObject('deployment', 'roll', ns);
+  expect(after.metadata.generation).toBe(rolling.metadata.generation);
+  expect(JSON.stringify(after.spec.template)).toBe(JSON.stringify(rolling.spec.template));
+  expect(listObjects('replicasets', ns)).toHaveLength(2);
+});

@@ -1,8 +1,8 @@
 // The CertificateAuthority controller definition: the CA and the Secrets and claim it creates.
-import type { CertificateAuthority, KeyAlgorithm } from '@openvox/shared';
+import type { Certificate, CertificateAuthority, KeyAlgorithm, Pool, Server } from '@openvox/shared';
 import { LABEL_CA } from '@openvox/shared';
 import type { KubeObject } from '../kube/client.js';
-import { CERTIFICATE_AUTHORITY, SECRET, objectKey } from '../kube/resources.js';
+import { CERTIFICATE, CERTIFICATE_AUTHORITY, POOL, SECRET, SERVER, objectKey } from '../kube/resources.js';
 import type { ControllerDefinition, Manager } from '../manager.js';
 import type { StackControllerDeps } from '../config/controller.js';
 import { CertificateAuthorityReconciler } from './reconcile.js';
@@ -21,7 +21,14 @@ export function createCertificateAuthorityController(
   const authorities = mgr.informer<CertificateAuthority & KubeObject>(CERTIFICATE_AUTHORITY);
   const reconciler = new CertificateAuthorityReconciler({
     ...deps,
-    caches: { authorities, secrets: mgr.informer(SECRET), claims: mgr.informer(PVC) },
+    caches: {
+      authorities,
+      secrets: mgr.informer(SECRET),
+      claims: mgr.informer(PVC),
+      servers: mgr.informer<Server & KubeObject>(SERVER),
+      certificates: mgr.informer<Certificate & KubeObject>(CERTIFICATE),
+      pools: mgr.informer<Pool & KubeObject>(POOL),
+    },
   });
   return {
     name: 'certificateauthority',

@@ -1,5 +1,6 @@
 import { X509Certificate } from 'node:crypto';
-import { API_VERSION, readCrl, type CertificateAuthority } from '@openvox/shared';
+import { API_VERSION, loadAuthority, readCrl, type CertificateAuthority } from '@openvox/shared';
+import { buildCrl } from './crl.js';
 import type { KubeObject } from '../kube/client.js';
 import { fakeApi } from '../config/fake-api.test-helpers.js';
 import { CertificateAuthorityReconciler } from './reconcile.js';
@@ -116,5 +117,81 @@ describe('CertificateAuthorityReconciler', () => {
     };
     expect(status.phase).toBe('Error');
     expect(status.conditions[0]!.reason).toBe('SecretConflict');
+  });
+});
+
+describe('CRL from the CA Server', () => {
+  it('publishes the CA Server CRL when it is newer, and a resync with the same CRL writes nothing', async () => {
+    const { api } = setup();
+    const ns = 'prod';
+    api.cache('CertificateAuthority').put(ca({ crlRefreshInterval: '2m' }));
+    api
+      .cache('Certificate')
+      .put({
+        apiVersion: API_VERSION,
+        kind: 'Certificate',
+        metadata: { name: 'ca-cert', namespace: ns },
+        spec: { authorityRef: 'production-ca' },
+      } as KubeObject);
+    api
+      .cache('Server')
+      .put({
+        apiVersion: API_VERSION,
+        kind: 'Server',
+        metadata: { name: 'ca', namespace: ns },
+        spec: { configRef: 'c', certificateRef: 'ca-cert', ca: true, poolRefs: ['production-ca'] },
+      } as KubeObject);
+    api
+      .cache('Pool')
+      .put({
+        apiVersion: API_VERSION,
+        kind: 'Pool',
+        metadata: { name: 'production-ca', namespace: ns },
+        spec: {},
+      } as KubeObject);
+    let served: string | undefined = undefined;
+    const urls: string[] = [];
+    const reconciler = new CertificateAuthorityReconciler({
+      ...api,
+      keyAlgorithm: 'ec-p256',
+      fetchCrl: async (url) => {
+        urls.push(url);
+        if (!served) throw new Error('connect ECONNREFUSED');
+        return served;
+      },
+      caches: {
+        authorities: api.cache('CertificateAuthority'),
+        secrets: api.cache('Secret'),
+        claims: api.cache('PersistentVolumeClaim'),
+        servers: api.cache('Server'),
+        certificates: api.cache('Certificate'),
+        pools: api.cache('Pool'),
+      },
+    });
+    expect(await reconciler.reconcile('prod/production-ca')).toEqual({ requeueAfterMs: 120_000 });
+    expect(urls).toEqual(['https://production-ca.prod.svc:8140']);
+    const published = text(api.cache('Secret').get(ns, 'production-ca-ca-crl'), 'ca_crl.pem');
+    // The CA Server revokes serial 0a: its CRL #2.
+    const key = api.cache('Secret').get(ns, 'production-ca-ca-key');
+    const authority = await loadAuthority(text(key, 'ca_crt.pem'), text(key, 'ca_key.pem'));
+    served = (
+      await buildCrl({
+        authority,
+        previousPem: published,
+        revoked: [{ serialNumber: '0a', revocationDate: new Date() }],
+        now: new Date(),
+      })
+    ).pem;
+    api.writes.length = 0;
+    await reconciler.reconcile('prod/production-ca');
+    expect(api.writes).toEqual(['apply Secret production-ca-ca-crl']);
+    expect(readCrl(text(api.cache('Secret').get(ns, 'production-ca-ca-crl'), 'ca_crl.pem')).revokedSerials).toEqual([
+      '0a',
+    ]);
+    api.writes.length = 0;
+    await reconciler.reconcile('prod/production-ca');
+    expect(api.writes).toEqual([]);
+    // one warning for the refused connection, not one per reconcile
+    expect(api.logLines.filter((l) => l.includes('could not fetch the CA Server CRL'))).toHaveLength(1);
   });
 });

@@ -7,8 +7,12 @@ import type { Logger } from 'pino';
 import {
   crlSignedBy,
   loadAuthority,
+  parseDurationSeconds,
   readCrl,
   type Authority,
+  type Certificate,
+  type Pool,
+  type Server,
   type CertificateAuthority,
   type KeyAlgorithm,
 } from '@openvox/shared';
@@ -22,6 +26,7 @@ import type { HandlerResult } from '../queue.js';
 import { writePhase, type PhaseOutcome } from '../config/conditions.js';
 import { generateAuthority } from './authority.js';
 import { buildCrl } from './crl.js';
+import { caServerUrl, fetchCrl, newerCrl, type CrlFetcher } from './crl-fetch.js';
 import {
   CA_CERT_KEY,
   CA_CRL_KEY,
@@ -43,10 +48,15 @@ export interface CaReconcilerDeps {
   clock: Clock;
   logger: Logger;
   keyAlgorithm: KeyAlgorithm;
+  /** Asks the CA Server for its CRL (revocations made there); defaults to HTTPS. */
+  fetchCrl?: CrlFetcher;
   caches: {
     authorities: Cache<CertificateAuthority & KubeObject>;
     secrets: Cache<SecretObject>;
     claims: Cache<KubeObject>;
+    servers?: Cache<Server & KubeObject>;
+    certificates?: Cache<Certificate & KubeObject>;
+    pools?: Cache<Pool & KubeObject>;
   };
 }
 
@@ -167,6 +177,9 @@ export class CertificateAuthorityReconciler {
         : [];
       crlPem = (await buildCrl({ authority, revoked, previousPem: ours ? published : undefined, now })).pem;
     }
+    //    Revocations made on the CA Server come back through its CRL endpoint.
+    const caServer = this.caServer(ca);
+    if (caServer) crlPem = (await this.fromCaServer(`${ns}/${name}`, caServer, authority, crlPem)) ?? crlPem;
     await this.applyOrBlock(caCrlSecret(ca, crlPem!) as KubeObject, crlLive, uid);
 
     // 4. The (deny-all) autosign policy CA pods mount.
@@ -182,6 +195,9 @@ export class CertificateAuthorityReconciler {
     }
 
     return {
+      ...(caServer
+        ? { result: { requeueAfterMs: parseDurationSeconds(ca.spec.crlRefreshInterval ?? '5m') * 1000 } }
+        : {}),
       outcome: {
         phase: 'Ready',
         conditionType: CA_READY,
@@ -195,6 +211,36 @@ export class CertificateAuthorityReconciler {
       },
     };
   }
+
+  private caServer(ca: CertificateAuthority): string | undefined {
+    const c = this.d.caches;
+    if (!c.servers || !c.certificates || !c.pools) return undefined;
+    const ns = ca.metadata.namespace!;
+    return caServerUrl(ca.metadata.name!, ns, c.servers.list(ns), c.certificates.list(ns), c.pools.list(ns));
+  }
+
+  /** The CA Server's CRL when it is newer; failures are logged once per distinct error and ignored. */
+  private async fromCaServer(key: string, url: string, authority: Authority, published: string | undefined) {
+    try {
+      const fetched = await (this.d.fetchCrl ?? fetchCrl)(url, authority.certPem);
+      this.lastFetchError.delete(key);
+      const newer = await newerCrl(authority, published, fetched);
+      if (newer)
+        this.d.logger.info(
+          { key, url, crlNumber: String(readCrl(newer).crlNumber) },
+          'CRL refreshed from the CA Server',
+        );
+      return newer;
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      if (this.lastFetchError.get(key) !== message)
+        this.d.logger.warn({ key, url, err: message }, 'could not fetch the CA Server CRL');
+      this.lastFetchError.set(key, message);
+      return undefined;
+    }
+  }
+
+  private readonly lastFetchError = new Map<string, string>();
 
   private async applyOrBlock(desired: KubeObject, live: KubeObject | undefined, uid: string): Promise<void> {
     const outcome = await applyOwned(this.d.client, SECRET, desired, live, uid);

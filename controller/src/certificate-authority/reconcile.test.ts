@@ -125,30 +125,24 @@ describe('CRL from the CA Server', () => {
     const { api } = setup();
     const ns = 'prod';
     api.cache('CertificateAuthority').put(ca({ crlRefreshInterval: '2m' }));
-    api
-      .cache('Certificate')
-      .put({
-        apiVersion: API_VERSION,
-        kind: 'Certificate',
-        metadata: { name: 'ca-cert', namespace: ns },
-        spec: { authorityRef: 'production-ca' },
-      } as KubeObject);
-    api
-      .cache('Server')
-      .put({
-        apiVersion: API_VERSION,
-        kind: 'Server',
-        metadata: { name: 'ca', namespace: ns },
-        spec: { configRef: 'c', certificateRef: 'ca-cert', ca: true, poolRefs: ['production-ca'] },
-      } as KubeObject);
-    api
-      .cache('Pool')
-      .put({
-        apiVersion: API_VERSION,
-        kind: 'Pool',
-        metadata: { name: 'production-ca', namespace: ns },
-        spec: {},
-      } as KubeObject);
+    api.cache('Certificate').put({
+      apiVersion: API_VERSION,
+      kind: 'Certificate',
+      metadata: { name: 'ca-cert', namespace: ns },
+      spec: { authorityRef: 'production-ca' },
+    } as KubeObject);
+    api.cache('Server').put({
+      apiVersion: API_VERSION,
+      kind: 'Server',
+      metadata: { name: 'ca', namespace: ns },
+      spec: { configRef: 'c', certificateRef: 'ca-cert', ca: true, poolRefs: ['production-ca'] },
+    } as KubeObject);
+    api.cache('Pool').put({
+      apiVersion: API_VERSION,
+      kind: 'Pool',
+      metadata: { name: 'production-ca', namespace: ns },
+      spec: {},
+    } as KubeObject);
     let served: string | undefined = undefined;
     const urls: string[] = [];
     const reconciler = new CertificateAuthorityReconciler({

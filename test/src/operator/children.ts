@@ -10,9 +10,15 @@ export interface Child {
 }
 
 /** Starts `node <script> ...args`; output goes to `logFile`, or to this terminal when none is given. */
-export function startNodeChild(name: string, script: string, args: string[], logFile?: string): Child {
+export function startNodeChild(
+  name: string,
+  script: string,
+  args: string[],
+  logFile?: string,
+  nodeArgs: string[] = [],
+): Child {
   const out = logFile ? openSync(logFile, 'a') : 'inherit';
-  const child = spawn(process.execPath, [script, ...args], { stdio: ['ignore', out, out] });
+  const child = spawn(process.execPath, [...nodeArgs, script, ...args], { stdio: ['ignore', out, out] });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   return {
     name,

@@ -37,6 +37,8 @@ export interface WebhookChildOptions {
   tls: ServingTls;
   kubeconfig?: string;
   logFile?: string;
+  /** Flags for Node itself, e.g. a small heap limit that turns a leak into a crash. */
+  nodeArgs?: string[];
 }
 
 /** Starts `node webhook/dist/main.js` and waits until /readyz answers 200. */
@@ -52,7 +54,7 @@ export async function startWebhookChild(options: WebhookChildOptions): Promise<C
     options.tls.key,
   ];
   if (options.kubeconfig) args.push('--kubeconfig', options.kubeconfig);
-  const webhook = startNodeChild('webhook', WEBHOOK_MAIN, args, options.logFile);
+  const webhook = startNodeChild('webhook', WEBHOOK_MAIN, args, options.logFile, options.nodeArgs);
   try {
     await waitFor200(
       'webhook',

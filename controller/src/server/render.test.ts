@@ -71,7 +71,9 @@ describe('renderDeployment (non-CA)', () => {
   });
 
   it('runs tls-init before openvox-server with the image of the Config', () => {
-    expect(pod(d).initContainers!.map((c) => c.name)).toEqual(['tls-init']);
+    expect(pod(d).initContainers!.map((c) => c.name)).toEqual(['tls-init', 'crl-sync']);
+    // crl-sync is a native sidecar: it keeps the CRL file puppetserver reads current.
+    expect(pod(d).initContainers![1]!.restartPolicy).toBe('Always');
     expect(pod(d).containers.map((c) => c.name)).toEqual(['openvox-server']);
     const init = pod(d).initContainers![0]!;
     expect(init.image).toBe('ghcr.io/openvoxproject/openvox-server:8.8.0');
@@ -168,7 +170,7 @@ describe('renderDeployment (non-CA)', () => {
     for (const c of [...pod(d).containers, ...pod(d).initContainers!]) {
       expect(c.securityContext).toEqual({
         allowPrivilegeEscalation: false,
-        readOnlyRootFilesystem: false,
+        readOnlyRootFilesystem: c.name === 'crl-sync',
         runAsNonRoot: true,
         capabilities: { drop: ['ALL'] },
       });
@@ -254,7 +256,7 @@ describe('renderDeployment (CA)', () => {
     expect(d.spec!.strategy).toEqual({ type: 'Recreate' });
   });
 
-  it('mounts the CA data claim read-write and the autosign policy; no CRL secret', () => {
+  it('mounts the CA data claim read-write and the autosign policy; key and CRL only for ca-init', () => {
     expect(volume(d, 'ca-data')).toEqual({
       name: 'ca-data',
       persistentVolumeClaim: { claimName: 'production-ca-data' },
@@ -270,7 +272,13 @@ describe('renderDeployment (CA)', () => {
       subPath: 'autosign-policy.yaml',
       readOnly: true,
     });
-    expect(volume(d, 'ssl-ca-crl')).toBeUndefined();
+    expect(pod(d).initContainers!.map((c) => c.name)).toEqual(['ca-init', 'tls-init']);
+    expect(volume(d, 'ca-key')).toEqual({
+      name: 'ca-key',
+      secret: { secretName: 'production-ca-ca-key', defaultMode: 0o440 },
+    });
+    expect(main(d).volumeMounts!.map((m) => m.name)).not.toContain('ca-key');
+    expect(main(d).volumeMounts!.map((m) => m.name)).not.toContain('ssl-ca-crl');
     expect(d.spec!.template.metadata!.annotations!['openvox.voxpupuli.org/autosign-policy-hash']).toBe('h-autosign');
   });
 

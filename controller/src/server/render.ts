@@ -37,6 +37,9 @@ import {
   configMapName,
   crlSecretName,
 } from './names.js';
+import { caKeySecretName } from '../certificate-authority/names.js';
+import { caInitContainer } from '../certificate-authority/ca-init.js';
+import { crlSyncContainer } from '../certificate-authority/crl-sync.js';
 
 export const APP_NAME = 'openvox-server';
 export const HTTPS_PORT = 8140;
@@ -193,6 +196,8 @@ const WRITABLE_DIRS: [string, string][] = [
 ];
 
 const SECRET_MODE = 0o640;
+// The CA private key: readable by the pod's group (gid 0) only, never world.
+const CA_KEY_MODE = 0o440;
 
 interface PodParts {
   volumes: V1Volume[];
@@ -245,8 +250,14 @@ function podParts(input: RenderInput): PodParts {
       },
     );
     if (hashes.autosignPolicy) annotations[AUTOSIGN_HASH] = hashes.autosignPolicy;
+    // Read only by the ca-init container, which seeds an empty CA volume with the operator's CA.
+    volumes.push(
+      { name: 'ca-key', secret: { secretName: caKeySecretName(caName), defaultMode: CA_KEY_MODE } },
+      { name: 'ssl-ca-crl', secret: { secretName: crlSecretName(caName), defaultMode: SECRET_MODE } },
+    );
   } else {
-    // A directory mount (no subPath) so the kubelet keeps the CRL current without restarts.
+    // A directory mount (no subPath) so the kubelet keeps the CRL current; the crl-sync sidecar copies it
+    // into the plain file webserver.conf names, since puppetserver ignores the kubelet's symlink swap.
     volumes.push({ name: 'ssl-ca-crl', secret: { secretName: crlSecretName(caName), defaultMode: SECRET_MODE } });
     mounts.push({ name: 'ssl-ca-crl', mountPath: '/etc/puppetlabs/puppet/crl', readOnly: true });
   }
@@ -309,6 +320,11 @@ export function renderDeployment(input: RenderInput): V1Deployment {
   const security = containerSecurity(config);
   const autoscaling = server.spec.autoscaling?.enabled === true;
 
+  // The helper containers write only to volumes, so their root filesystem is always read-only.
+  const helper = (c: V1Container): V1Container => ({
+    ...c,
+    securityContext: { ...security, readOnlyRootFilesystem: true },
+  });
   const tlsInit: V1Container = {
     name: 'tls-init',
     image,
@@ -353,7 +369,10 @@ export function renderDeployment(input: RenderInput): V1Deployment {
         spec: {
           automountServiceAccountToken: false,
           securityContext: POD_SECURITY,
-          initContainers: [tlsInit],
+          // CA pods: seed the CA volume first. Other pods: crl-sync, a native sidecar, keeps the CRL file fresh.
+          initContainers: server.spec.ca
+            ? [helper(caInitContainer({ image, imagePullPolicy: pullPolicy })), tlsInit]
+            : [tlsInit, helper(crlSyncContainer({ image, imagePullPolicy: pullPolicy }))],
           containers: [main],
           volumes: parts.volumes,
           ...(parts.pullSecrets.length ? { imagePullSecrets: parts.pullSecrets.map((name) => ({ name })) } : {}),

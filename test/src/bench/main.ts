@@ -4,6 +4,8 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { benchWebhook, formatWebhookBench } from './webhook.js';
 import { benchHandlers, formatHandlerCost } from './handlers.js';
+import { benchController, formatControllerBench } from './controller.js';
+import { clusterUp } from '../cluster/cluster.js';
 
 async function main(): Promise<void> {
   const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
@@ -25,6 +27,11 @@ async function main(): Promise<void> {
   summaries.push(
     `target: >= 0.50x bare and p99 < 2 ms -> ${worst >= 0.5 && p99 < 2 ? 'met' : 'NOT met'} (worst ${worst.toFixed(2)}x, p99 ${p99.toFixed(2)} ms)`,
   );
+
+  // The controller benchmark needs the local control plane (built once, then reused while healthy).
+  log('controller: local control plane');
+  await clusterUp();
+  summaries.push(formatControllerBench(await benchController({ log })), `machine at end: ${machine()}`);
 
   process.stdout.write(`\n${summaries.join('\n\n')}\n`);
 }

@@ -82,6 +82,9 @@ export async function startApp(
       logger,
       namespace: settings.leaderElectionNamespace,
       name: settings.leaderElectionId,
+      leaseDurationMs: settings.leaseDurationSeconds * 1000,
+      renewDeadlineMs: settings.renewDeadlineSeconds * 1000,
+      retryPeriodMs: settings.retryPeriodSeconds * 1000,
       identity: `${process.env.POD_NAME ?? hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`,
       onStartedLeading: () => {
         metrics.isLeader.set(1);

@@ -8,6 +8,9 @@ describe('parseSettings', () => {
       leaderElect: true,
       leaderElectionNamespace: 'default',
       leaderElectionId: 'openvox-operator-controller',
+      leaseDurationSeconds: 15,
+      renewDeadlineSeconds: 10,
+      retryPeriodSeconds: 2,
       concurrency: 4,
       resyncSeconds: 600,
       logLevel: 'info',
@@ -28,6 +31,21 @@ describe('parseSettings', () => {
       leaderElectionNamespace: 'ops',
       concurrency: 8,
     });
+  });
+  it('takes lease timings and keeps lease > renew deadline > retry period', () => {
+    expect(
+      parseSettings(
+        [
+          '--leader-election-lease-duration=8',
+          '--leader-election-renew-deadline=5',
+          '--leader-election-retry-period=1',
+        ],
+        {},
+      ),
+    ).toMatchObject({ leaseDurationSeconds: 8, renewDeadlineSeconds: 5, retryPeriodSeconds: 1 });
+    expect(() =>
+      parseSettings(['--leader-election-lease-duration=5', '--leader-election-renew-deadline=5'], {}),
+    ).toThrow('--leader-election-lease-duration > --leader-election-renew-deadline');
   });
   it('selects controllers by name', () => {
     expect(parseSettings(['--controllers=server, pool'], {}).controllers).toEqual(['server', 'pool']);

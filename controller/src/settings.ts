@@ -6,6 +6,10 @@ export interface Settings {
   leaderElect: boolean;
   leaderElectionNamespace: string;
   leaderElectionId: string;
+  /** Lease timing in seconds, client-go's defaults: a new leader takes over at most lease + retry after a crash. */
+  leaseDurationSeconds: number;
+  renewDeadlineSeconds: number;
+  retryPeriodSeconds: number;
   concurrency: number;
   resyncSeconds: number;
   logLevel: string;
@@ -60,6 +64,9 @@ const KNOWN = new Set([
   'leader-elect',
   'leader-election-namespace',
   'leader-election-id',
+  'leader-election-lease-duration',
+  'leader-election-renew-deadline',
+  'leader-election-retry-period',
   'concurrency',
   'resync-seconds',
   'log-level',
@@ -67,6 +74,20 @@ const KNOWN = new Set([
 ]);
 
 export function parseSettings(argv: string[], env: Record<string, string | undefined>): Settings {
+  const settings = parse(argv, env);
+  // As in client-go: renewing must give up before the lease runs out, and retry well before that.
+  if (!(
+    settings.leaseDurationSeconds > settings.renewDeadlineSeconds &&
+    settings.renewDeadlineSeconds > settings.retryPeriodSeconds
+  )) {
+    throw new Error(
+      '--leader-election-lease-duration > --leader-election-renew-deadline > --leader-election-retry-period must hold',
+    );
+  }
+  return settings;
+}
+
+function parse(argv: string[], env: Record<string, string | undefined>): Settings {
   const f = parseFlags(argv);
   for (const k of f.keys()) if (!KNOWN.has(k)) throw new Error(`unknown flag --${k}`);
   const get = (flag: string, envName: string | undefined, dflt: string) =>
@@ -79,6 +100,17 @@ export function parseSettings(argv: string[], env: Record<string, string | undef
     leaderElect: bool('leader-elect', get('leader-elect', 'CONTROLLER_LEADER_ELECT', 'true')),
     leaderElectionNamespace: get('leader-election-namespace', 'POD_NAMESPACE', 'default'),
     leaderElectionId: get('leader-election-id', undefined, 'openvox-operator-controller'),
+    leaseDurationSeconds: int(
+      'leader-election-lease-duration',
+      get('leader-election-lease-duration', undefined, '15'),
+      2,
+    ),
+    renewDeadlineSeconds: int(
+      'leader-election-renew-deadline',
+      get('leader-election-renew-deadline', undefined, '10'),
+      1,
+    ),
+    retryPeriodSeconds: int('leader-election-retry-period', get('leader-election-retry-period', undefined, '2'), 1),
     concurrency: int('concurrency', get('concurrency', 'CONTROLLER_CONCURRENCY', '4'), 1),
     resyncSeconds: int('resync-seconds', get('resync-seconds', 'CONTROLLER_RESYNC_SECONDS', '600'), 0),
     logLevel: get('log-level', 'LOG_LEVEL', 'info'),

@@ -6,7 +6,7 @@ export interface Settings {
   leaderElect: boolean;
   leaderElectionNamespace: string;
   leaderElectionId: string;
-  /** Lease timing in seconds, client-go's defaults: a new leader takes over at most lease + retry after a crash. */
+  /** Lease timing in seconds: after a leader's crash another takes over within lease + retry (14 s by default). */
   leaseDurationSeconds: number;
   renewDeadlineSeconds: number;
   retryPeriodSeconds: number;
@@ -102,12 +102,12 @@ function parse(argv: string[], env: Record<string, string | undefined>): Setting
     leaderElectionId: get('leader-election-id', undefined, 'openvox-operator-controller'),
     leaseDurationSeconds: int(
       'leader-election-lease-duration',
-      get('leader-election-lease-duration', undefined, '15'),
+      get('leader-election-lease-duration', undefined, '12'),
       2,
     ),
     renewDeadlineSeconds: int(
       'leader-election-renew-deadline',
-      get('leader-election-renew-deadline', undefined, '10'),
+      get('leader-election-renew-deadline', undefined, '8'),
       1,
     ),
     retryPeriodSeconds: int('leader-election-retry-period', get('leader-election-retry-period', undefined, '2'), 1),

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
-import { KINDS, server } from './api/kinds.js';
+import { KINDS, certificateAuthority, pool, server } from './api/kinds.js';
 import { buildCrd } from './crd.js';
 import { renderCrdFiles } from './crd-files.js';
 import { createValidator } from './validation.js';
@@ -63,6 +63,14 @@ describe('generated CRDs', () => {
     expect(pdb.minAvailable!['x-kubernetes-int-or-string']).toBe(true);
     expect(pdb.maxUnavailable!['x-kubernetes-int-or-string']).toBe(true);
     expect(JSON.stringify(openApi().properties!.spec)).not.toMatch(/"(minimum|maximum|x-kubernetes-validations)"/);
+  });
+
+  it('defaults an absent spec to {} for kinds whose spec has no required field', () => {
+    expect(openApi(pool).required).toBeUndefined();
+    expect(openApi(pool).properties!.spec!.default).toEqual({});
+    expect(openApi(certificateAuthority).properties!.spec!.default).toEqual({});
+    expect(openApi().required).toEqual(['spec']);
+    expect(openApi().properties!.spec!.default).toBeUndefined();
   });
 
   it('has status as a subresource and the Server printer columns', () => {

@@ -59,7 +59,9 @@ export function buildCrd(def: KindDefinition): V1CustomResourceDefinition {
                 },
                 // The API server forbids anything but `type` on metadata; kubectl explain documents it itself.
                 metadata: { type: 'object' },
-                spec: plain(def.spec),
+                // Without required fields, an absent spec defaults to {} (and its fields' defaults apply), so
+                // every reader may rely on spec being there.
+                spec: hasRequired(def.spec) ? plain(def.spec) : { ...plain(def.spec), default: {} },
                 status: plain(def.status),
               },
             },

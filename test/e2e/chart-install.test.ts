@@ -2,7 +2,7 @@
 // is accepted, upgrade and uninstall behave, and the chart's ServiceAccounts have exactly the rights
 // their processes need, shown with TokenRequest tokens and the real webhook process.
 import { randomBytes, randomUUID } from 'node:crypto';
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { parse } from 'yaml';
@@ -308,7 +308,14 @@ describe('RBAC of the chart ServiceAccounts', () => {
       const metrics = await (await fetch(`${url}/metrics`)).text();
       const success = /openvox_controller_reconcile_total\{controller="server",result="success"\} (\d+)/.exec(metrics);
       expect(Number(success?.[1])).toBeGreaterThan(0);
-      expect(metrics).not.toMatch(/openvox_controller_reconcile_total\{[^}]*result="error"\} [1-9]/);
+      // On failure, say which reconciles failed and why (the process's own error log lines).
+      const errors = readFileSync(join(tmp, 'controller.log'), 'utf8')
+        .split('\n')
+        .filter((line) => line.includes('"level":50'));
+      expect({ failedReconciles: /result="error"\} [1-9]/.test(metrics), errors }).toEqual({
+        failedReconciles: false,
+        errors: [],
+      });
       // The e2e run's own controller (admin) reconciles the same Servers, so only the metrics above are
       // this process's own; the status shows the reconcile reached the Server.
       const server = JSON.parse(kubectlOk(['get', 'server', 'production-ca', '-n', other, '-o', 'json']));

@@ -59,7 +59,7 @@ export function caServerUrl(
   for (const server of caServers) {
     for (const ref of [...(server.spec.poolRefs ?? [])].sort()) {
       const pool = poolByName.get(ref);
-      if (pool) return `https://${ref}.${namespace}.svc:${pool.spec.service?.port ?? 8140}`;
+      if (pool) return `https://${ref}.${namespace}.svc:${pool.spec?.service?.port ?? 8140}`;
     }
   }
   return undefined;

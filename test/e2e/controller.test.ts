@@ -213,7 +213,8 @@ describe('Server controller', () => {
     expect(d.spec.strategy.type).toBe('RollingUpdate');
     expect(d.spec.replicas).toBe(1);
     const pod = d.spec.template.spec;
-    expect(pod.initContainers.map((c: Obj) => c.name)).toEqual(['tls-init']);
+    // crl-sync: the native sidecar that keeps puppetserver's CRL file current.
+    expect(pod.initContainers.map((c: Obj) => c.name)).toEqual(['tls-init', 'crl-sync']);
     const main = pod.containers[0];
     expect(main.name).toBe('openvox-server');
     expect(main.env).toEqual([{ name: 'JAVA_ARGS', value: '-Xms1g -Xmx1g -Djruby-puppet.max-active-instances=2' }]);
@@ -414,7 +415,10 @@ describe('Server controller', () => {
     const volumes = Object.fromEntries((d.spec.template.spec.volumes as Obj[]).map((v) => [v.name, v]));
     expect(volumes['ca-data']).toEqual({ name: 'ca-data', persistentVolumeClaim: { claimName: 'production-ca-data' } });
     expect(volumes['autosign-policy']!.secret.secretName).toBe('production-ca-autosign-policy');
-    expect(volumes['ssl-ca-crl']).toBeUndefined();
+    // The CA key and CRL are read only by ca-init, which seeds an empty CA volume.
+    expect(volumes['ca-key']!.secret.secretName).toBe('production-ca-ca-key');
+    expect(d.spec.template.spec.initContainers.map((c: Obj) => c.name)).toEqual(['ca-init', 'tls-init']);
+    expect(d.spec.template.spec.containers[0].volumeMounts.map((m: Obj) => m.name)).not.toContain('ca-key');
   });
 
   it('reports a missing Config as Error and recovers when it appears', async () => {

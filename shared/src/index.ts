@@ -13,3 +13,4 @@ export * from './validation.js';
 export * from './pki.js';
 export * from './pki-authority.js';
 export * from './pki-duration.js';
+export * from './quantity.js';

@@ -1,31 +1,12 @@
 // Decides whether an owned object must be re-applied: only when the live object lacks a value we want.
 // Fields others set (defaults, status, an HPA's replicas, a rollout-restart annotation) are ignored.
 
-const QUANTITY = /^([+-]?[0-9.]+(?:[eE][+-]?[0-9]+)?)(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E)?$/;
-const FACTORS: Record<string, number> = {
-  '': 1,
-  n: 1e-9,
-  u: 1e-6,
-  m: 1e-3,
-  k: 1e3,
-  M: 1e6,
-  G: 1e9,
-  T: 1e12,
-  P: 1e15,
-  E: 1e18,
-  Ki: 2 ** 10,
-  Mi: 2 ** 20,
-  Gi: 2 ** 30,
-  Ti: 2 ** 40,
-  Pi: 2 ** 50,
-  Ei: 2 ** 60,
-};
+import { parseQuantity as parse } from '@openvox/shared';
 
 /** The numeric value of a Kubernetes quantity ("500m", "1Gi"), or undefined. */
 export function parseQuantity(s: string): number | undefined {
-  const m = QUANTITY.exec(s);
-  if (!m) return undefined;
-  return Number(m[1]) * FACTORS[m[2] ?? '']!;
+  const parsed = parse(s);
+  return parsed.ok ? parsed.value : undefined;
 }
 
 function isEmpty(v: unknown): boolean {

@@ -8,30 +8,12 @@ import type { EventRecorder } from '../kube/events.js';
 import type { ResourceType } from '../kube/resources.js';
 import { writeStatusIfChanged } from '../kube/status.js';
 
-export type ConditionStatus = 'True' | 'False' | 'Unknown';
+import { condition, type ConditionStatus } from '../kube/condition.js';
+
+export { condition, type ConditionStatus };
 
 export function isoNow(clock: Clock): string {
   return new Date(clock.now()).toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
-
-export function condition(
-  prev: Condition[] | undefined,
-  type: string,
-  status: ConditionStatus,
-  reason: string,
-  message: string,
-  generation: number,
-  now: string,
-): Condition {
-  const old = prev?.find((c) => c.type === type);
-  return {
-    type,
-    status,
-    reason,
-    message,
-    observedGeneration: generation,
-    lastTransitionTime: old && old.status === status ? old.lastTransitionTime : now,
-  };
 }
 
 export interface PhaseOutcome {

@@ -1,7 +1,7 @@
 // Pure status computation: what reconcile observed → the Server's status, keeping transition times stable.
-import type { Condition, ServerPhase, ServerStatus } from '@openvox/shared';
+import type { ServerPhase, ServerStatus } from '@openvox/shared';
 
-type CondStatus = 'True' | 'False' | 'Unknown';
+import { condition, type ConditionStatus as CondStatus } from '../kube/condition.js';
 
 export interface Observation {
   phase: ServerPhase;
@@ -11,26 +11,6 @@ export interface Observation {
   ssl: { status: CondStatus; reason: string; message: string };
   ready: number;
   desired: number;
-}
-
-function condition(
-  prev: Condition[] | undefined,
-  type: string,
-  status: CondStatus,
-  reason: string,
-  message: string,
-  generation: number,
-  now: string,
-): Condition {
-  const old = prev?.find((c) => c.type === type);
-  return {
-    type,
-    status,
-    reason,
-    message,
-    observedGeneration: generation,
-    lastTransitionTime: old && old.status === status ? old.lastTransitionTime : now,
-  };
 }
 
 export function computeStatus(

@@ -114,6 +114,21 @@ describe('kubectl apply', () => {
     expect(get.stderr).toContain('NotFound');
   });
 
+  it('validates the kinds a Server references too, every violation at once', () => {
+    const result = kubectl(['apply', '-f', '-'], {
+      apiVersion: 'openvox.voxpupuli.org/v1alpha1',
+      kind: 'Pool',
+      metadata: { name: 'bad-pool', namespace: ns },
+      spec: { service: { type: 'ClusterIP', port: 70000, nodePort: 31000 } },
+    });
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toContain('The Pool "bad-pool" is invalid');
+    expect(result.stderr).toContain('spec.service.port');
+    expect(result.stderr).toMatch(
+      /spec\.service\.nodePort: Forbidden: may only be set when spec\.service\.type is NodePort/,
+    );
+  });
+
   it('shows the printer columns in kubectl get servers', () => {
     const header = kubectlOk(['get', 'servers', '-n', ns]).split('\n')[0]!;
     expect(header.split(/\s+/)).toEqual(['NAME', 'CONFIG', 'CA', 'REPLICAS', 'READY', 'PHASE', 'AGE']);

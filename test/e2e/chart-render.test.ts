@@ -249,13 +249,34 @@ describe('default render (cert-manager mode)', () => {
     ]);
   });
 
+  it('mutates Servers only and validates Servers and the four kinds they reference, by their own paths', () => {
+    expect(manifest.one('MutatingWebhookConfiguration', RELEASE).webhooks.map((w: { name: string }) => w.name)).toEqual(
+      ['mserver.openvox.voxpupuli.org'],
+    );
+    const validating = manifest.one('ValidatingWebhookConfiguration', RELEASE).webhooks;
+    expect(
+      validating.map(
+        (w: { name: string; rules: { resources: string[] }[]; clientConfig: { service: { path: string } } }) => [
+          w.name,
+          w.rules[0]!.resources[0],
+          w.clientConfig.service.path,
+        ],
+      ),
+    ).toEqual(
+      ['server', 'config', 'certificate', 'certificateauthority', 'pool'].map((k) => [
+        `v${k}.openvox.voxpupuli.org`,
+        k === 'certificateauthority' ? 'certificateauthorities' : `${k}s`,
+        `/validate-openvox-voxpupuli-org-v1alpha1-${k}`,
+      ]),
+    );
+  });
+
   it.each([
     ['MutatingWebhookConfiguration', '/mutate-openvox-voxpupuli-org-v1alpha1-server'],
     ['ValidatingWebhookConfiguration', '/validate-openvox-voxpupuli-org-v1alpha1-server'],
-  ])('%s: Servers only, Fail, no side effects, 5 s, skips its own namespace and kube-system', (kind, path) => {
+  ])('%s: Servers, Fail, no side effects, 5 s, skips its own namespace and kube-system', (kind, path) => {
     const config = manifest.one(kind, RELEASE);
     expect(config.metadata.annotations).toEqual({ 'cert-manager.io/inject-ca-from': `${NS}/${WEBHOOK}` });
-    expect(config.webhooks).toHaveLength(1);
     const hook = config.webhooks[0];
     expect(hook).toMatchObject({
       admissionReviewVersions: ['v1'],

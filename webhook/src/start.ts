@@ -7,6 +7,7 @@ import { createReloadingServer } from './http/tls.js';
 import type { ReferenceLookup } from './references/lookup.js';
 import { mutate } from './server/mutate.js';
 import { validate } from './server/validate.js';
+import { kindValidators } from './kinds/validate.js';
 import { createSpecValidator, schemaRule } from './server/rules/index.js';
 import type { Settings } from './settings.js';
 
@@ -37,6 +38,7 @@ export async function startWebhook(
     registry: deps.registry,
     mutate,
     validate: (review) => validate(review, { schemaRule: schema, references: deps.references }),
+    validateKinds: kindValidators(deps.references),
     ready: () => !closing && tlsLoaded() && deps.references.synced(),
     draining: () => closing,
   });

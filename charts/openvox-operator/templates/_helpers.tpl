@@ -168,7 +168,7 @@ rules:
   - apiGroups: ["openvox.voxpupuli.org"]
     apiVersions: ["v1alpha1"]
     operations: ["CREATE", "UPDATE"]
-    resources: ["servers"]
+    resources: [{{ .resource | default "servers" | quote }}]
     scope: Namespaced
 namespaceSelector:
   matchExpressions:

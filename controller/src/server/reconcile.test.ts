@@ -140,7 +140,7 @@ describe('ServerReconciler', () => {
     t.caches.servers.put({
       ...t.caches.servers.get(NS, 'compiler')!,
       metadata: { ...server().metadata, resourceVersion: '10' },
-    });
+    } as KubeObject);
     // A lagging cache: writes succeed, but the caches keep showing the old objects.
     const deployments = t.caches.deployments;
     const servers = t.caches.servers;

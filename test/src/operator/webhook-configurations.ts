@@ -4,18 +4,19 @@ import type {
   V1MutatingWebhookConfiguration,
   V1ValidatingWebhookConfiguration,
 } from '@kubernetes/client-node';
-import { GROUP, VERSION } from '@openvox/shared';
+import { GROUP, VERSION, certificate, certificateAuthority, config, pool } from '@openvox/shared';
 
 export const WEBHOOK_CONFIGURATION_NAME = 'openvox-operator-local';
 export const MUTATE_PATH = '/mutate-openvox-voxpupuli-org-v1alpha1-server';
 export const VALIDATE_PATH = '/validate-openvox-voxpupuli-org-v1alpha1-server';
+const OTHER_KINDS = [config, certificate, certificateAuthority, pool].map((k) => [k.singular, k.plural] as const);
 
-const rules = [
+const rulesFor = (resource: string) => [
   {
     apiGroups: [GROUP],
     apiVersions: [VERSION],
     operations: ['CREATE', 'UPDATE'],
-    resources: ['servers'],
+    resources: [resource],
     scope: 'Namespaced',
   },
 ];
@@ -29,7 +30,7 @@ export interface RegistrationOptions {
   namespaceSelector?: V1LabelSelector;
 }
 
-function common(baseUrl: string, path: string, caBundle: string, options: RegistrationOptions) {
+function common(baseUrl: string, path: string, caBundle: string, options: RegistrationOptions, resource = 'servers') {
   return {
     admissionReviewVersions: ['v1'],
     clientConfig: { url: `${baseUrl}${path}`, caBundle: Buffer.from(caBundle).toString('base64') },
@@ -38,7 +39,7 @@ function common(baseUrl: string, path: string, caBundle: string, options: Regist
     timeoutSeconds: 5,
     matchPolicy: 'Equivalent',
     namespaceSelector: options.namespaceSelector ?? defaultNamespaceSelector,
-    rules,
+    rules: rulesFor(resource),
   };
 }
 
@@ -70,6 +71,13 @@ export function validatingConfiguration(
     apiVersion: 'admissionregistration.k8s.io/v1',
     kind: 'ValidatingWebhookConfiguration',
     metadata: { name: options.name ?? WEBHOOK_CONFIGURATION_NAME },
-    webhooks: [{ name: 'vserver.openvox.voxpupuli.org', ...common(baseUrl, VALIDATE_PATH, caBundle, options) }],
+    webhooks: [
+      { name: 'vserver.openvox.voxpupuli.org', ...common(baseUrl, VALIDATE_PATH, caBundle, options) },
+      // The kinds a Server references: validation only, the same contract.
+      ...OTHER_KINDS.map(([singular, plural]) => ({
+        name: `v${singular}.openvox.voxpupuli.org`,
+        ...common(baseUrl, `/validate-openvox-voxpupuli-org-v1alpha1-${singular}`, caBundle, options, plural),
+      })),
+    ],
   };
 }

@@ -17,13 +17,15 @@ export interface AppDeps {
   registry: Registry;
   mutate: Handler;
   validate: Handler;
+  /** Validating handlers of the other kinds, by path. */
+  validateKinds?: ReadonlyMap<string, Handler>;
   /** /readyz answers 200 only while this is true. */
   ready: () => boolean;
   /** True while shutting down: answers then carry Connection: close. */
   draining?: () => boolean;
 }
 
-const KNOWN_PATHS = new Set([MUTATE_PATH, VALIDATE_PATH, '/healthz', '/readyz', '/metrics']);
+const FIXED_PATHS = [MUTATE_PATH, VALIDATE_PATH, '/healthz', '/readyz', '/metrics'];
 
 function resultOf(response: AdmissionResponse): string {
   if (!response.allowed) return 'denied';
@@ -33,6 +35,8 @@ function resultOf(response: AdmissionResponse): string {
 export function createApp(deps: AppDeps): express.Express {
   const { logger } = deps;
   const metrics = createMetrics(deps.registry);
+  // Metrics label requests by path; unknown paths share one label so scanners cannot grow the series.
+  const KNOWN_PATHS = new Set([...FIXED_PATHS, ...(deps.validateKinds?.keys() ?? [])]);
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
@@ -88,6 +92,7 @@ export function createApp(deps: AppDeps): express.Express {
   const json = express.json({ limit: BODY_LIMIT });
   app.post(MUTATE_PATH, json, admit('mutate', deps.mutate));
   app.post(VALIDATE_PATH, json, admit('validate', deps.validate));
+  for (const [path, handler] of deps.validateKinds ?? []) app.post(path, json, admit('validate', handler));
   app.get('/healthz', (_req, res) => {
     res.type('text/plain').send('ok');
   });

@@ -4,6 +4,7 @@ import { jest } from '@jest/globals';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { kubectl, kubectlOk, readOperatorState } from '../src/e2e-support/kubectl.js';
 import { createNamespace, deleteNamespace } from '../src/e2e-support/namespace.js';
+import { until } from '../src/e2e-support/poll.js';
 
 jest.setTimeout(240_000);
 
@@ -18,17 +19,6 @@ type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-exp
 function get(kind: string, name: string): Obj | undefined {
   const r = kubectl(['get', kind, name, '-n', ns, '-o', 'json']);
   return r.code === 0 ? JSON.parse(r.stdout) : undefined;
-}
-
-async function until<T>(what: string, fn: () => T | undefined | false, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: T | undefined | false;
-  for (;;) {
-    last = fn();
-    if (last) return last;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(250);
-  }
 }
 
 const apply = (obj: unknown) => kubectlOk(['apply', '-n', ns, '-f', '-'], obj);

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { kubectl, kubectlOk } from '../src/e2e-support/kubectl.js';
 import { createNamespace, deleteNamespace } from '../src/e2e-support/namespace.js';
 import { REPO_ROOT } from '../src/cluster/paths.js';
+import { until } from '../src/e2e-support/poll.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Obj = any;
@@ -29,24 +30,6 @@ function get(kind: string, name: string): Obj | undefined {
 }
 
 const decode = (secret: Obj, key: string): string => Buffer.from(secret.data[key], 'base64').toString('utf8');
-
-/** Polls with a deadline (no sleeps where a poll can tell); `explain` says what was seen instead. */
-async function until<T>(
-  what: string,
-  check: () => T | undefined | false,
-  timeoutMs = 60_000,
-  explain?: () => unknown,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = check();
-    if (value) return value;
-    if (Date.now() > deadline) {
-      throw new Error(`timed out waiting for ${what}${explain ? `; last seen: ${JSON.stringify(explain())}` : ''}`);
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 function openssl(args: string[]): string {
   return execFileSync('openssl', args, { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });

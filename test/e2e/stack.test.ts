@@ -10,6 +10,7 @@ import { kubectl, kubectlOk } from '../src/e2e-support/kubectl.js';
 import { createNamespace, deleteNamespace } from '../src/e2e-support/namespace.js';
 import { REPO_ROOT } from '../src/cluster/paths.js';
 import { until } from '../src/e2e-support/poll.js';
+import { createFakeNode, deleteFakeNode, makePodsReady } from '../src/e2e-support/pods.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Obj = any;
@@ -78,7 +79,7 @@ describe('the stack from examples/', () => {
   );
 
   it(
-    'signs the certificate with the CA: openssl verifies it, with the names of the Server and its Pools',
+    'signs the certificate with the CA: openssl verifies it, with the Service names of the Pools',
     async () => {
       const cert = await until(
         'Certificate Signed',
@@ -175,6 +176,31 @@ describe('the stack from examples/', () => {
       expect(volumes).toEqual(expect.arrayContaining(['ssl-cert', 'ssl-ca', 'ca-data']));
       const server = get(SERVER_KIND, 'production-ca')!;
       expect(server.status.conditions.find((c: Obj) => c.type === 'SSLBootstrapped')).toMatchObject({ status: 'True' });
+    },
+    TEST_MS,
+  );
+
+  it(
+    'reaches Running once its pod is Ready (the only step a kubelet would do: this cluster has no nodes)',
+    async () => {
+      const node = `fake-${ns}`;
+      createFakeNode(node);
+      try {
+        const running = await until(
+          'Server production-ca Running',
+          () => {
+            makePodsReady(ns, 'openvox.voxpupuli.org/server=production-ca', node);
+            const o = get(SERVER_KIND, 'production-ca');
+            return o?.status?.phase === 'Running' && o;
+          },
+          90_000,
+          () => get(SERVER_KIND, 'production-ca')?.status,
+        );
+        expect(running.status).toMatchObject({ ready: 1, desired: 1 });
+        expect(running.status.conditions.find((c: Obj) => c.type === 'Ready')).toMatchObject({ status: 'True' });
+      } finally {
+        deleteFakeNode(node);
+      }
     },
     TEST_MS,
   );

@@ -115,17 +115,12 @@ export class CertificateReconciler {
     let certPem = decode(live, 'cert.pem');
     let keyPem = decode(live, 'key.pem');
     const renewBefore = cert.spec.renewBefore ?? '60d';
+    // Reads certPem/keyPem when called: once for the live Secret, once for what was just issued.
+    const decide = () =>
+      renewalDecision({ certPem, keyPem, caCertPem, certname: certname(cert), names, renewBefore, now });
     let decision;
     try {
-      decision = await renewalDecision({
-        certPem,
-        keyPem,
-        caCertPem,
-        certname: certname(cert),
-        names,
-        renewBefore,
-        now,
-      });
+      decision = await decide();
       if (
         decision.renew &&
         decision.reason === 'Expiring' &&
@@ -167,15 +162,7 @@ export class CertificateReconciler {
       if (decision.renew && decision.reason !== 'Missing')
         await this.d.recorder.record(cert, 'Normal', 'CertificateRenewed', event);
     }
-    const after = await renewalDecision({
-      certPem,
-      keyPem,
-      caCertPem,
-      certname: certname(cert),
-      names,
-      renewBefore,
-      now,
-    });
+    const after = await decide();
     if (after.renew) {
       // Certificates never outlive their CA: close to the CA's expiry this is where it shows.
       const caNotAfter = ca.status?.notAfter ?? 'unknown';

@@ -1,6 +1,7 @@
 // The controller SIGKILLed in the middle of a rollout and started again: it renders the same pod
 // template byte for byte, so the Deployment's generation does not move and no extra rollout starts.
 import { jest } from '@jest/globals';
+import { applyServers, inventory, serverNames, waitForConvergence } from '../src/e2e-support/convergence.js';
 import { kubectlOk } from '../src/e2e-support/kubectl.js';
 import { createNamespace, deleteNamespace } from '../src/e2e-support/namespace.js';
 import { KIND, applyStack, getObject, listObjects, server } from '../src/e2e-support/objects.js';
@@ -52,4 +53,15 @@ it('makes no extra rollout when restarted mid-rollout', async () => {
   expect(after.metadata.generation).toBe(rolling.metadata.generation);
   expect(JSON.stringify(after.spec.template)).toBe(JSON.stringify(rolling.spec.template));
   expect(listObjects('replicasets', ns)).toHaveLength(2);
+});
+
+it('converges with no duplicate or orphaned objects when killed while 30 Servers are being created', async () => {
+  const names = serverNames('batch', 30);
+  applyServers(ns, names);
+  await until('the first Deployments', () => listObjects('deployments', ns).length > 1);
+  await restartController();
+  const seconds = await waitForConvergence(ns, names);
+  console.log(`chaos: controller SIGKILL mid-batch of 30: converged ${seconds.toFixed(1)} s after the restart`);
+  // `roll` from the test above is the one other Server here.
+  expect(inventory(ns)).toMatchObject({ deployments: 31, servers: 31, orphans: [], duplicates: [] });
 });

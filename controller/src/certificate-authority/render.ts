@@ -4,7 +4,6 @@
 import type { V1ObjectMeta, V1PersistentVolumeClaim, V1Secret } from '@kubernetes/client-node';
 import { stringify } from 'yaml';
 import {
-  API_VERSION,
   publicKeyPem,
   LABEL_CA,
   LABEL_MANAGED_BY,
@@ -23,6 +22,7 @@ import {
   caPublicSecretName,
   crlSecretName,
 } from './names.js';
+import { controllerReference } from '../kube/owner-reference.js';
 
 function labels(ca: CertificateAuthority): Record<string, string> {
   return { [LABEL_NAME]: 'openvox-server', [LABEL_MANAGED_BY]: MANAGER, [LABEL_CA]: ca.metadata.name! };
@@ -35,16 +35,7 @@ function meta(ca: CertificateAuthority, name: string, owned: boolean): V1ObjectM
     labels: labels(ca),
     ...(owned
       ? {
-          ownerReferences: [
-            {
-              apiVersion: API_VERSION,
-              kind: 'CertificateAuthority',
-              name: ca.metadata.name!,
-              uid: ca.metadata.uid!,
-              controller: true,
-              blockOwnerDeletion: true,
-            },
-          ],
+          ownerReferences: [controllerReference('CertificateAuthority', ca.metadata)],
         }
       : {}),
   };

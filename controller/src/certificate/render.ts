@@ -1,14 +1,7 @@
 // The Secret `{cert}-tls` tls-init copies into the pod's ssldir: cert.pem, key.pem, ca_crt.pem.
 import type { V1Secret } from '@kubernetes/client-node';
-import {
-  API_VERSION,
-  LABEL_CA,
-  LABEL_CERTIFICATE,
-  LABEL_MANAGED_BY,
-  LABEL_NAME,
-  MANAGER,
-  type Certificate,
-} from '@openvox/shared';
+import { LABEL_CA, LABEL_CERTIFICATE, LABEL_MANAGED_BY, LABEL_NAME, MANAGER, type Certificate } from '@openvox/shared';
+import { controllerReference } from '../kube/owner-reference.js';
 
 export const tlsSecretName = (cert: string): string => `${cert}-tls`;
 
@@ -35,16 +28,7 @@ export function tlsSecret(cert: Certificate, material: TlsMaterial): V1Secret {
         [LABEL_CERTIFICATE]: name,
         [LABEL_CA]: cert.spec.authorityRef,
       },
-      ownerReferences: [
-        {
-          apiVersion: API_VERSION,
-          kind: 'Certificate',
-          name,
-          uid: cert.metadata.uid!,
-          controller: true,
-          blockOwnerDeletion: true,
-        },
-      ],
+      ownerReferences: [controllerReference('Certificate', cert.metadata)],
     },
     data: { 'cert.pem': b64(material.certPem), 'key.pem': b64(material.keyPem), 'ca_crt.pem': b64(material.caCertPem) },
   };

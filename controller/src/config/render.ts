@@ -2,7 +2,6 @@
 // and the CertificateAuthority it names. Pure and deterministic: same inputs, same bytes.
 import type { V1ConfigMap } from '@kubernetes/client-node';
 import {
-  API_VERSION,
   LABEL_CONFIG,
   LABEL_MANAGED_BY,
   LABEL_NAME,
@@ -21,6 +20,7 @@ import { CA_DISABLED_CFG, CA_ENABLED_CFG } from './files/services.js';
 import { renderProductConf } from './files/product-conf.js';
 import { renderMetricsConf } from './files/metrics-conf.js';
 import { renderLogbackXml } from './files/logback.js';
+import { controllerReference } from '../kube/owner-reference.js';
 
 export const configMapName = (config: string): string => `${config}-config`;
 
@@ -81,16 +81,7 @@ export function renderConfigMap(
       name: configMapName(name),
       namespace: config.metadata.namespace,
       labels: { [LABEL_NAME]: 'openvox-server', [LABEL_MANAGED_BY]: MANAGER, [LABEL_CONFIG]: name },
-      ownerReferences: [
-        {
-          apiVersion: API_VERSION,
-          kind: 'Config',
-          name,
-          uid: config.metadata.uid!,
-          controller: true,
-          blockOwnerDeletion: true,
-        },
-      ],
+      ownerReferences: [controllerReference('Config', config.metadata)],
     },
     data: renderConfigData(config, ca, layout),
   };

@@ -1,6 +1,7 @@
 // The Service `{pool}` in front of every pod whose Server lists the Pool in poolRefs.
 import type { V1Service, V1ServicePort } from '@kubernetes/client-node';
-import { API_VERSION, LABEL_MANAGED_BY, LABEL_NAME, MANAGER, poolLabel, type Pool } from '@openvox/shared';
+import { LABEL_MANAGED_BY, LABEL_NAME, MANAGER, poolLabel, type Pool } from '@openvox/shared';
+import { controllerReference } from '../kube/owner-reference.js';
 
 export const PUPPET_PORT = 8140;
 export const LABEL_POOL = 'openvox.voxpupuli.org/pool';
@@ -31,16 +32,7 @@ export function poolService(pool: Pool): V1Service {
         [LABEL_POOL]: name,
       },
       ...(svc.annotations && Object.keys(svc.annotations).length > 0 ? { annotations: { ...svc.annotations } } : {}),
-      ownerReferences: [
-        {
-          apiVersion: API_VERSION,
-          kind: 'Pool',
-          name,
-          uid: pool.metadata.uid!,
-          controller: true,
-          blockOwnerDeletion: true,
-        },
-      ],
+      ownerReferences: [controllerReference('Pool', pool.metadata)],
     },
     spec: {
       type,

@@ -12,7 +12,6 @@ import type {
   V1OwnerReference,
 } from '@kubernetes/client-node';
 import {
-  API_VERSION,
   LABEL_INSTANCE,
   LABEL_MANAGED_BY,
   LABEL_NAME,
@@ -40,6 +39,7 @@ import {
 import { caKeySecretName } from '../certificate-authority/names.js';
 import { caInitContainer } from '../certificate-authority/ca-init.js';
 import { crlSyncContainer } from '../certificate-authority/crl-sync.js';
+import { controllerReference } from '../kube/owner-reference.js';
 
 export const APP_NAME = 'openvox-server';
 export const HTTPS_PORT = 8140;
@@ -97,14 +97,7 @@ export function selectorFor(server: Server): Record<string, string> {
 }
 
 export function ownerReference(server: Server): V1OwnerReference {
-  return {
-    apiVersion: API_VERSION,
-    kind: 'Server',
-    name: server.metadata.name!,
-    uid: server.metadata.uid!,
-    controller: true,
-    blockOwnerDeletion: true,
-  };
+  return controllerReference('Server', server.metadata);
 }
 
 function metadataFor(server: Server) {

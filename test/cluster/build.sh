@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds kube-apiserver, kube-controller-manager, kube-scheduler, kubectl, etcd and helm from Go
+# Builds kube-apiserver, kube-controller-manager, kube-scheduler, kubectl, kubelet, kube-proxy, etcd and helm from Go
 # modules into a cache outside the repo, keyed by every version that changes the output.
 # Prints the binary directory on stdout (last line). Does nothing when the cache is complete.
 set -euo pipefail
@@ -46,7 +46,7 @@ cat > tools.go <<'GO'
 
 package tools
 GO
-for cmd in kube-apiserver kube-controller-manager kube-scheduler kubectl; do
+for cmd in kube-apiserver kube-controller-manager kube-scheduler kubectl kubelet kube-proxy; do
   go get -tool "k8s.io/kubernetes/cmd/$cmd@${K8S_VERSION}" >&2
 done
 ld="-s -w"
@@ -55,10 +55,11 @@ for p in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
   ld="$ld -X $p.gitTreeState=clean -X $p.gitCommit=0000000000000000000000000000000000000000"
   ld="$ld -X $p.buildDate=1970-01-01T00:00:00Z"
 done
-log "kubernetes: compiling kube-apiserver, kube-controller-manager, kube-scheduler, kubectl"
+log "kubernetes: compiling kube-apiserver, kube-controller-manager, kube-scheduler, kubectl, kubelet, kube-proxy"
 go build -trimpath -ldflags "$ld" -o "$tmp/out/" \
   k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager \
-  k8s.io/kubernetes/cmd/kube-scheduler k8s.io/kubernetes/cmd/kubectl >&2
+  k8s.io/kubernetes/cmd/kube-scheduler k8s.io/kubernetes/cmd/kubectl \
+  k8s.io/kubernetes/cmd/kubelet k8s.io/kubernetes/cmd/kube-proxy >&2
 
 # --- etcd: its server module is a main package and resolves cleanly as a dependency.
 log "etcd ${ETCD_VERSION}"
@@ -76,6 +77,7 @@ GOBIN="$tmp/out" go install -trimpath \
 log "checking versions"
 "$tmp/out/kube-apiserver" --version | grep -q "Kubernetes ${K8S_VERSION}"
 "$tmp/out/kubectl" version --client | grep -q "${K8S_VERSION}"
+"$tmp/out/kubelet" --version | grep -q "Kubernetes ${K8S_VERSION}"
 "$tmp/out/etcd" --version | grep -q "${ETCD_VERSION#v}"
 "$tmp/out/helm" version --short | grep -q "${HELM_VERSION}"
 touch "$tmp/out/.complete"

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Builds the node's Go daemons that are not part of Kubernetes: containerd (+ its runc shim and ctr)
+# and CoreDNS, from the Go module proxy into a cache outside the repo, keyed by version.
+# Prints the binary directory on stdout (last line). Does nothing when the cache is complete.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=versions.env
+source "$here/versions.env"
+
+export GOTOOLCHAIN=local GOFLAGS=-modcacherw CGO_ENABLED=0 GOPROXY="${GOPROXY:-$(go env GOPROXY)}"
+cache_root=${OPENVOX_TESTBIN_CACHE:-$HOME/.cache/openvox-testbin}
+key="node-containerd-${CONTAINERD_VERSION}_coredns-${COREDNS_VERSION}_$(go env GOVERSION)_$(go env GOOS)-$(go env GOARCH)_${NODE_BUILD_REVISION}"
+bin="$cache_root/$key"
+mkdir -p "$cache_root"
+export GOMODCACHE="$cache_root/gomod" GOCACHE="$cache_root/gobuild"
+
+if [ -f "$bin/.complete" ]; then echo "$bin"; exit 0; fi
+exec 9>"$cache_root/.node.lock"
+flock 9
+if [ -f "$bin/.complete" ]; then echo "$bin"; exit 0; fi
+
+log() { echo "build-node: $(date +%T) $*" >&2; }
+tmp="$cache_root/.tmp-node.$$"
+rm -rf "$tmp"; mkdir -p "$tmp"
+trap 'rm -rf "$tmp"' EXIT
+
+# containerd 2 is needed (not Debian's 1.6): it implements image volumes and kubelet 1.35's RuntimeConfig.
+# The tags leave out the cgo snapshotters.
+log "containerd ${CONTAINERD_VERSION}"
+GOBIN="$tmp" go install -trimpath -tags "no_btrfs no_devmapper no_zfs" \
+  -ldflags "-s -w -X github.com/containerd/containerd/v2/version.Version=${CONTAINERD_VERSION}" \
+  "github.com/containerd/containerd/v2/cmd/containerd@${CONTAINERD_VERSION}" \
+  "github.com/containerd/containerd/v2/cmd/containerd-shim-runc-v2@${CONTAINERD_VERSION}" \
+  "github.com/containerd/containerd/v2/cmd/ctr@${CONTAINERD_VERSION}" >&2
+
+log "coredns ${COREDNS_VERSION}"
+GOBIN="$tmp" go install -trimpath -ldflags "-s -w" "github.com/coredns/coredns@${COREDNS_VERSION}" >&2
+
+"$tmp/containerd" --version | grep -q "${CONTAINERD_VERSION}"
+"$tmp/coredns" -version | grep -q "${COREDNS_VERSION#v}"
+touch "$tmp/.complete"
+rm -rf "$bin"; mv -T "$tmp" "$bin"
+trap - EXIT
+log "done: $bin"
+echo "$bin"

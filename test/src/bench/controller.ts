@@ -46,6 +46,12 @@ export interface ControllerBenchResult {
 }
 
 const NAMESPACE: ResourceType = { apiVersion: 'v1', kind: 'Namespace', plural: 'namespaces', namespaced: false };
+const RESOURCE_QUOTA: ResourceType = {
+  apiVersion: 'v1',
+  kind: 'ResourceQuota',
+  plural: 'resourcequotas',
+  namespaced: true,
+};
 const CONFIG_MAP: ResourceType = { apiVersion: 'v1', kind: 'ConfigMap', plural: 'configmaps', namespaced: true };
 const SECRET_R: ResourceType = { apiVersion: 'v1', kind: 'Secret', plural: 'secrets', namespaced: true };
 const custom = (kind: string, plural: string): ResourceType => ({
@@ -229,6 +235,13 @@ export async function benchController(opts: ControllerBenchOptions): Promise<Con
   ];
   let controller = new ControllerProcess(port, args, join(clusterPaths.logs, 'bench-controller.log'));
   await client.create(NAMESPACE, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
+  // The benchmark measures the controller, not the node: the ReplicaSets may create no pods.
+  await client.create(RESOURCE_QUOTA, {
+    apiVersion: 'v1',
+    kind: 'ResourceQuota',
+    metadata: { name: 'bench-no-pods', namespace: ns },
+    spec: { hard: { pods: '0' } },
+  });
   try {
     await createDependencies(client, ns);
     controller.start();

@@ -1,14 +1,20 @@
-// The local control plane: etcd, kube-apiserver and kube-controller-manager on 127.0.0.1.
+// The local cluster: etcd, kube-apiserver, kube-controller-manager and kube-scheduler, and (as root) a
+// real node beside them (node/node.ts). Without a node the control plane binds to 127.0.0.1 alone.
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildBinaries } from './build.js';
+import { buildBinaries, buildNodeBinaries, installNodePackages } from './build.js';
+import { NODE } from './node/host.js';
+import { buildImages } from './node/images.js';
+import { missingForNode, prepareNodeNetwork, startNode, stopNode, isNodeAlive, type NodeState } from './node/node.js';
+import { defaultStorage } from './node/storage.js';
 import { clusterPaths as paths } from './paths.js';
 import { writeClusterPki, type ClusterPki } from './pki.js';
 import { freePort, isAlive, startDetached, stopProcess } from './processes.js';
 import { getStatus, waitFor200, type TlsFiles } from './health.js';
 import { writeKubeconfig } from './kubeconfig.js';
 
-const COMPONENTS = ['etcd', 'kube-apiserver', 'kube-controller-manager'] as const;
+const COMPONENTS = ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler'] as const;
 type Component = (typeof COMPONENTS)[number];
 
 export interface ClusterState {
@@ -18,6 +24,10 @@ export interface ClusterState {
   pids: Record<Component, number>;
   /** Kept so a fault test can restart one component exactly as it was started. */
   args: Record<Component, string[]>;
+  /** The real node, when this machine can run one. */
+  node?: NodeState;
+  /** Why there is no node (empty when there is one). */
+  nodeMissing: string[];
 }
 
 function log(message: string): void {
@@ -41,10 +51,24 @@ function adminTls(): TlsFiles {
 async function isHealthy(state: ClusterState, binDir: string): Promise<boolean> {
   if (state.binDir !== binDir) return false;
   if (!COMPONENTS.every((c) => isAlive(state.pids[c]))) return false;
+  if (state.node && !isNodeAlive(state.node)) return false;
   return (await getStatus(`${state.server}/readyz`, adminTls())) === 200;
 }
 
+/** Lets the kubelet tear its pods down (CNI DEL, unmounts) while the API server still runs. */
+function deleteAllPods(state: ClusterState): Promise<void> {
+  const kubectl = join(state.binDir, 'kubectl');
+  const k = (args: string[]) =>
+    spawnSync(kubectl, ['--kubeconfig', paths.kubeconfig, ...args], { encoding: 'utf8', timeout: 90_000 });
+  k(['delete', 'deployments,replicasets,statefulsets,daemonsets,jobs', '--all', '-A', '--wait=false']);
+  k(['delete', 'pods', '--all', '-A', '--grace-period=1', '--timeout=60s']);
+  return Promise.resolve();
+}
+
 async function stopAll(state: ClusterState | undefined): Promise<void> {
+  if (state?.node || existsSync(join(paths.root, 'node'))) {
+    await stopNode(paths.root, state?.node, state ? () => deleteAllPods(state) : undefined);
+  }
   if (!state) return;
   for (const component of [...COMPONENTS].reverse()) await stopProcess(state.pids[component]);
 }
@@ -60,17 +84,28 @@ function etcdArgs(port: number): string[] {
   ];
 }
 
-function apiserverArgs(pki: ClusterPki, ports: Record<Component, number>): string[] {
+function apiserverArgs(pki: ClusterPki, ports: Record<Component, number>, withNode: boolean): string[] {
+  // With a node the API server listens on the node IP, so pods reach it through the `kubernetes` Service.
+  const node = withNode
+    ? [
+        `--bind-address=${NODE.ip}`,
+        `--advertise-address=${NODE.ip}`,
+        `--kubelet-client-certificate=${pki.apiserverKubeletClientCert}`,
+        `--kubelet-client-key=${pki.apiserverKubeletClientKey}`,
+        // The default tries the node's Hostname first, which nothing resolves.
+        '--kubelet-preferred-address-types=InternalIP',
+      ]
+    : ['--bind-address=127.0.0.1'];
   return [
+    ...node,
     `--etcd-servers=http://127.0.0.1:${ports.etcd}`,
-    '--bind-address=127.0.0.1',
     `--secure-port=${ports['kube-apiserver']}`,
     `--cert-dir=${pki.certDir}`,
     `--client-ca-file=${pki.caCert}`,
     `--service-account-issuer=https://127.0.0.1:${ports['kube-apiserver']}/`,
     `--service-account-key-file=${pki.saPublic}`,
     `--service-account-signing-key-file=${pki.saPrivate}`,
-    '--service-cluster-ip-range=10.0.0.0/24',
+    `--service-cluster-ip-range=${NODE.serviceCidr}`,
     '--authorization-mode=Node,RBAC',
     '--allow-privileged=true',
     '--feature-gates=ImageVolume=true',
@@ -95,6 +130,42 @@ function controllerManagerArgs(pki: ClusterPki, ports: Record<Component, number>
   ];
 }
 
+function schedulerArgs(pki: ClusterPki, ports: Record<Component, number>): string[] {
+  return [
+    `--kubeconfig=${paths.kubeconfig}`,
+    `--authentication-kubeconfig=${paths.kubeconfig}`,
+    `--authorization-kubeconfig=${paths.kubeconfig}`,
+    '--bind-address=127.0.0.1',
+    `--secure-port=${ports['kube-scheduler']}`,
+    `--tls-cert-file=${join(pki.certDir, 'apiserver.crt')}`,
+    `--tls-private-key-file=${join(pki.certDir, 'apiserver.key')}`,
+    '--leader-elect=false',
+  ];
+}
+
+/** OPENVOX_NODE=0 asks for the control plane alone (quicker; no pods run). */
+function nodeWanted(): boolean {
+  return process.env.OPENVOX_NODE !== '0';
+}
+
+/** Builds (once) what the node needs; returns why it cannot run here, if it cannot. */
+async function prepareNode(binDir: string): Promise<{ nodeBinDir?: string; imageDirs: string[]; missing: string[] }> {
+  if (!nodeWanted()) return { imageDirs: [], missing: ['OPENVOX_NODE=0 was set'] };
+  let nodeBinDir: string | undefined;
+  const imageDirs: string[] = [];
+  const early = missingForNode(binDir, 'pending');
+  if (early.length) return { imageDirs, missing: early };
+  try {
+    installNodePackages();
+    nodeBinDir = await buildNodeBinaries();
+    imageDirs.push(await buildImages());
+    imageDirs.push(await buildImages(['operator']));
+  } catch (error) {
+    return { nodeBinDir, imageDirs, missing: [(error as Error).message] };
+  }
+  return { nodeBinDir, imageDirs, missing: missingForNode(binDir, nodeBinDir) };
+}
+
 function linkTools(binDir: string): void {
   mkdirSync(paths.bin, { recursive: true });
   for (const tool of ['kubectl', 'helm']) {
@@ -105,6 +176,7 @@ function linkTools(binDir: string): void {
 
 export async function clusterUp(): Promise<ClusterState> {
   const binDir = await buildBinaries();
+  const { nodeBinDir, imageDirs, missing } = await prepareNode(binDir);
   const previous = readState();
   if (previous && (await isHealthy(previous, binDir))) {
     log(`already running at ${previous.server}`);
@@ -117,13 +189,21 @@ export async function clusterUp(): Promise<ClusterState> {
   for (const dir of [paths.root, paths.logs]) mkdirSync(dir, { recursive: true });
 
   const started = Date.now();
-  const pki = await writeClusterPki(paths.pki);
+  const withNode = missing.length === 0 && nodeBinDir !== undefined;
+  if (!withNode) log(`no real node (pods will not run): missing\n  - ${missing.join('\n  - ')}`);
+  if (withNode) prepareNodeNetwork(paths.root);
+  const pki = await writeClusterPki(paths.pki, {
+    nodeName: NODE.name,
+    nodeIp: NODE.ip,
+    apiserverIps: withNode ? [NODE.ip] : [],
+  });
   const ports = {
     etcd: await freePort(),
     'kube-apiserver': await freePort(),
     'kube-controller-manager': await freePort(),
+    'kube-scheduler': await freePort(),
   };
-  const server = `https://127.0.0.1:${ports['kube-apiserver']}`;
+  const server = `https://${withNode ? NODE.ip : '127.0.0.1'}:${ports['kube-apiserver']}`;
   const pids = {} as Record<Component, number>;
   const allArgs = {} as Record<Component, string[]>;
   const start = (component: Component, args: string[]) => {
@@ -134,7 +214,7 @@ export async function clusterUp(): Promise<ClusterState> {
 
   start('etcd', etcdArgs(ports.etcd));
   await waitFor200('etcd', `http://127.0.0.1:${ports.etcd}/health`, undefined, 30_000, () => isAlive(pids.etcd));
-  start('kube-apiserver', apiserverArgs(pki, ports));
+  start('kube-apiserver', apiserverArgs(pki, ports, withNode));
   await waitFor200('kube-apiserver', `${server}/readyz`, adminTls(), 120_000, () => isAlive(pids['kube-apiserver']));
   writeKubeconfig(paths.kubeconfig, { server, caFile: pki.caCert, certFile: pki.adminCert, keyFile: pki.adminKey });
   start('kube-controller-manager', controllerManagerArgs(pki, ports));
@@ -153,8 +233,28 @@ export async function clusterUp(): Promise<ClusterState> {
     60_000,
     () => isAlive(pids['kube-controller-manager']),
   );
+  start('kube-scheduler', schedulerArgs(pki, ports));
+  await waitFor200('kube-scheduler', `https://127.0.0.1:${ports['kube-scheduler']}/healthz`, { ca: pki.caCert }, 60_000, () =>
+    isAlive(pids['kube-scheduler']),
+  );
   linkTools(binDir);
-  const state: ClusterState = { binDir, server, ports, pids, args: allArgs };
+  const state: ClusterState = { binDir, server, ports, pids, args: allArgs, nodeMissing: missing };
+  // Written before the node starts, so `cluster:down` finds the control plane even if the node fails.
+  writeFileSync(paths.state, JSON.stringify(state, null, 2));
+  if (withNode) {
+    state.node = await startNode({
+      root: paths.root,
+      logs: paths.logs,
+      binDir,
+      nodeBinDir: nodeBinDir!,
+      imageDirs,
+      server,
+      pki,
+      adminKubeconfig: paths.kubeconfig,
+      adminTls: adminTls(),
+    });
+    defaultStorage(join(binDir, 'kubectl'), paths.kubeconfig);
+  }
   writeFileSync(paths.state, JSON.stringify(state, null, 2));
   log(`ready at ${server} in ${((Date.now() - started) / 1000).toFixed(1)} s; kubeconfig: ${paths.kubeconfig}`);
   return state;

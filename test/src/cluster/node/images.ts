@@ -1,0 +1,57 @@
+// The node's images: built from Debian packages by test/images/build.sh (cached outside the repo) and
+// imported into containerd, since nothing can be pulled here. Each image can be given more names.
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { REPO_ROOT } from '../paths.js';
+import { run } from './host.js';
+
+export const IMAGES = {
+  pause: 'localhost/openvox-test/pause:3.10',
+  busybox: 'localhost/openvox-test/busybox:1.35',
+  openvoxServer: 'localhost/openvox-test/openvox-server:7.9.5',
+  agent: 'localhost/openvox-test/openvox-agent:7.23',
+  code: 'localhost/openvox-test/code:1',
+  operator: 'localhost/openvox-test/openvox-operator:dev',
+} as const;
+
+/**
+ * Public names that resolve to the local stand-ins, so manifests written for a real cluster (examples/
+ * names the OpenVox Server image) run here with imagePullPolicy IfNotPresent.
+ */
+export const IMAGE_ALIASES: Record<string, string> = {
+  'ghcr.io/openvoxproject/openvox-server:8.8.0': IMAGES.openvoxServer,
+};
+
+/** Runs test/images/build.sh with `args` and returns the directory it prints last. */
+export function buildImages(args: string[] = []): Promise<string> {
+  const script = join(REPO_ROOT, 'test', 'images', 'build.sh');
+  return new Promise((resolve, reject) => {
+    const child = spawn('bash', [script, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      const dir = out.trim().split('\n').pop();
+      if (code === 0 && dir && existsSync(dir)) resolve(dir);
+      else reject(new Error(`${script} ${args.join(' ')} failed with exit code ${code}`));
+    });
+  });
+}
+
+/** Imports every OCI tarball of `dir` into containerd's k8s.io namespace, then tags the aliases. */
+export function importImages(ctr: string, socket: string, dirs: string[]): string[] {
+  const imported: string[] = [];
+  for (const dir of dirs) {
+    for (const file of readdirSync(dir).filter((f) => f.endsWith('.oci.tar')).sort()) {
+      const r = run(ctr, ['-a', socket, '-n', 'k8s.io', 'images', 'import', join(dir, file)]);
+      if (r.code !== 0) throw new Error(`ctr import ${file} failed: ${r.stderr.trim()}`);
+      imported.push(file);
+    }
+  }
+  for (const [alias, image] of Object.entries(IMAGE_ALIASES)) {
+    const r = run(ctr, ['-a', socket, '-n', 'k8s.io', 'images', 'tag', '--force', image, alias]);
+    if (r.code !== 0) throw new Error(`ctr tag ${image} ${alias} failed: ${r.stderr.trim()}`);
+  }
+  return imported;
+}

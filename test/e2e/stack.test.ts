@@ -10,7 +10,6 @@ import { kubectl, kubectlOk } from '../src/e2e-support/kubectl.js';
 import { createNamespace, deleteNamespace } from '../src/e2e-support/namespace.js';
 import { REPO_ROOT } from '../src/cluster/paths.js';
 import { until } from '../src/e2e-support/poll.js';
-import { createFakeNode, deleteFakeNode, makePodsReady } from '../src/e2e-support/pods.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Obj = any;
@@ -176,31 +175,6 @@ describe('the stack from examples/', () => {
       expect(volumes).toEqual(expect.arrayContaining(['ssl-cert', 'ssl-ca', 'ca-data']));
       const server = get(SERVER_KIND, 'production-ca')!;
       expect(server.status.conditions.find((c: Obj) => c.type === 'SSLBootstrapped')).toMatchObject({ status: 'True' });
-    },
-    TEST_MS,
-  );
-
-  it(
-    'reaches Running once its pod is Ready (the only step a kubelet would do: this cluster has no nodes)',
-    async () => {
-      const node = `fake-${ns}`;
-      createFakeNode(node);
-      try {
-        const running = await until(
-          'Server production-ca Running',
-          () => {
-            makePodsReady(ns, 'openvox.voxpupuli.org/server=production-ca', node);
-            const o = get(SERVER_KIND, 'production-ca');
-            return o?.status?.phase === 'Running' && o;
-          },
-          90_000,
-          () => get(SERVER_KIND, 'production-ca')?.status,
-        );
-        expect(running.status).toMatchObject({ ready: 1, desired: 1 });
-        expect(running.status.conditions.find((c: Obj) => c.type === 'Ready')).toMatchObject({ status: 'True' });
-      } finally {
-        deleteFakeNode(node);
-      }
     },
     TEST_MS,
   );

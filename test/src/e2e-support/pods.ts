@@ -1,43 +1,38 @@
-// What a kubelet would do, for a cluster without nodes: bind pods to a fake Node and report them Ready.
-import { kubectl, kubectlOk } from './kubectl.js';
+// Reading what the real kubelet reports about pods: readiness, container states, endpoints.
+import { kubectl } from './kubectl.js';
 import { listObjects, type Obj } from './objects.js';
 
-export function createFakeNode(name: string): void {
-  kubectlOk(['apply', '-f', '-'], {
-    apiVersion: 'v1',
-    kind: 'Node',
-    metadata: { name, labels: { 'kubernetes.io/hostname': name } },
-  });
+export function isPodReady(pod: Obj): boolean {
+  return (
+    !pod.metadata.deletionTimestamp &&
+    pod.status?.conditions?.some((c: Obj) => c.type === 'Ready' && c.status === 'True')
+  );
 }
 
-export function deleteFakeNode(name: string): void {
-  kubectl(['delete', 'node', name, '--wait=false']);
+/** Live (not terminating) pods matching `selector`. */
+export function livePods(ns: string, selector: string): Obj[] {
+  return listObjects('pods', ns, selector).filter((p: Obj) => !p.metadata.deletionTimestamp);
 }
 
-/** Binds and readies every live pod matching `selector`; returns how many are Ready now. */
-export function makePodsReady(ns: string, selector: string, node: string): number {
-  let ready = 0;
-  for (const pod of listObjects('pods', ns, selector) as Obj[]) {
-    if (pod.metadata.deletionTimestamp) continue;
-    if (!pod.spec.nodeName) {
-      kubectlOk(['create', '-n', ns, '-f', '-'], {
-        apiVersion: 'v1',
-        kind: 'Binding',
-        metadata: { name: pod.metadata.name },
-        target: { kind: 'Node', name: node },
-      });
-    }
-    if (!pod.status?.conditions?.some((c: Obj) => c.type === 'Ready' && c.status === 'True')) {
-      const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
-      const conditions = ['PodScheduled', 'Initialized', 'ContainersReady', 'Ready'].map((type) => ({
-        type,
-        status: 'True',
-        lastTransitionTime: now,
-      }));
-      const patch = JSON.stringify({ status: { phase: 'Running', conditions } });
-      kubectlOk(['patch', 'pod', pod.metadata.name, '-n', ns, '--subresource=status', '--type=merge', '-p', patch]);
-    }
-    ready++;
-  }
-  return ready;
+export function readyPods(ns: string, selector: string): Obj[] {
+  return livePods(ns, selector).filter(isPodReady);
+}
+
+/** Ready endpoint addresses of a Service, from its EndpointSlices. */
+export function readyEndpoints(ns: string, service: string): string[] {
+  const slices = listObjects('endpointslices.discovery.k8s.io', ns, `kubernetes.io/service-name=${service}`);
+  return slices.flatMap((s: Obj) =>
+    (s.endpoints ?? []).filter((e: Obj) => e.conditions?.ready).flatMap((e: Obj) => e.addresses as string[]),
+  );
+}
+
+/** Why a pod is not running, in the kubelet's words: waiting reasons and messages of every container. */
+export function waitingReasons(pod: Obj): string[] {
+  const statuses = [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])];
+  return statuses.filter((s: Obj) => s.state?.waiting).map((s: Obj) => `${s.name}: ${s.state.waiting.reason}`);
+}
+
+/** `kubectl logs` of one container, for failure messages. */
+export function podLogs(ns: string, pod: string, container: string, tail = 40): string {
+  return kubectl(['logs', '-n', ns, pod, '-c', container, `--tail=${tail}`]).stdout;
 }

@@ -1,0 +1,211 @@
+// Real pods on the real node: `kubectl apply -f examples/` gives a CA Server pod that the kubelet starts,
+// probes and reports Ready (no status patches anywhere); a non-CA Server with 2 replicas fills its
+// Pool's Service; a deleted pod comes back; a PDB refuses an eviction; the HPA owns the replicas; a
+// Server whose image does not exist says why. The pods run the local OpenVox Server stand-in image
+// (test/images, docs/image-contract.md), imported under the name examples/ uses.
+import { jest } from '@jest/globals';
+import { join } from 'node:path';
+import { REPO_ROOT } from '../src/cluster/paths.js';
+import { kubectl, kubectlOk } from '../src/e2e-support/kubectl.js';
+import { createNamespace, deleteNamespace } from '../src/e2e-support/namespace.js';
+import { API, getObject, KIND, listObjects, type Obj } from '../src/e2e-support/objects.js';
+import { livePods, podLogs, readyEndpoints, readyPods, waitingReasons } from '../src/e2e-support/pods.js';
+import { until } from '../src/e2e-support/poll.js';
+
+// A puppetserver pod is Ready in 24-45 s on an idle 2-core machine and up to ~90 s under load.
+const POD_MS = 300_000;
+jest.setTimeout(POD_MS + 60_000);
+
+const CA_SELECTOR = 'openvox.voxpupuli.org/server=production-ca';
+const COMPILER_SELECTOR = 'openvox.voxpupuli.org/server=compiler';
+const note = (line: string) => console.info(`[pods] ${line}`);
+let ns: string;
+
+const server = (name: string) => getObject(KIND.server, name, ns);
+const apply = (obj: unknown) => kubectlOk(['apply', '-n', ns, '-f', '-'], obj);
+
+/** What the pods of a Server are waiting for, for timeout messages. */
+const explain = (selector: string) => () =>
+  livePods(ns, selector).map((p: Obj) => ({
+    pod: p.metadata.name,
+    phase: p.status?.phase,
+    waiting: waitingReasons(p),
+  }));
+
+function compiler(spec: Record<string, unknown> = {}) {
+  return {
+    apiVersion: API,
+    kind: 'Server',
+    metadata: { name: 'compiler', namespace: ns },
+    spec: {
+      configRef: 'production',
+      certificateRef: 'production-cert',
+      poolRefs: ['production-compilers'],
+      ca: false,
+      replicas: 2,
+      javaArgs: '-Xms256m -Xmx768m',
+      ...spec,
+    },
+  };
+}
+
+beforeAll(() => {
+  ns = createNamespace('e2e-pods', { runPods: true });
+  kubectlOk(['apply', '-n', ns, '-f', join(REPO_ROOT, 'examples')]);
+  apply({ apiVersion: API, kind: 'Pool', metadata: { name: 'production-compilers', namespace: ns } });
+});
+
+afterAll(() => {
+  deleteNamespace(ns);
+});
+
+describe('real pods from examples/', () => {
+  it('starts the CA Server pod: init containers succeed, probes pass, the Server reports Running', async () => {
+    const t0 = Date.now();
+    const [pod] = await until(
+      'the CA pod Ready',
+      () => readyPods(ns, CA_SELECTOR).length === 1 && readyPods(ns, CA_SELECTOR),
+      POD_MS,
+      explain(CA_SELECTOR),
+    );
+    note(`CA pod ${pod.metadata.name} Ready ${((Date.now() - t0) / 1000).toFixed(1)} s after apply`);
+    expect(pod.spec.nodeName).toBe('openvox-node');
+    // The kubelet ran ca-init and tls-init to completion, in order, as the pod's non-root user.
+    const inits = Object.fromEntries(pod.status.initContainerStatuses.map((s: Obj) => [s.name, s.state.terminated]));
+    expect(inits['ca-init']).toMatchObject({ exitCode: 0, reason: 'Completed' });
+    expect(inits['tls-init']).toMatchObject({ exitCode: 0, reason: 'Completed' });
+    const main = pod.status.containerStatuses.find((s: Obj) => s.name === 'openvox-server');
+    expect(main).toMatchObject({ ready: true, started: true, restartCount: 0 });
+    const running = await until(
+      'Server production-ca Running',
+      () => server('production-ca')?.status?.phase === 'Running' && server('production-ca'),
+    );
+    expect(running.status).toMatchObject({ ready: 1, desired: 1 });
+    expect(running.status.conditions.find((c: Obj) => c.type === 'Ready')).toMatchObject({
+      status: 'True',
+      reason: 'PodsReady',
+    });
+    // The CA volume is a real claim bound to a node volume.
+    expect(getObject('pvc', 'production-ca-data', ns)?.status?.phase).toBe('Bound');
+    expect(podLogs(ns, pod.metadata.name, 'ca-init')).not.toBe('');
+  });
+
+  it('fills the Pool Service of a non-CA Server with 2 ready endpoints', async () => {
+    apply(compiler());
+    const t0 = Date.now();
+    const endpoints = await until(
+      '2 ready endpoints of production-compilers',
+      () => readyEndpoints(ns, 'production-compilers').length === 2 && readyEndpoints(ns, 'production-compilers'),
+      POD_MS,
+      explain(COMPILER_SELECTOR),
+    );
+    note(`2 compiler pods Ready behind the Pool Service ${((Date.now() - t0) / 1000).toFixed(1)} s after apply`);
+    const pods = readyPods(ns, COMPILER_SELECTOR);
+    expect(pods.map((p: Obj) => p.status.podIP).sort()).toEqual([...endpoints].sort());
+    // crl-sync runs beside puppetserver as a native sidecar (an init container that keeps running).
+    for (const pod of pods) {
+      const sync = pod.status.initContainerStatuses.find((s: Obj) => s.name === 'crl-sync');
+      expect(sync).toMatchObject({ started: true });
+      expect(sync.state.running).toBeDefined();
+    }
+    await until('Server compiler Running with 2 ready', () => server('compiler')?.status?.ready === 2);
+    expect(server('compiler').status.phase).toBe('Running');
+  });
+
+  it('replaces a deleted pod and returns to Running', async () => {
+    const [victim] = readyPods(ns, COMPILER_SELECTOR);
+    kubectlOk(['delete', 'pod', victim.metadata.name, '-n', ns, '--wait=false']);
+    await until('the Server to notice', () => (server('compiler')?.status?.ready ?? 2) < 2, 60_000).catch(
+      () => undefined,
+    );
+    await until(
+      '2 ready pods again',
+      () => {
+        const pods = readyPods(ns, COMPILER_SELECTOR);
+        return pods.length === 2 && !pods.some((p: Obj) => p.metadata.name === victim.metadata.name);
+      },
+      POD_MS,
+      explain(COMPILER_SELECTOR),
+    );
+    await until(
+      'Server compiler back to 2 ready',
+      () => server('compiler')?.status?.ready === 2 && server('compiler')?.status?.phase === 'Running',
+    );
+  });
+
+  it('refuses an eviction that would break the PodDisruptionBudget', async () => {
+    apply(compiler({ pdb: { enabled: true, minAvailable: 2 } }));
+    await until('the PDB sees 2 healthy pods', () => getObject('pdb', 'compiler', ns)?.status?.currentHealthy === 2);
+    await until(
+      'the PDB allows no disruption',
+      () => getObject('pdb', 'compiler', ns)?.status?.disruptionsAllowed === 0,
+    );
+    const [pod] = readyPods(ns, COMPILER_SELECTOR);
+    const r = kubectl(['create', '--raw', `/api/v1/namespaces/${ns}/pods/${pod.metadata.name}/eviction`, '-f', '-'], {
+      apiVersion: 'policy/v1',
+      kind: 'Eviction',
+      metadata: { name: pod.metadata.name, namespace: ns },
+    });
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/disruption budget/i);
+    expect(getObject('pod', pod.metadata.name, ns)?.metadata.deletionTimestamp).toBeUndefined();
+  });
+
+  it('lets the HPA own the replicas: raising minReplicas starts another pod', async () => {
+    apply(compiler({ pdb: { enabled: false }, autoscaling: { enabled: true, minReplicas: 3, maxReplicas: 4 } }));
+    await until('the HPA', () => getObject('hpa', 'compiler', ns));
+    // No metrics server here: the HPA still enforces its bounds, and only it sets the Deployment's replicas.
+    await until(
+      '3 replicas set by the HPA',
+      () => getObject('deployment', 'compiler', ns)?.spec.replicas === 3,
+      120_000,
+    );
+    const managers = (getObject('deployment', 'compiler', ns).metadata.managedFields as Obj[])
+      .filter((f) => JSON.stringify(f.fieldsV1 ?? {}).includes('"f:replicas"'))
+      .map((f) => f.manager);
+    expect(managers).not.toContain('openvox-operator');
+    await until(
+      '3 ready pods',
+      () => readyPods(ns, COMPILER_SELECTOR).length === 3,
+      POD_MS,
+      explain(COMPILER_SELECTOR),
+    );
+    await until(
+      'Server compiler desired 3 ready 3',
+      () => server('compiler')?.status?.desired === 3 && server('compiler')?.status?.ready === 3,
+    );
+    // Back to two, so later tests share the node's memory.
+    apply(compiler({ autoscaling: { enabled: false }, replicas: 2 }));
+    await until('2 pods', () => livePods(ns, COMPILER_SELECTOR).length === 2, 120_000);
+  });
+
+  it('reports a missing image in the Ready condition and as an Event, not a silent Pending', async () => {
+    apply({
+      apiVersion: API,
+      kind: 'Server',
+      metadata: { name: 'broken', namespace: ns },
+      spec: {
+        configRef: 'production',
+        certificateRef: 'production-cert',
+        ca: false,
+        image: { repository: 'localhost/openvox-test/does-not-exist', tag: '1' },
+      },
+    });
+    const ready = await until(
+      'a Ready condition naming the image problem',
+      () => {
+        const c = server('broken')?.status?.conditions?.find((x: Obj) => x.type === 'Ready');
+        return /ErrImagePull|ImagePullBackOff/.test(c?.message ?? '') && c;
+      },
+      120_000,
+      () => server('broken')?.status,
+    );
+    expect(ready.status).toBe('False');
+    expect(ready.message).toContain('localhost/openvox-test/does-not-exist:1');
+    const events = listObjects('events', ns).filter(
+      (e: Obj) => e.involvedObject.kind === 'Server' && e.involvedObject.name === 'broken',
+    );
+    expect(events.map((e: Obj) => `${e.reason}: ${e.message}`).join('\n')).toMatch(/ErrImagePull|ImagePullBackOff/);
+    kubectlOk(['delete', KIND.server, 'broken', '-n', ns]);
+  });
+});

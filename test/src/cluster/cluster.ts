@@ -148,22 +148,26 @@ function nodeWanted(): boolean {
   return process.env.OPENVOX_NODE !== '0';
 }
 
-/** Builds (once) what the node needs; returns why it cannot run here, if it cannot. */
-async function prepareNode(binDir: string): Promise<{ nodeBinDir?: string; imageDirs: string[]; missing: string[] }> {
+/**
+ * Builds (once) what the node needs, concurrently with the control plane's build (the image builds wait
+ * on the Debian archive as much as on the CPU); returns why a node cannot run here, if it cannot.
+ */
+async function prepareNode(): Promise<{ nodeBinDir?: string; imageDirs: string[]; missing: string[] }> {
   if (!nodeWanted()) return { imageDirs: [], missing: ['OPENVOX_NODE=0 was set'] };
-  let nodeBinDir: string | undefined;
   const imageDirs: string[] = [];
-  const early = missingForNode(binDir, 'pending');
+  const early = missingForNode(undefined, 'pending');
   if (early.length) return { imageDirs, missing: early };
   try {
     installNodePackages();
-    nodeBinDir = await buildNodeBinaries();
-    imageDirs.push(await buildImages());
-    imageDirs.push(await buildImages(['operator']));
+    const [nodeBinDir, images, operator] = await Promise.all([
+      buildNodeBinaries(),
+      buildImages(),
+      buildImages(['operator']),
+    ]);
+    return { nodeBinDir, imageDirs: [images, operator], missing: [] };
   } catch (error) {
-    return { nodeBinDir, imageDirs, missing: [(error as Error).message] };
+    return { imageDirs, missing: [(error as Error).message] };
   }
-  return { nodeBinDir, imageDirs, missing: missingForNode(binDir, nodeBinDir) };
 }
 
 function linkTools(binDir: string): void {
@@ -175,8 +179,9 @@ function linkTools(binDir: string): void {
 }
 
 export async function clusterUp(): Promise<ClusterState> {
-  const binDir = await buildBinaries();
-  const { nodeBinDir, imageDirs, missing } = await prepareNode(binDir);
+  const [binDir, node] = await Promise.all([buildBinaries(), prepareNode()]);
+  const { nodeBinDir, imageDirs } = node;
+  const missing = node.missing.length ? node.missing : missingForNode(binDir, nodeBinDir);
   const previous = readState();
   if (previous && (await isHealthy(previous, binDir))) {
     log(`already running at ${previous.server}`);

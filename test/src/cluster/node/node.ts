@@ -46,7 +46,7 @@ export interface NodeInput {
 }
 
 /** Why a node cannot run here, one line per missing piece; empty when it can. */
-export function missingForNode(binDir: string, nodeBinDir: string | undefined): string[] {
+export function missingForNode(binDir: string | undefined, nodeBinDir: string | undefined): string[] {
   const missing: string[] = [];
   if (typeof process.getuid === 'function' && process.getuid() !== 0)
     missing.push('root (kubelet, containerd, bridges and iptables need it): run as root');
@@ -55,7 +55,7 @@ export function missingForNode(binDir: string, nodeBinDir: string | undefined): 
   if (!existsSync(RUNC)) missing.push(`${RUNC} (apt-get install runc)`);
   for (const plugin of ['bridge', 'host-local', 'portmap', 'loopback'])
     if (!existsSync(join(CNI_BIN, plugin))) missing.push(`${CNI_BIN}/${plugin} (apt-get install containernetworking-plugins)`);
-  for (const bin of ['kubelet', 'kube-proxy']) if (!existsSync(join(binDir, bin))) missing.push(`${binDir}/${bin}`);
+  if (binDir) for (const bin of ['kubelet', 'kube-proxy']) if (!existsSync(join(binDir, bin))) missing.push(`${binDir}/${bin}`);
   if (!nodeBinDir) missing.push('containerd and CoreDNS (test/cluster/build-node.sh failed)');
   if (!existsSync('/proc/sys/net/bridge')) missing.push('bridge netfilter (/proc/sys/net/bridge: modprobe br_netfilter)');
   return missing;

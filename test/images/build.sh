@@ -20,7 +20,7 @@ what=${1:-base}
 case $what in base|operator|all) ;; *) echo "usage: $0 [base|operator|all]" >&2; exit 64 ;; esac
 
 cache_root=${OPENVOX_TESTBIN_CACHE:-$HOME/.cache/openvox-testbin}
-srchash=$(cd "$here" && cat build.sh mkoci.sh layer.sh rootfs.sh layout-puppet.sh files/* | sha256sum | cut -c1-12)
+srchash=$(cd "$here" && cat build.sh mkoci.sh layer.sh rootfs.sh layout-puppet.sh layout-node.sh files/* | sha256sum | cut -c1-12)
 dir="$cache_root/images-$suite-$srchash-r$REVISION"
 base_images=(pause busybox code openvox-server openvox-agent)
 
@@ -140,8 +140,10 @@ build_openvox-agent() {
 build_openvox-operator() {
   mkdir -p "$opdir"
   if [ ! -f "$dir/node-base.tar.gz" ]; then
-    local base; base=$(rootfs node)
-    T layer.sh "$base" "$tmp/node-base"
+    local base r="$tmp/node/root"; base=$(rootfs node)
+    mkdir -p "$r" && tar --numeric-owner -xpf "$base" -C "$r" && layout-node.sh "$r"
+    tar --numeric-owner --sort=name -C "$r" -cf "$tmp/node-base.tar" . && rm -rf "$r"
+    T layer.sh "$tmp/node-base.tar" "$tmp/node-base"
     mv "$tmp/node-base.diffid" "$dir/node-base.diffid"; mv "$tmp/node-base.tar.gz" "$dir/node-base.tar.gz"
   fi
   local deps="$dir/operator-deps-$deps_key"
@@ -167,7 +169,7 @@ build_openvox-operator() {
   mkdir -p "$a/app"
   for w in shared webhook controller; do
     mkdir -p "$a/app/$w" && (cd "$repo/$w" && find dist -type f ! -name '*.map' ! -name '*.tsbuildinfo' ! -name '*.d.ts' \
-      -print0 | cpio -0 -pdm --quiet "$a/app/$w")
+      -print0 | tar --null -T - -cf -) | tar -C "$a/app/$w" -xf -
   done
   smalltar "$a" "$tmp/app.tar"; layer.sh "$tmp/app.tar" "$tmp/app"
   mkoci.sh localhost/openvox-test/openvox-operator:dev "$opdir/openvox-operator.oci.tar" \

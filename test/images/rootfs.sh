@@ -2,8 +2,8 @@
 # rootfs.sh KIND SUITE OUT_TAR
 #   KIND=puppet: Debian SUITE minbase + puppetserver (which pulls puppet-agent and openjdk-17) + ca-certificates
 #                + procps: the shared base layer of the openvox-server and openvox-agent images.
-#   KIND=node:   just what the operator's Node binary needs (libc6, libgcc-s1, libstdc++6, CA bundle, dash for
-#                the entrypoint script), extracted without maintainer scripts.
+#   KIND=node:   just what the operator's Node binary needs (libc6, libgcc-s1, libstdc++6, ca-certificates, dash
+#                for the entrypoint script), extracted without maintainer scripts (finished by layout-node.sh).
 # Writes an uncompressed rootfs tarball (numeric owners, as in the packages). Needs root and mmdebstrap.
 # Docs, man pages and locales go in a --customize-hook: a --dpkgopt path-exclude for /usr/share/man
 # breaks openjdk-17's postinst (it creates alternatives for man pages).
@@ -24,18 +24,10 @@ case $kind in
       "$suite" "$out" "${mirrors[@]}" >&2
     ;;
   node)
-    # extract: unpack only, no dpkg/apt/perl in the result. /bin/sh and the CA bundle are made by hand
-    # (dash's and ca-certificates' maintainer scripts do not run).
+    # extract: unpack only, no maintainer scripts and (mmdebstrap 1.3.5) no customize hooks: build.sh
+    # strips it and adds /bin/sh, the CA bundle and passwd/group (layout-node.sh).
     mmdebstrap --variant=extract --include=libc6,libgcc-s1,libstdc++6,ca-certificates,dash \
-      --aptopt='Acquire::Retries "3"' \
-      --customize-hook="$strip" \
-      --customize-hook='ln -sf dash "$1"/bin/sh
-        mkdir -p "$1"/etc/ssl/certs "$1"/tmp && chmod 1777 "$1"/tmp
-        cat "$1"/usr/share/ca-certificates/mozilla/*.crt > "$1"/etc/ssl/certs/ca-certificates.crt
-        rm -rf "$1"/var/lib/dpkg "$1"/var/cache/apt "$1"/var/lib/apt "$1"/etc/apt
-        printf "root:x:0:0:root:/root:/bin/sh\nnode:x:1000:1000:node:/app:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/sh\n" > "$1"/etc/passwd
-        printf "root:x:0:\nnode:x:1000:\nnogroup:x:65534:\n" > "$1"/etc/group' \
-      "$suite" "$out" "${mirrors[@]}" >&2
+      --aptopt='Acquire::Retries "3"' "$suite" "$out" "${mirrors[@]}" >&2
     ;;
   *) echo "rootfs.sh: unknown kind $kind" >&2; exit 64 ;;
 esac

@@ -98,8 +98,11 @@ build_busybox() {
 
 build_code() {
   local r="$tmp/code/root"
-  mkdir -p "$r/environments/production/manifests" "$r/environments/production/modules"
-  install -m 0644 "$here/files/site.pp" "$r/environments/production/manifests/site.pp"
+  # The operator mounts code.image at the environmentpath (/etc/puppetlabs/code/environments), so the image
+  # root holds the environments; `environments -> .` also serves a mount at the codedir.
+  mkdir -p "$r/production/manifests" "$r/production/modules"
+  install -m 0644 "$here/files/site.pp" "$r/production/manifests/site.pp"
+  ln -s . "$r/environments"
   smalltar "$r" "$tmp/code.tar"; layer.sh "$tmp/code.tar" "$tmp/code"
   mkoci.sh localhost/openvox-test/code:1 "$dir/code.oci.tar" '{}' "$tmp/code"
 }

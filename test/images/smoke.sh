@@ -91,6 +91,7 @@ for r in "$S" "$A"; do
   mount -t proc proc "$r/proc"
   mount -t tmpfs -o mode=0755,size=1m dev "$r/dev"
   for d in null zero random urandom full tty; do : > "$r/dev/$d"; mount --bind "/dev/$d" "$r/dev/$d"; done
+  [ -e "$r/etc/hosts" ] || : > "$r/etc/hosts"   # the kubelet mounts /etc/hosts into every container
   mount --bind -o ro "$P/hosts" "$r/etc/hosts"
   # emptyDirs (mode 0777, as the kubelet makes them)
   for d in /etc/puppetlabs/puppet/ssl /run/puppetserver /opt/puppetlabs/puppet/cache /run/puppetlabs /tmp /var/log/puppetlabs; do

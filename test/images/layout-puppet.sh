@@ -37,7 +37,10 @@ ln -s /usr/lib/puppetserver/ruby/vendor_ruby "$op/puppet/lib/ruby/vendor_ruby"
 ln -s /usr/lib/puppetserver/vendored-jruby-gems "$op/server/data/puppetserver/vendored-jruby-gems"
 ln -s /usr/share/puppetserver "$op/server/apps/puppetserver"
 for b in puppet facter hiera puppetserver; do ln -s "/usr/bin/$b" "$op/bin/$b"; done
-# Debian's own state dirs point at the AIO ones.
+# Debian's own state dirs point at the AIO ones (Debian's run_mode hard-codes publicdir
+# /var/cache/puppet/public for root, whatever vardir says; puppet chmods it to 0755 on every run).
+rm -rf "$r/var/cache/puppet"; ln -s /opt/puppetlabs/puppet/cache "$r/var/cache/puppet"
+mkdir -p "$pl/puppet/devices"
 rm -rf "$r/var/lib/puppet/ssl"; ln -s /etc/puppetlabs/puppet/ssl "$r/var/lib/puppet/ssl"
 
 # Writable mount points (emptyDirs in the pod), group 0 writable for runs without them.
@@ -52,9 +55,11 @@ sed -i "s|^puppet:x:[0-9]*:[0-9]*:[^:]*:[^:]*:|puppet:x:1001:0:OpenVox Server:/r
 [ -n "$old_gid" ] && find "$r" -xdev -gid "$old_gid" -exec chgrp -h 0 {} +
 rm -f "$r/var/lib/dpkg/statoverride" && : > "$r/var/lib/dpkg/statoverride"
 dirs=("$pl" "$op" "$r/var/log/puppetlabs" "$r/run/puppetlabs" "$r/run/puppetserver" "$r/var/lib/puppet" "$r/var/lib/puppetserver"
-      "$r/var/log/puppetserver" "$r/var/cache/puppet" "$r/usr/share/puppetserver")
+      "$r/var/log/puppetserver" "$r/usr/share/puppetserver")
 for d in "${dirs[@]}"; do [ -e "$d" ] || mkdir -p "$d"; done
 chown -R -h 0:0 "${dirs[@]}"
 chmod -R g+rwX,o+rX "${dirs[@]}"
 chmod -R g-w,o-w "$pl" "$op" "$r/usr/share/puppetserver"
 chmod g+w "$pl/puppet/ssl" "$pl/puppetserver/ca" "$op/puppet/cache" "$op/server/data/puppetserver/jruby-gems"
+# Settings puppet enforces on every run (a read-only root cannot be chmod'ed): deviceconfdir 0750 owner service.
+chown 1001:0 "$pl/puppet/devices"; chmod 0750 "$pl/puppet/devices"

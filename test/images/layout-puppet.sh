@@ -61,5 +61,6 @@ chown -R -h 0:0 "${dirs[@]}"
 chmod -R g+rwX,o+rX "${dirs[@]}"
 chmod -R g-w,o-w "$pl" "$op" "$r/usr/share/puppetserver"
 chmod g+w "$pl/puppet/ssl" "$pl/puppetserver/ca" "$op/puppet/cache" "$op/server/data/puppetserver/jruby-gems"
-# Settings puppet enforces on every run (a read-only root cannot be chmod'ed): deviceconfdir 0750 owner service.
-chown 1001:0 "$pl/puppet/devices"; chmod 0750 "$pl/puppet/devices"
+# Settings puppet (as root) enforces on every run, which a read-only root refuses: deviceconfdir is
+# 0750 owner service, group service (the puppet user and group).
+chown 1001:"${old_gid:-0}" "$pl/puppet/devices"; chmod 0750 "$pl/puppet/devices"

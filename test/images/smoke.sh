@@ -151,7 +151,7 @@ set -e
 printf 'agent: puppet agent -t --server puppet --certname agent1 -> exit %s in %.1f s\n' "$rc" "$(el "$a0")"
 grep -E 'Notice|Error|Warning' "$t/agent.log" | sed 's/^/agent:   /'
 printf 'server: java VmRSS %s, VmHWM %s after the agent run\n' "$(awk '/VmRSS/{print $2 $3}' /proc/$java/status)" "$(awk '/VmHWM/{print $2 $3}' /proc/$java/status)"
-s0=$(date +%s.%N); kill -TERM "$java"; wait $srv; src=$?
+s0=$(date +%s.%N); kill -TERM "$java"; src=0; wait $srv || src=$?
 printf 'server: SIGTERM -> exit %s in %.1f s\n' "$src" "$(el "$s0")"
 grep -c -E ' (ERROR|WARN) ' "$t/server.log" | sed 's/^/server: ERROR+WARN log lines: /'
 grep -E ' (ERROR|WARN) ' "$t/server.log" | cut -c1-220 | sed 's/^/server:   /' | head -10

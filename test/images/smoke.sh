@@ -89,6 +89,7 @@ for f in product.conf; do [ -e "$S/etc/puppetlabs/puppetserver/conf.d/$f" ] || :
 for r in "$S" "$A"; do
   mount --bind "$r" "$r"
   mount -t proc proc "$r/proc"
+  mount -t sysfs -o ro sysfs "$r/sys"
   mount -t tmpfs -o mode=0755,size=1m dev "$r/dev"
   for d in null zero random urandom full tty; do : > "$r/dev/$d"; mount --bind "/dev/$d" "$r/dev/$d"; done
   [ -e "$r/etc/hosts" ] || : > "$r/etc/hosts"   # the kubelet mounts /etc/hosts into every container

@@ -12,6 +12,7 @@
 # marker (.NAME.complete) is missing; builds hold a flock; temp dirs are removed on any exit.
 # Env: OPENVOX_IMAGES_SUITE (default bookworm). Needs root, mmdebstrap, jq, gcc (static libc), apt-get.
 set -euo pipefail
+shopt -s inherit_errexit   # rootfs() runs in $(...): its failures must stop the build
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 REVISION=1
@@ -71,6 +72,8 @@ rootfs() {
     log "mmdebstrap: $kind rootfs ($suite)"
     local s=$SECONDS
     rootfs.sh "$kind" "$suite" "$tmp/rootfs-$kind.tar"
+    tar -tf "$tmp/rootfs-$kind.tar" | grep -qE '^\./(usr/)?lib/x86_64-linux-gnu/libc\.so\.6$' \
+      || { log "mmdebstrap $kind: no usable rootfs in $tmp/rootfs-$kind.tar"; exit 1; }
     mv "$tmp/rootfs-$kind.tar" "$out"
     log "mmdebstrap $kind: $(( SECONDS - s )) s, $(size "$out")"
   fi

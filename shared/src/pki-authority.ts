@@ -123,6 +123,29 @@ export interface LeafRequest {
   now: Date;
   notAfter: Date;
   serialNumber?: string;
+  /**
+   * Puppet's pp_cli_auth extension: `puppetserver ca` run inside a CA Server's pod authenticates with
+   * the pod's own certificate, and auth.conf lets certificates with it administer the CA (as the
+   * certificate Puppet's own CA setup gives its server).
+   */
+  puppetCliAuth?: boolean;
+}
+
+/** OID of pp_cli_auth (puppetlabs arc 1.3.6.1.4.1.34380.1.3.39). */
+export const PP_CLI_AUTH_OID = '1.3.6.1.4.1.34380.1.3.39';
+
+/** True when the certificate carries pp_cli_auth = "true". */
+export function hasPuppetCliAuth(certPem: string): boolean {
+  const ext = new x509.X509Certificate(certPem).getExtension(PP_CLI_AUTH_OID);
+  if (!ext) return false;
+  const value = Buffer.from(ext.value);
+  return value[0] === 0x0c && value.subarray(2).toString('utf8') === 'true';
+}
+
+/** The extension's value as Puppet writes it: a DER UTF8String "true". */
+function cliAuthExtension(): x509.Extension {
+  const text = Buffer.from('true', 'utf8');
+  return new x509.Extension(PP_CLI_AUTH_OID, false, Buffer.concat([Buffer.from([0x0c, text.length]), text]));
 }
 
 /** Signs a leaf certificate: CA:false (critical), digitalSignature+keyEncipherment, EKU, SAN, SKI, AKI. */
@@ -153,6 +176,7 @@ export async function signLeaf(ca: Authority, request: LeafRequest): Promise<str
       ...(altNames.length > 0 ? [new x509.SubjectAlternativeNameExtension(altNames)] : []),
       await x509.SubjectKeyIdentifierExtension.create(request.publicKey),
       await x509.AuthorityKeyIdentifierExtension.create(ca.cert),
+      ...(request.puppetCliAuth ? [cliAuthExtension()] : []),
     ],
   });
   return cert.toString('pem');

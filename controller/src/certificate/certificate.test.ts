@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  hasPuppetCliAuth,
   createAuthority,
   loadAuthority,
   type Authority,
@@ -118,6 +119,50 @@ describe('issueServerCertificate', () => {
     expect(second.keyReused).toBe(true);
     expect(second.keyPem).toBe(first.keyPem);
     expect(second.serialNumber).not.toBe(first.serialNumber);
+  });
+});
+
+describe('pp_cli_auth for CA Servers', () => {
+  const caServer = {
+    ...server('production-ca', 'production-cert', []),
+    spec: { configRef: 'c', certificateRef: 'production-cert', ca: true },
+  } as Server;
+
+  it('is wanted only while a CA Server mounts the certificate', () => {
+    expect(subjectNames(cert, [server('compiler', 'production-cert', [])], []).cliAuth).toBeUndefined();
+    expect(subjectNames(cert, [caServer], []).cliAuth).toBe(true);
+    expect(
+      subjectNames(cert, [{ ...caServer, spec: { ...caServer.spec, certificateRef: 'other' } }], []).cliAuth,
+    ).toBeUndefined();
+  });
+
+  it('is written as Puppet writes it (UTF8String "true"), read back, and re-issues the certificate when it changes', async () => {
+    const plain = await issueServerCertificate({
+      authority,
+      cert,
+      names: subjectNames(cert, [], []),
+      now,
+      algorithm: 'ec-p256',
+    });
+    const withCa = subjectNames(cert, [caServer], []);
+    const cli = await issueServerCertificate({ authority, cert, names: withCa, now, existingKeyPem: plain.keyPem });
+    expect(hasPuppetCliAuth(plain.certPem)).toBe(false);
+    expect(hasPuppetCliAuth(cli.certPem)).toBe(true);
+    const der = new X509Certificate(cli.certPem).raw;
+    expect(der.includes(Buffer.from([0x0c, 0x04, ...Buffer.from('true')]))).toBe(true);
+    const decide = (certPem: string, names: typeof withCa) =>
+      renewalDecision({
+        certPem,
+        keyPem: plain.keyPem,
+        caCertPem: authority.certPem,
+        certname: 'puppet',
+        names,
+        renewBefore: '60d',
+        now,
+      });
+    expect(await decide(plain.certPem, withCa)).toEqual({ renew: true, reason: 'CliAuthChanged' });
+    expect(await decide(cli.certPem, subjectNames(cert, [], []))).toEqual({ renew: true, reason: 'CliAuthChanged' });
+    expect((await decide(cli.certPem, withCa)).renew).toBe(false);
   });
 });
 

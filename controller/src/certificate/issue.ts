@@ -54,6 +54,7 @@ export async function issueServerCertificate(input: IssueInput): Promise<IssuedC
     dnsNames: input.names.dnsNames,
     ipAddresses: input.names.ipAddresses,
     usages: ['serverAuth', 'clientAuth'],
+    ...(input.names.cliAuth ? { puppetCliAuth: true } : {}),
     now: input.now,
     notAfter: new Date(input.now.getTime() + lifetimeSeconds * 1000),
   });

@@ -9,6 +9,8 @@ import { isIP } from 'node:net';
 export interface SubjectNames {
   dnsNames: string[];
   ipAddresses: string[];
+  /** A CA Server mounts the certificate: it carries pp_cli_auth so `puppetserver ca` works in its pod. */
+  cliAuth?: true;
 }
 
 export const DEFAULT_CERTNAME = 'puppet';
@@ -40,5 +42,9 @@ export function subjectNames(cert: Certificate, servers: readonly Server[], pool
     if (/^IP:/i.test(raw) || isIP(value)) ipAddresses.push(value);
     else dnsNames.push(value);
   }
-  return { dnsNames: [...new Set(dnsNames)].sort(), ipAddresses: [...new Set(ipAddresses)].sort() };
+  return {
+    dnsNames: [...new Set(dnsNames)].sort(),
+    ipAddresses: [...new Set(ipAddresses)].sort(),
+    ...(users.some((s) => s.spec.ca === true) ? { cliAuth: true as const } : {}),
+  };
 }

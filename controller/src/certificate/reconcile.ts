@@ -60,6 +60,7 @@ const REASON_TEXT: Record<RenewalReason, string> = {
   KeyMismatch: 're-issued because the key did not match',
   IssuerChanged: 're-issued because the CA changed',
   NamesChanged: 're-issued for new names',
+  CliAuthChanged: 're-issued because a CA Server started or stopped using it (pp_cli_auth)',
   Expiring: 'renewed before expiry',
 };
 

@@ -1,10 +1,10 @@
 // When must the server certificate be (re-)issued? Pure: the current PEMs, the wanted names and
 // issuer, renewBefore and the clock in; a decision with a reason and the next check time out.
 import { X509Certificate } from 'node:crypto';
-import { keyMatchesCertificate, parseDurationSeconds } from '@openvox/shared';
+import { hasPuppetCliAuth, keyMatchesCertificate, parseDurationSeconds } from '@openvox/shared';
 import type { SubjectNames } from './names.js';
 
-export type RenewalReason = 'Missing' | 'KeyMismatch' | 'IssuerChanged' | 'NamesChanged' | 'Expiring';
+export type RenewalReason = 'Missing' | 'KeyMismatch' | 'IssuerChanged' | 'NamesChanged' | 'CliAuthChanged' | 'Expiring';
 
 export type RenewalDecision = { renew: true; reason: RenewalReason } | { renew: false; notAfter: Date; renewAt: Date };
 
@@ -49,6 +49,7 @@ export async function renewalDecision(input: RenewalInput): Promise<RenewalDecis
   ) {
     return { renew: true, reason: 'NamesChanged' };
   }
+  if (hasPuppetCliAuth(input.certPem) !== (input.names.cliAuth === true)) return { renew: true, reason: 'CliAuthChanged' };
   const notAfter = new Date(cert.validTo);
   const renewAt = new Date(notAfter.getTime() - parseDurationSeconds(input.renewBefore) * 1000);
   if (input.now.getTime() >= renewAt.getTime()) return { renew: true, reason: 'Expiring' };

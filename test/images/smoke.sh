@@ -163,8 +163,7 @@ eval "$(cd "$repo" && node --input-type=module -e "
 const q = (s) => \"'\" + s.replaceAll(\"'\", \"'\\\\''\") + \"'\";
 const { CA_INIT_SCRIPT } = await import('./controller/dist/certificate-authority/ca-init.js');
 const { CRL_SYNC_SCRIPT } = await import('./controller/dist/certificate-authority/crl-sync.js');
-const { renderDeployment, javaArgs } = await import('./controller/dist/server/render.js');
-const tls = (await import('./controller/dist/server/render.js'));
+const { javaArgs } = await import('./controller/dist/server/render.js');
 console.log('export CA_INIT=' + q(CA_INIT_SCRIPT));
 console.log('export CRL_SYNC=' + q(CRL_SYNC_SCRIPT));
 console.log('export JAVA_ARGS=' + q(javaArgs({ metadata: { name: 's' }, spec: {} })));

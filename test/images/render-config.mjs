@@ -8,8 +8,11 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseAllDocuments } from 'yaml';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const [out, configPath = join(repo, 'examples/config.yaml'), caPath = join(repo, 'examples/certificate-authority.yaml')] =
-  process.argv.slice(2);
+const [
+  out,
+  configPath = join(repo, 'examples/config.yaml'),
+  caPath = join(repo, 'examples/certificate-authority.yaml'),
+] = process.argv.slice(2);
 if (!out) throw new Error('usage: render-config.mjs OUT_DIR [CONFIG_YAML] [CA_YAML]');
 const { renderConfigData } = await import(pathToFileURL(join(repo, 'controller/dist/config/render.js')).href);
 const first = (path, kind) =>

@@ -130,7 +130,7 @@ started=$(date +%s.%N)
 as_pod env JAVA_ARGS="$JAVA_ARGS" /usr/local/bin/openvox-server-entrypoint > "$t/server.log" 2>&1 &
 srv=$!
 status=
-for _ in $(seq 1 180); do
+for _ in $(seq 1 400); do   # ~7-20 min budget: starts take 20-230 s on a loaded 2-core VM
   status=$(curl -sk --max-time 2 https://127.0.0.1:8140/status/v1/simple || true)
   [ "$status" = running ] && break
   kill -0 $srv 2>/dev/null || { log "server exited"; tail -40 "$t/server.log" >&2; exit 1; }
@@ -163,8 +163,7 @@ eval "$(cd "$repo" && node --input-type=module -e "
 const q = (s) => \"'\" + s.replaceAll(\"'\", \"'\\\\''\") + \"'\";
 const { CA_INIT_SCRIPT } = await import('./controller/dist/certificate-authority/ca-init.js');
 const { CRL_SYNC_SCRIPT } = await import('./controller/dist/certificate-authority/crl-sync.js');
-const { renderDeployment, javaArgs } = await import('./controller/dist/server/render.js');
-const tls = (await import('./controller/dist/server/render.js'));
+const { javaArgs } = await import('./controller/dist/server/render.js');
 console.log('export CA_INIT=' + q(CA_INIT_SCRIPT));
 console.log('export CRL_SYNC=' + q(CRL_SYNC_SCRIPT));
 console.log('export JAVA_ARGS=' + q(javaArgs({ metadata: { name: 's' }, spec: {} })));

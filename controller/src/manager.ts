@@ -65,6 +65,7 @@ export class Manager {
           client: this.opts.client,
           logger: this.opts.logger,
           clock: this.opts.clock,
+          ...(resource.labelSelector ? { labelSelector: resource.labelSelector } : {}),
           onRestart: (kind) => this.opts.metrics.informerRestarts.inc({ kind }),
         });
       this.informers.set(id, inf);

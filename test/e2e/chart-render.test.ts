@@ -228,6 +228,8 @@ describe('default render (cert-manager mode)', () => {
       expect(flat).toContain(write);
     }
     expect(flat.some((p) => p.startsWith('coordination.k8s.io/'))).toBe(false);
+    // Pods are read (their kubelet status), never written.
+    expect(flat.filter((p) => p.startsWith('/pods:')).sort()).toEqual(['/pods:get', '/pods:list', '/pods:watch']);
     expect(flat.filter((p) => p.startsWith('discovery.k8s.io/')).sort()).toEqual([
       'discovery.k8s.io/endpointslices:get',
       'discovery.k8s.io/endpointslices:list',

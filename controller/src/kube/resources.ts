@@ -6,6 +6,8 @@ export interface ResourceType {
   kind: string;
   plural: string;
   namespaced: boolean;
+  /** Informers of this resource list and watch only objects with these labels. */
+  labelSelector?: string;
 }
 
 function basePath(r: ResourceType): string {
@@ -35,6 +37,14 @@ export const CERTIFICATE = custom('Certificate', 'certificates');
 export const CERTIFICATE_AUTHORITY = custom('CertificateAuthority', 'certificateauthorities');
 export const POOL = custom('Pool', 'pools');
 export const CONFIG_MAP: ResourceType = { apiVersion: 'v1', kind: 'ConfigMap', plural: 'configmaps', namespaced: true };
+/** Only the pods of Servers' Deployments: what their kubelet reports goes into the Server's status. */
+export const SERVER_POD: ResourceType = {
+  apiVersion: 'v1',
+  kind: 'Pod',
+  plural: 'pods',
+  namespaced: true,
+  labelSelector: 'app.kubernetes.io/managed-by=openvox-operator,openvox.voxpupuli.org/server',
+};
 export const SECRET: ResourceType = { apiVersion: 'v1', kind: 'Secret', plural: 'secrets', namespaced: true };
 export const EVENT: ResourceType = { apiVersion: 'v1', kind: 'Event', plural: 'events', namespaced: true };
 export const DEPLOYMENT: ResourceType = {

@@ -1,6 +1,6 @@
 // The Server controller definition: what it watches and how each change maps to Server keys.
 import type { Logger } from 'pino';
-import { API_VERSION, type Server } from '@openvox/shared';
+import { API_VERSION, LABEL_SERVER, type Server } from '@openvox/shared';
 import type { Clock } from '../clock.js';
 import type { KubeClient, KubeObject } from '../kube/client.js';
 import type { EventRecorder } from '../kube/events.js';
@@ -14,6 +14,7 @@ import {
   PDB,
   SECRET,
   SERVER,
+  SERVER_POD,
   objectKey,
   type ResourceType,
 } from '../kube/resources.js';
@@ -38,6 +39,12 @@ function ownerKey(obj: KubeObject): string[] {
   return ref ? [`${obj.metadata?.namespace}/${ref.name}`] : [];
 }
 
+/** Pods carry their Server's name as a label (the Deployment's selector). */
+function serverOfPod(obj: KubeObject): string[] {
+  const server = obj.metadata?.labels?.[LABEL_SERVER];
+  return server ? [`${obj.metadata?.namespace}/${server}`] : [];
+}
+
 export function createServerController(
   mgr: Manager,
   deps: ServerControllerDeps,
@@ -52,6 +59,7 @@ export function createServerController(
     deployments: mgr.informer(DEPLOYMENT),
     hpas: mgr.informer(HPA),
     pdbs: mgr.informer(PDB),
+    pods: mgr.informer(SERVER_POD),
   };
   const index = new ReferenceIndex();
   const reconciler = new ServerReconciler({ ...deps, caches, index });
@@ -88,6 +96,8 @@ export function createServerController(
       { resource: DEPLOYMENT, map: owned(DEPLOYMENT) },
       { resource: HPA, map: owned(HPA) },
       { resource: PDB, map: owned(PDB) },
+      // A pod's kubelet status (image pull, crash loop) goes into its Server's Ready condition.
+      { resource: SERVER_POD, map: (_, obj) => serverOfPod(obj) },
     ],
     reconcile: (key) => reconciler.reconcile(key),
     allKeys: () => caches.servers.list().map(objectKey),

@@ -2,7 +2,7 @@
 // disabled HPA/PDB we own, and write status only when it changed. Idempotent: an unchanged Server makes
 // zero API writes.
 import type { Logger } from 'pino';
-import type { V1Deployment, V2HorizontalPodAutoscaler } from '@kubernetes/client-node';
+import type { V1Deployment, V1Pod, V2HorizontalPodAutoscaler } from '@kubernetes/client-node';
 import type { Certificate, CertificateAuthority, Config, Server, ServerStatus } from '@openvox/shared';
 import type { Clock } from '../clock.js';
 import type { KubeClient, KubeObject } from '../kube/client.js';
@@ -17,6 +17,7 @@ import { depKey, type ReferenceIndex } from './index-refs.js';
 import { autosignSecretName, caSecretName, certSecretName, configMapName, crlSecretName } from './names.js';
 import { render, RenderError, type ContentHashes } from './render.js';
 import { computeStatus, transition, type Observation } from './status.js';
+import { podProblems } from './pod-problems.js';
 
 export interface ServerCaches {
   servers: Cache<Server & KubeObject>;
@@ -28,6 +29,8 @@ export interface ServerCaches {
   deployments: Cache<KubeObject>;
   hpas: Cache<KubeObject>;
   pdbs: Cache<KubeObject>;
+  /** Optional so a test without pods need not fake them. */
+  pods?: Cache<KubeObject>;
 }
 
 export interface ServerReconcilerDeps {
@@ -128,6 +131,14 @@ export class ServerReconciler {
     return { ready, desired };
   }
 
+  private podProblems(server: Server) {
+    const name = server.metadata.name!;
+    const pods = (this.d.caches.pods?.list(server.metadata.namespace) ?? []).filter(
+      (p) => p.metadata?.labels?.['openvox.voxpupuli.org/server'] === name,
+    );
+    return podProblems(pods as unknown as V1Pod[]);
+  }
+
   private secret(ns: string, name: string, deps: Set<string>, missing: string[]): DataObject | undefined {
     deps.add(depKey('Secret', ns, name));
     const s = this.d.caches.secrets.get(ns, name);
@@ -220,16 +231,23 @@ export class ServerReconciler {
     }
 
     const counts = this.counts(server);
-    if (counts.ready > 0) {
+    const phase = counts.ready > 0 ? 'Running' : 'Pending';
+    const summary = `${counts.ready} of ${counts.desired} pods ready`;
+    // Fewer pods ready than wanted and the kubelet says why: that is the condition's reason, and a Warning.
+    const [problem, ...more] = counts.ready < counts.desired ? this.podProblems(server) : [];
+    if (problem) {
+      const others = more.length ? ` (and ${more.length} more pod${more.length > 1 ? 's' : ''})` : '';
       return {
-        phase: 'Running',
-        reason: 'PodsReady',
-        message: `${counts.ready} of ${counts.desired} pods ready`,
+        phase,
+        reason: problem.reason,
+        message: `${summary}: ${problem.message}${others}`,
         ssl,
+        warning: true,
         ...counts,
       };
     }
-    return { phase: 'Pending', reason: 'PodsNotReady', message: `0 of ${counts.desired} pods ready`, ssl, ...counts };
+    if (phase === 'Running') return { phase, reason: 'PodsReady', message: summary, ssl, ...counts };
+    return { phase, reason: 'PodsNotReady', message: summary, ssl, ...counts };
   }
 
   /**
@@ -272,8 +290,8 @@ export class ServerReconciler {
         'status updated',
       );
     if (transition(prev, obs)) {
-      const type = obs.phase === 'Error' ? 'Warning' : 'Normal';
-      const reason = obs.phase === 'Error' ? obs.reason : obs.phase;
+      const type = obs.phase === 'Error' || obs.warning ? 'Warning' : 'Normal';
+      const reason = obs.phase === 'Error' || obs.warning ? obs.reason : obs.phase;
       await this.d.recorder.record(server as Server & KubeObject, type, reason, obs.message);
     }
   }

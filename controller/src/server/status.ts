@@ -11,6 +11,8 @@ export interface Observation {
   ssl: { status: CondStatus; reason: string; message: string };
   ready: number;
   desired: number;
+  /** A problem the kubelet reports (image pull, crash loop): an Event of type Warning with the reason. */
+  warning?: boolean;
 }
 
 export function computeStatus(
@@ -32,9 +34,9 @@ export function computeStatus(
   };
 }
 
-/** An event is due when the phase changes, or the Error reason does (a different problem to report). */
+/** An event is due when the phase changes, or the problem does (an Error or a pod problem with another reason). */
 export function transition(prev: ServerStatus | undefined, obs: Observation): boolean {
   if (prev?.phase !== obs.phase) return true;
-  if (obs.phase !== 'Error') return false;
+  if (obs.phase !== 'Error' && !obs.warning) return false;
   return prev.conditions?.find((c) => c.type === 'Ready')?.reason !== obs.reason;
 }

@@ -81,11 +81,17 @@ function removeChains(prefixes: RegExp): void {
   for (const table of ['filter', 'nat', 'mangle']) {
     const rules = run('iptables', ['-t', table, '-S']).stdout.split('\n');
     const chains = rules.filter((r) => r.startsWith('-N ')).map((r) => r.slice(3).trim()).filter((c) => prefixes.test(c));
-    for (const rule of rules) {
-      const target = / -j (\S+)/.exec(rule)?.[1];
-      if (rule.startsWith('-A ') && target && chains.includes(target)) {
-        run('iptables', ['-t', table, '-D', ...rule.slice(3).trim().split(/\s+/)]);
-      }
+    if (!chains.length) continue;
+    // Jumps are removed by rule number (their comments hold spaces), last first so numbers stay valid.
+    const parents = new Set(rules.filter((r) => r.startsWith('-A ')).map((r) => r.split(' ')[1]!));
+    for (const parent of parents) {
+      const listed = run('iptables', ['-t', table, '-n', '-L', parent, '--line-numbers']).stdout.split('\n').slice(2);
+      const numbers = listed
+        .map((line) => line.trim().split(/\s+/))
+        .filter(([num, target]) => num && target && chains.includes(target))
+        .map(([num]) => Number(num))
+        .sort((x, y) => y - x);
+      for (const n of numbers) run('iptables', ['-t', table, '-D', parent, String(n)]);
     }
     for (const chain of chains) run('iptables', ['-t', table, '-F', chain]);
     for (const chain of chains) run('iptables', ['-t', table, '-X', chain]);

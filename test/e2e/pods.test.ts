@@ -11,6 +11,7 @@ import { createNamespace, deleteNamespace } from '../src/e2e-support/namespace.j
 import { API, getObject, KIND, listObjects, type Obj } from '../src/e2e-support/objects.js';
 import { livePods, podLogs, readyEndpoints, readyPods, waitingReasons } from '../src/e2e-support/pods.js';
 import { until } from '../src/e2e-support/poll.js';
+import { IMAGES } from '../src/cluster/node/images.js';
 
 // A puppetserver pod is Ready in 24-45 s on an idle 2-core machine and up to ~90 s under load.
 const POD_MS = 300_000;
@@ -44,6 +45,8 @@ function compiler(spec: Record<string, unknown> = {}) {
       certificateRef: 'compiler-cert',
       poolRefs: ['production-compilers'],
       ca: false,
+      // The environments come from an image volume (test/images: a site.pp with a notify).
+      code: { image: IMAGES.code },
       replicas: 2,
       // Small heap, C1 only and the serial collector: a quicker start for a 2-core node running several.
       javaArgs: '-Xms256m -Xmx768m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC',
@@ -63,6 +66,9 @@ beforeAll(() => {
       metadata: { name: 'compiler-cert', namespace: ns },
       spec: { authorityRef: 'production-ca', certname: 'compiler' },
     },
+    // Known from the start, with no pods yet: its certificate is issued once, with the Pool's Service names,
+    // instead of being re-issued (and the pods rolled) when the Server joins the Pool later.
+    compiler({ replicas: 0 }),
   ]);
 });
 
@@ -121,6 +127,74 @@ describe('real pods from examples/', () => {
     }
     await until('Server compiler Running with 2 ready', () => server('compiler')?.status?.ready === 2);
     expect(server('compiler').status.phase).toBe('Running');
+  });
+
+  it('serves an agent pod: CSR signed with puppetserver ca sign in the CA pod, catalog from the code image', async () => {
+    const caPod = readyPods(ns, CA_SELECTOR)[0].metadata.name;
+    // The agent finds both Services by name through the cluster DNS; it waits for its certificate.
+    apply({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'agent1', namespace: ns },
+      spec: {
+        restartPolicy: 'Never',
+        automountServiceAccountToken: false,
+        containers: [
+          {
+            name: 'agent',
+            image: IMAGES.agent,
+            imagePullPolicy: 'IfNotPresent',
+            env: [
+              { name: 'SERVER', value: `production-compilers.${ns}.svc` },
+              { name: 'CA_SERVER', value: `production-ca.${ns}.svc` },
+            ],
+            command: [
+              'sh',
+              '-c',
+              'puppet agent --test --server "$SERVER" --ca_server "$CA_SERVER" --certname agent1 --waitforcert 2; rc=$?; echo "agent exit $rc"; [ $rc -eq 0 ] || [ $rc -eq 2 ]',
+            ],
+          },
+        ],
+      },
+    });
+    const t0 = Date.now();
+    // What a user types: kubectl exec into the CA pod and sign (once the agent's CSR has arrived).
+    const signed = await until(
+      'puppetserver ca sign --certname agent1',
+      () => {
+        const r = kubectl([
+          'exec',
+          '-n',
+          ns,
+          caPod,
+          '-c',
+          'openvox-server',
+          '--',
+          'puppetserver',
+          'ca',
+          'sign',
+          '--certname',
+          'agent1',
+        ]);
+        return r.code === 0 && r.stdout;
+      },
+      180_000,
+      () => kubectl(['exec', '-n', ns, caPod, '-c', 'openvox-server', '--', 'puppetserver', 'ca', 'list', '--all']),
+    );
+    expect(signed).toMatch(/Successfully signed certificate request for agent1/);
+    const done = await until(
+      'the agent pod to finish',
+      () =>
+        ['Succeeded', 'Failed'].includes(getObject('pod', 'agent1', ns)?.status?.phase) &&
+        getObject('pod', 'agent1', ns),
+      180_000,
+      () => podLogs(ns, 'agent1', 'agent'),
+    );
+    const logs = podLogs(ns, 'agent1', 'agent', 200);
+    note(`agent1 applied its catalog ${((Date.now() - t0) / 1000).toFixed(1)} s after the pod was created`);
+    expect({ phase: done.status.phase, logs }).toMatchObject({ phase: 'Succeeded' });
+    expect(logs).toContain('catalog from the code image for agent1');
+    kubectlOk(['delete', 'pod', 'agent1', '-n', ns, '--wait=false']);
   });
 
   it('replaces a deleted pod and returns to Running', async () => {

@@ -29,6 +29,9 @@ export function subjectNames(cert: Certificate, servers: readonly Server[], pool
   const namespace = cert.metadata.namespace;
   const names = new Set<string>([certname(cert), ...(cert.spec.dnsAltNames ?? [])]);
   const users = servers.filter((s) => s.spec.certificateRef === cert.metadata.name);
+  const caServer = users.some((s) => s.spec.ca === true);
+  // `puppetserver ca` in the CA pod connects to `puppet` (its default server, this pod: see hostAliases).
+  if (caServer) names.add('puppet');
   const poolNames = new Set(pools.map((p) => p.metadata.name));
   for (const server of users) {
     for (const ref of server.spec.poolRefs ?? []) {
@@ -45,6 +48,6 @@ export function subjectNames(cert: Certificate, servers: readonly Server[], pool
   return {
     dnsNames: [...new Set(dnsNames)].sort(),
     ipAddresses: [...new Set(ipAddresses)].sort(),
-    ...(users.some((s) => s.spec.ca === true) ? { cliAuth: true as const } : {}),
+    ...(caServer ? { cliAuth: true as const } : {}),
   };
 }

@@ -362,6 +362,8 @@ export function renderDeployment(input: RenderInput): V1Deployment {
         spec: {
           automountServiceAccountToken: false,
           securityContext: POD_SECURITY,
+          // `puppetserver ca` in a CA pod talks to the CA at its default server name, `puppet`: this pod.
+          ...(server.spec.ca ? { hostAliases: [{ ip: '127.0.0.1', hostnames: ['puppet'] }] } : {}),
           // CA pods: seed the CA volume first. Other pods: crl-sync, a native sidecar, keeps the CRL file fresh.
           initContainers: server.spec.ca
             ? [helper(caInitContainer({ image, imagePullPolicy: pullPolicy })), tlsInit]

@@ -42,6 +42,7 @@ In another shell:
   export KUBECONFIG=${kubeconfig}
   ${kubectl} apply -f examples/
   ${kubectl} get servers
+  ${kubectl} get pods -w          # the CA Server's pod: Running, then Ready in about a minute
   ${kubectl} explain server.spec.pdb
 
 Ctrl-C stops the operator (the local cluster keeps running; \`npm run cluster:down\` removes it).

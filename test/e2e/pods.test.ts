@@ -226,11 +226,13 @@ describe('real pods from examples/', () => {
       () => getObject('pdb', 'compiler', ns)?.status?.disruptionsAllowed === 0,
     );
     const [pod] = readyPods(ns, COMPILER_SELECTOR);
-    const r = kubectl(['create', '--raw', `/api/v1/namespaces/${ns}/pods/${pod.metadata.name}/eviction`, '-f', '-'], {
+    const eviction = {
       apiVersion: 'policy/v1',
       kind: 'Eviction',
       metadata: { name: pod.metadata.name, namespace: ns },
-    });
+    };
+    const path = `/api/v1/namespaces/${ns}/pods/${pod.metadata.name}/eviction`;
+    const r = kubectl(['create', '--raw', path, '-f', '-'], JSON.stringify(eviction));
     expect(r.code).not.toBe(0);
     expect(r.stderr).toMatch(/disruption budget/i);
     expect(getObject('pod', pod.metadata.name, ns)?.metadata.deletionTimestamp).toBeUndefined();
@@ -245,7 +247,10 @@ describe('real pods from examples/', () => {
       () => getObject('deployment', 'compiler', ns)?.spec.replicas === 3,
       120_000,
     );
-    const managers = (getObject('deployment', 'compiler', ns).metadata.managedFields as Obj[])
+    const deployment = JSON.parse(
+      kubectlOk(['get', 'deployment', 'compiler', '-n', ns, '-o', 'json', '--show-managed-fields']),
+    );
+    const managers = (deployment.metadata.managedFields as Obj[])
       .filter((f) => JSON.stringify(f.fieldsV1 ?? {}).includes('"f:replicas"'))
       .map((f) => f.manager);
     expect(managers).not.toContain('openvox-operator');

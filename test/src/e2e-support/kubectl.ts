@@ -13,7 +13,8 @@ export function kubectl(args: string[], input?: unknown): CommandResult {
   const result = spawnSync(clusterPaths.kubectl, args, {
     env: { ...process.env, KUBECONFIG: clusterPaths.kubeconfig },
     // Objects are written as YAML documents with the yaml package, never by hand.
-    input: input === undefined ? undefined : toYaml(input),
+    // A string is passed as it is (`create --raw` wants JSON); anything else is written as YAML.
+    input: input === undefined ? undefined : typeof input === 'string' ? input : toYaml(input),
     encoding: 'utf8',
     timeout: 60_000,
     maxBuffer: 256 * 1024 * 1024,

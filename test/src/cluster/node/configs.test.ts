@@ -1,7 +1,7 @@
 // The node's configuration files: each pitfall of the real-node recipe is a line here that must not regress.
 import { parse as parseToml } from 'smol-toml';
 import { parse as parseYaml } from 'yaml';
-import { cniConflist, containerdConfig, corefile, kubeletConfig, type NodeFiles } from './configs.js';
+import { cniConflist, containerdConfig, corefile, kubeletConfig, registryHosts, type NodeFiles } from './configs.js';
 import { NODE } from './host.js';
 
 const files: NodeFiles = {
@@ -12,6 +12,7 @@ const files: NodeFiles = {
   cniBinDir: '/usr/lib/cni',
   runc: '/usr/sbin/runc',
   pauseImage: 'localhost/openvox-test/pause:3.10',
+  registryConfigDir: '/c/registry',
   pki: { ca: '/p/ca.crt', kubeletCert: '/p/k.crt', kubeletKey: '/p/k.key' },
   resolvConf: '/c/resolv.conf',
   kubeletHealthzPort: 12345,
@@ -38,6 +39,14 @@ describe('node configuration', () => {
     expect(k.featureGates).toEqual({ ImageVolume: true });
     expect(k.imageGCHighThresholdPercent).toBe(100);
     expect(k.resolvConf).toBe(files.resolvConf);
+  });
+
+  it('sends every image pull to a closed loopback port: nothing is pulled from outside', () => {
+    const images = (parseToml(containerdConfig(files)) as any).plugins['io.containerd.cri.v1.images'];
+    expect(images.registry.config_path).toBe('/c/registry');
+    const hosts = parseToml(registryHosts()) as any;
+    expect(hosts.server).toBe('https://127.0.0.1:9');
+    expect(Object.keys(hosts.host)).toEqual(['https://127.0.0.1:9']);
   });
 
   it('never masquerades pod traffic', () => {

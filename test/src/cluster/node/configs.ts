@@ -12,6 +12,8 @@ export interface NodeFiles {
   cniBinDir: string;
   runc: string;
   pauseImage: string;
+  /** containerd's registry hosts directory (see registryHosts). */
+  registryConfigDir: string;
   pki: { ca: string; kubeletCert: string; kubeletKey: string };
   resolvConf: string;
   kubeletHealthzPort: number;
@@ -31,6 +33,7 @@ export function containerdConfig(f: NodeFiles): string {
         pinned_images: { sandbox: f.pauseImage },
         // Nothing can be pulled here: images are imported, and a Server naming another image fails fast.
         image_pull_progress_timeout: '10s',
+        registry: { config_path: f.registryConfigDir },
       },
       'io.containerd.cri.v1.runtime': {
         // This VM lacks CAP_SYS_RESOURCE: oom_score_adj may only be raised, never set below the parent's.
@@ -48,6 +51,16 @@ export function containerdConfig(f: NodeFiles): string {
       },
     },
   });
+}
+
+/**
+ * `_default/hosts.toml`: every registry resolves to a closed port on the loopback, so a pod naming an
+ * image that was not imported fails at once (ErrImagePull, connection refused) and no pull ever tries
+ * to leave the machine.
+ */
+export const NO_REGISTRY = 'https://127.0.0.1:9';
+export function registryHosts(): string {
+  return toToml({ server: NO_REGISTRY, host: { [NO_REGISTRY]: { capabilities: ['pull', 'resolve'] } } });
 }
 
 /** One bridge, host-local IPAM, no masquerading: pod traffic never leaves the node (see host.ts). */

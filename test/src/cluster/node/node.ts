@@ -8,7 +8,15 @@ import type { ClusterPki } from '../pki.js';
 import { getJson, waitFor200, type TlsFiles } from '../health.js';
 import { writeKubeconfig } from '../kubeconfig.js';
 import { freePort, isAlive, startDetached, stopProcess } from '../processes.js';
-import { containerdConfig, cniConflist, corefile, kubeProxyConfig, kubeletConfig, type NodeFiles } from './configs.js';
+import {
+  containerdConfig,
+  cniConflist,
+  corefile,
+  kubeProxyConfig,
+  kubeletConfig,
+  registryHosts,
+  type NodeFiles,
+} from './configs.js';
 import { NODE, run, setupHostNetwork, teardownHostNetwork, unmountBelow } from './host.js';
 import { IMAGES, importImages } from './images.js';
 import { HOSTPATH_PV_DIR } from './storage.js';
@@ -79,6 +87,7 @@ function nodePaths(root: string) {
     corefile: join(node, 'Corefile'),
     ipForward: join(node, 'ip_forward.orig'),
     pvs: join(node, 'volumes'),
+    registryHosts: join(node, 'containerd', 'registry'),
   };
 }
 
@@ -120,11 +129,14 @@ export async function startNode(input: NodeInput): Promise<NodeState> {
     cniBinDir: CNI_BIN,
     runc: RUNC,
     pauseImage: IMAGES.pause,
+    registryConfigDir: p.registryHosts,
     pki: { ca: input.pki.caCert, kubeletCert: input.pki.kubeletServingCert, kubeletKey: input.pki.kubeletServingKey },
     resolvConf: p.resolvConf,
     kubeletHealthzPort: ports.kubeletHealthz,
   };
   writeFileSync(p.containerdConfig, containerdConfig(files));
+  mkdirSync(join(p.registryHosts, '_default'), { recursive: true });
+  writeFileSync(join(p.registryHosts, '_default', 'hosts.toml'), registryHosts());
   writeFileSync(join(p.cniConfDir, '10-openvox-node.conflist'), cniConflist());
   writeFileSync(p.kubeletConfig, kubeletConfig(files));
   // Pods with hostNetwork or dnsPolicy Default get only their own loopback: lookups fail fast, nothing leaves.

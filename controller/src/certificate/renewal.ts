@@ -4,7 +4,8 @@ import { X509Certificate } from 'node:crypto';
 import { hasPuppetCliAuth, keyMatchesCertificate, parseDurationSeconds } from '@openvox/shared';
 import type { SubjectNames } from './names.js';
 
-export type RenewalReason = 'Missing' | 'KeyMismatch' | 'IssuerChanged' | 'NamesChanged' | 'CliAuthChanged' | 'Expiring';
+export type RenewalReason =
+  'Missing' | 'KeyMismatch' | 'IssuerChanged' | 'NamesChanged' | 'CliAuthChanged' | 'Expiring';
 
 export type RenewalDecision = { renew: true; reason: RenewalReason } | { renew: false; notAfter: Date; renewAt: Date };
 
@@ -49,7 +50,8 @@ export async function renewalDecision(input: RenewalInput): Promise<RenewalDecis
   ) {
     return { renew: true, reason: 'NamesChanged' };
   }
-  if (hasPuppetCliAuth(input.certPem) !== (input.names.cliAuth === true)) return { renew: true, reason: 'CliAuthChanged' };
+  if (hasPuppetCliAuth(input.certPem) !== (input.names.cliAuth === true))
+    return { renew: true, reason: 'CliAuthChanged' };
   const notAfter = new Date(cert.validTo);
   const renewAt = new Date(notAfter.getTime() - parseDurationSeconds(input.renewBefore) * 1000);
   if (input.now.getTime() >= renewAt.getTime()) return { renew: true, reason: 'Expiring' };

@@ -239,8 +239,12 @@ export async function clusterUp(): Promise<ClusterState> {
     () => isAlive(pids['kube-controller-manager']),
   );
   start('kube-scheduler', schedulerArgs(pki, ports));
-  await waitFor200('kube-scheduler', `https://127.0.0.1:${ports['kube-scheduler']}/healthz`, { ca: pki.caCert }, 60_000, () =>
-    isAlive(pids['kube-scheduler']),
+  await waitFor200(
+    'kube-scheduler',
+    `https://127.0.0.1:${ports['kube-scheduler']}/healthz`,
+    { ca: pki.caCert },
+    60_000,
+    () => isAlive(pids['kube-scheduler']),
   );
   linkTools(binDir);
   const state: ClusterState = { binDir, server, ports, pids, args: allArgs, nodeMissing: missing };

@@ -50,7 +50,12 @@ export function getJson(url: string, tls: TlsFiles, timeoutMs = 5000): Promise<u
   return new Promise((resolve) => {
     const req = httpsRequest(
       url,
-      { ca: readFileSync(tls.ca), cert: tls.cert && readFileSync(tls.cert), key: tls.key && readFileSync(tls.key), timeout: timeoutMs },
+      {
+        ca: readFileSync(tls.ca),
+        cert: tls.cert && readFileSync(tls.cert),
+        key: tls.key && readFileSync(tls.key),
+        timeout: timeoutMs,
+      },
       (res) => {
         let body = '';
         res.setEncoding('utf8');

@@ -50,7 +50,8 @@ export function setupHostNetwork(ipForwardFile: string): void {
   must('iptables', ['-F', NODE.chain]);
   must('iptables', ['-A', NODE.chain, '-s', NODE.podCidr, '!', '-o', NODE.cniBridge, '-j', 'DROP']);
   must('iptables', ['-A', NODE.chain, '-d', NODE.podCidr, '!', '-i', NODE.cniBridge, '-j', 'DROP']);
-  if (run('iptables', ['-C', 'FORWARD', '-j', NODE.chain]).code !== 0) must('iptables', ['-I', 'FORWARD', '1', '-j', NODE.chain]);
+  if (run('iptables', ['-C', 'FORWARD', '-j', NODE.chain]).code !== 0)
+    must('iptables', ['-I', 'FORWARD', '1', '-j', NODE.chain]);
 }
 
 /** Dropped packets per rule of our chain (pod traffic that tried to leave the node). */
@@ -80,7 +81,10 @@ export function unmountBelow(roots: string[]): number {
 function removeChains(prefixes: RegExp): void {
   for (const table of ['filter', 'nat', 'mangle']) {
     const rules = run('iptables', ['-t', table, '-S']).stdout.split('\n');
-    const chains = rules.filter((r) => r.startsWith('-N ')).map((r) => r.slice(3).trim()).filter((c) => prefixes.test(c));
+    const chains = rules
+      .filter((r) => r.startsWith('-N '))
+      .map((r) => r.slice(3).trim())
+      .filter((c) => prefixes.test(c));
     if (!chains.length) continue;
     // Jumps are removed by rule number (their comments hold spaces), last first so numbers stay valid.
     const parents = new Set(rules.filter((r) => r.startsWith('-A ')).map((r) => r.split(' ')[1]!));

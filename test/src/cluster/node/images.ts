@@ -43,7 +43,9 @@ export function buildImages(args: string[] = []): Promise<string> {
 export function importImages(ctr: string, socket: string, dirs: string[]): string[] {
   const imported: string[] = [];
   for (const dir of dirs) {
-    for (const file of readdirSync(dir).filter((f) => f.endsWith('.oci.tar')).sort()) {
+    for (const file of readdirSync(dir)
+      .filter((f) => f.endsWith('.oci.tar'))
+      .sort()) {
       const r = run(ctr, ['-a', socket, '-n', 'k8s.io', 'images', 'import', join(dir, file)]);
       if (r.code !== 0) throw new Error(`ctr import ${file} failed: ${r.stderr.trim()}`);
       imported.push(file);

@@ -62,10 +62,13 @@ export function missingForNode(binDir: string | undefined, nodeBinDir: string | 
     if (run('which', [tool]).code !== 0) missing.push(`${tool} (apt-get install iproute2 iptables mount)`);
   if (!existsSync(RUNC)) missing.push(`${RUNC} (apt-get install runc)`);
   for (const plugin of ['bridge', 'host-local', 'portmap', 'loopback'])
-    if (!existsSync(join(CNI_BIN, plugin))) missing.push(`${CNI_BIN}/${plugin} (apt-get install containernetworking-plugins)`);
-  if (binDir) for (const bin of ['kubelet', 'kube-proxy']) if (!existsSync(join(binDir, bin))) missing.push(`${binDir}/${bin}`);
+    if (!existsSync(join(CNI_BIN, plugin)))
+      missing.push(`${CNI_BIN}/${plugin} (apt-get install containernetworking-plugins)`);
+  if (binDir)
+    for (const bin of ['kubelet', 'kube-proxy']) if (!existsSync(join(binDir, bin))) missing.push(`${binDir}/${bin}`);
   if (!nodeBinDir) missing.push('containerd and CoreDNS (test/cluster/build-node.sh failed)');
-  if (!existsSync('/proc/sys/net/bridge')) missing.push('bridge netfilter (/proc/sys/net/bridge: modprobe br_netfilter)');
+  if (!existsSync('/proc/sys/net/bridge'))
+    missing.push('bridge netfilter (/proc/sys/net/bridge: modprobe br_netfilter)');
   return missing;
 }
 
@@ -163,41 +166,50 @@ export async function startNode(input: NodeInput): Promise<NodeState> {
     return await bringUp();
   } catch (error) {
     // Leave nothing half-started: the same teardown as cluster:down, with the pids started so far.
-    await stopNode(input.root, { name: NODE.name, ip: NODE.ip, nodeBinDir: input.nodeBinDir, pids, args, ports, createdHostDirs, images: [] });
+    await stopNode(input.root, {
+      name: NODE.name,
+      ip: NODE.ip,
+      nodeBinDir: input.nodeBinDir,
+      pids,
+      args,
+      ports,
+      createdHostDirs,
+      images: [],
+    });
     throw error;
   }
 
   async function bringUp(): Promise<NodeState> {
-  start('containerd', join(input.nodeBinDir, 'containerd'), ['--config', p.containerdConfig]);
-  const ctr = join(input.nodeBinDir, 'ctr');
-  const deadline = Date.now() + 30_000;
-  while (run(ctr, ['-a', p.socket, 'version']).code !== 0) {
-    if (!isAlive(pids.containerd) || Date.now() > deadline)
-      throw new Error('containerd did not start; see .cluster/logs/containerd.log');
-    await sleep(200);
-  }
-  const images = importImages(ctr, p.socket, input.imageDirs);
-  log(`containerd up, ${images.length} images imported after ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    start('containerd', join(input.nodeBinDir, 'containerd'), ['--config', p.containerdConfig]);
+    const ctr = join(input.nodeBinDir, 'ctr');
+    const deadline = Date.now() + 30_000;
+    while (run(ctr, ['-a', p.socket, 'version']).code !== 0) {
+      if (!isAlive(pids.containerd) || Date.now() > deadline)
+        throw new Error('containerd did not start; see .cluster/logs/containerd.log');
+      await sleep(200);
+    }
+    const images = importImages(ctr, p.socket, input.imageDirs);
+    log(`containerd up, ${images.length} images imported after ${((Date.now() - started) / 1000).toFixed(1)} s`);
 
-  start('kubelet', join(input.binDir, 'kubelet'), [
-    `--config=${p.kubeletConfig}`,
-    `--kubeconfig=${p.kubeletKubeconfig}`,
-    `--root-dir=${p.kubeletRoot}`,
-    `--hostname-override=${NODE.name}`,
-    `--node-ip=${NODE.ip}`,
-    '--v=1',
-  ]);
-  start('kube-proxy', join(input.binDir, 'kube-proxy'), [`--config=${p.kubeProxyConfig}`]);
-  start('coredns', join(input.nodeBinDir, 'coredns'), ['-conf', p.corefile]);
-  await waitForNodeReady(input, pids.kubelet, 90_000);
-  await waitFor200('kube-proxy', `http://127.0.0.1:${ports.proxyHealthz}/healthz`, undefined, 30_000, () =>
-    isAlive(pids['kube-proxy']),
-  );
-  await waitFor200('coredns', `http://127.0.0.1:${ports.dnsHealth}/health`, undefined, 30_000, () =>
-    isAlive(pids.coredns),
-  );
-  log(`node ${NODE.name} (${NODE.ip}) Ready after ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  return { name: NODE.name, ip: NODE.ip, nodeBinDir: input.nodeBinDir, pids, args, ports, createdHostDirs, images };
+    start('kubelet', join(input.binDir, 'kubelet'), [
+      `--config=${p.kubeletConfig}`,
+      `--kubeconfig=${p.kubeletKubeconfig}`,
+      `--root-dir=${p.kubeletRoot}`,
+      `--hostname-override=${NODE.name}`,
+      `--node-ip=${NODE.ip}`,
+      '--v=1',
+    ]);
+    start('kube-proxy', join(input.binDir, 'kube-proxy'), [`--config=${p.kubeProxyConfig}`]);
+    start('coredns', join(input.nodeBinDir, 'coredns'), ['-conf', p.corefile]);
+    await waitForNodeReady(input, pids.kubelet, 90_000);
+    await waitFor200('kube-proxy', `http://127.0.0.1:${ports.proxyHealthz}/healthz`, undefined, 30_000, () =>
+      isAlive(pids['kube-proxy']),
+    );
+    await waitFor200('coredns', `http://127.0.0.1:${ports.dnsHealth}/health`, undefined, 30_000, () =>
+      isAlive(pids.coredns),
+    );
+    log(`node ${NODE.name} (${NODE.ip}) Ready after ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    return { name: NODE.name, ip: NODE.ip, nodeBinDir: input.nodeBinDir, pids, args, ports, createdHostDirs, images };
   }
 }
 
@@ -208,7 +220,10 @@ export function isNodeAlive(state: NodeState): boolean {
 /** Shims of our containerd outlive it; they are found by their binary path. */
 function leftoverShims(nodeBinDir: string): number[] {
   const r = run('pgrep', ['-f', `^${join(nodeBinDir, 'containerd-shim-runc-v2')}`]);
-  return r.stdout.split('\n').map(Number).filter((n) => n > 0);
+  return r.stdout
+    .split('\n')
+    .map(Number)
+    .filter((n) => n > 0);
 }
 
 /**
@@ -216,7 +231,11 @@ function leftoverShims(nodeBinDir: string): number[] {
  * server still runs), containers, shims, mounts, network namespaces, bridges, iptables chains and
  * ip_forward as it was.
  */
-export async function stopNode(root: string, state: NodeState | undefined, deletePods?: () => Promise<void>): Promise<void> {
+export async function stopNode(
+  root: string,
+  state: NodeState | undefined,
+  deletePods?: () => Promise<void>,
+): Promise<void> {
   const p = nodePaths(root);
   if (state && isNodeAlive(state) && deletePods) await deletePods().catch(() => undefined);
   if (state) {

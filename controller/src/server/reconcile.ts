@@ -12,10 +12,10 @@ import { ApplyMemo, HANDOVER_MANAGER, applyOwned, deleteIfOwned, isControlledBy,
 import { DEPLOYMENT, HPA, PDB, SERVER, splitKey, type ResourceType } from '../kube/resources.js';
 import { StatusMemo, writeStatusIfChanged } from '../kube/status.js';
 import type { HandlerResult } from '../queue.js';
-import { contentHash, type DataObject } from './hash.js';
+import { contentHash, type DataObject } from '../kube/hash.js';
 import { depKey, type ReferenceIndex } from './index-refs.js';
 import { autosignSecretName, caSecretName, certSecretName, configMapName, crlSecretName } from './names.js';
-import { render, RenderError, type ContentHashes } from './render.js';
+import { render, RenderError, type ContentHashes } from './render/index.js';
 import { computeStatus, transition, type Observation } from './status.js';
 
 export interface ServerCaches {

@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments, stringify } from 'yaml';
 import type { Certificate, CertificateAuthority, Config, Server } from '@openvox/shared';
-import { render } from './render.js';
+import { render } from './render/index.js';
 import { HASHES } from './fixtures.test-helpers.js';
 
 const EXAMPLES = join(import.meta.dirname, '../../../examples');

@@ -4,7 +4,7 @@
 // on other pods the crl-sync container keeps it equal to the `{ca}-ca-crl` Secret.
 import type { ConfigSpec } from '@openvox/shared';
 import { writeHocon } from '../writers/hocon.js';
-import type { ServerLayout } from '../layout.js';
+import type { ServerLayout } from '../../contracts/pod-layout.js';
 
 export function renderWebserverConf(spec: ConfigSpec, layout: ServerLayout): string {
   return writeHocon({

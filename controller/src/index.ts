@@ -1,10 +1,10 @@
 // Public surface of the controller package (used by tests and the benchmark).
-export * from './clock.js';
-export * from './queue.js';
+export * from './kube/clock.js';
+export * from './kube/queue.js';
 export * from './settings.js';
-export * from './metrics.js';
-export * from './manager.js';
-export * from './leader.js';
+export * from './kube/metrics.js';
+export * from './kube/manager.js';
+export * from './kube/leader.js';
 export * from './http.js';
 export * from './app.js';
 export * from './kube/client.js';

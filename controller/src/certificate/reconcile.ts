@@ -12,14 +12,14 @@ import {
   type Pool,
   type Server,
 } from '@openvox/shared';
-import type { Clock } from '../clock.js';
+import type { Clock } from '../kube/clock.js';
 import type { KubeClient, KubeObject } from '../kube/client.js';
 import type { EventRecorder } from '../kube/events.js';
 import type { Cache } from '../kube/informer.js';
 import { applyOwned } from '../kube/owned.js';
 import { CERTIFICATE, SECRET, splitKey } from '../kube/resources.js';
-import type { HandlerResult } from '../queue.js';
-import { writePhase, type PhaseOutcome } from '../config/conditions.js';
+import type { HandlerResult } from '../kube/queue.js';
+import { writePhase, type PhaseOutcome } from '../kube/phase.js';
 import { CA_CERT_KEY, CA_KEY_KEY, TLS_CERT_KEY, TLS_KEY_KEY, caKeySecretName } from '../contracts/names.js';
 import { certname, subjectNames } from './names.js';
 import { DEFAULT_CERT_LIFETIME, issueServerCertificate } from './issue.js';

@@ -3,7 +3,7 @@
 // resource is never silently left unwatched.
 import { ListWatch, Watch, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
-import type { Clock, Timer } from '../clock.js';
+import type { Clock, Timer } from './clock.js';
 import type { KubeClient, KubeObject } from './client.js';
 import { collectionPath, type ResourceType } from './resources.js';
 

@@ -1,9 +1,9 @@
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
 import { FakeClock } from './clock.js';
-import type { KubeClient, KubeObject } from './kube/client.js';
-import type { Handler, InformerLike } from './kube/informer.js';
-import { CONFIG_MAP, type ResourceType } from './kube/resources.js';
+import type { KubeClient, KubeObject } from './client.js';
+import type { Handler, InformerLike } from './informer.js';
+import { CONFIG_MAP, type ResourceType } from './resources.js';
 import { Manager } from './manager.js';
 import { createMetrics } from './metrics.js';
 

@@ -14,3 +14,4 @@ export * from './pki.js';
 export * from './pki-authority.js';
 export * from './pki-duration.js';
 export * from './quantity.js';
+export * from './informer.js';

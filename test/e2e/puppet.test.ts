@@ -46,7 +46,7 @@ import { agentSsldir, runAgent, type AgentRun } from '../src/puppet/agent.js';
 
 const SETUP_MS = 360_000;
 const RUN_MS = 180_000;
-// 16-30 s on an idle 2-core machine (reference §8); 75 s was seen under load from other suites.
+// 16-30 s on an idle 2-core machine (docs/puppetserver.md); 75 s was seen under load from other suites.
 const READY_MS = 240_000;
 const API = 'openvox.voxpupuli.org/v1alpha1';
 const L = OPENVOX_IMAGE_LAYOUT;

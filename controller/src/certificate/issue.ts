@@ -1,6 +1,6 @@
 // Issuing the server certificate with the operator's CA. A renewal keeps the existing key when it
 // still matches (Puppet's own renewal keeps the key; a fresh key per retry mismatched cert and key
-// in the Go operator, see reference §7.1), so a Secret is never left with a mismatched pair.
+// in the Go operator), so a Secret is never left with a mismatched pair.
 import { X509Certificate } from 'node:crypto';
 import {
   generateKeyPair,

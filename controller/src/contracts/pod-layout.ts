@@ -1,8 +1,8 @@
 // Where things live inside an OpenVox Server pod: the paths in the server container, the volumes
 // and their mounts, the ConfigMap files and the helper containers' paths. The Server renderer, the
 // helper scripts, the paths written into the config files and the tests all derive from this one
-// module, so they cannot drift apart (seed Pod Anatomy). The Debian-packaged puppetserver used by the local proof has its own layout
-// (test/puppet); every field that differs there is a documented deviation.
+// module, so they cannot drift apart (the Go operator's pod anatomy). The Debian-packaged
+// puppetserver of the local proof has its own layout (test/e2e/puppet.test.ts lists the deviations).
 
 import { posix } from 'node:path';
 import { AUTOSIGN_POLICY_KEY, CA_CERT_KEY, CA_CRL_KEY, TLS_CERT_KEY, TLS_KEY_KEY } from './names.js';
@@ -19,7 +19,7 @@ export interface ServerLayout {
   /**
    * The CRL Jetty checks client certificates against. A regular file inside the ssldir, never the
    * Secret mount itself: puppetserver 7 does not notice the kubelet's symlink swap of a Secret
-   * volume (reference puppetserver-local.md §7). On non-CA pods the `crl-sync` container copies
+   * volume (docs/puppetserver.md). On non-CA pods the `crl-sync` container copies
    * `{ca}-ca-crl` here when it changes; on CA pods the CA service writes it.
    */
   hostcrl: string;

@@ -29,7 +29,12 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import type { V1ConfigMap, V1Secret } from '@kubernetes/client-node';
 import { generateKeyPair, loadAuthority, privateKeyToPem, signLeaf, type Authority } from '@openvox/shared';
 import { renderWebserverConf } from '../../controller/src/config/files/webserver-conf.js';
-import { CONFIG_FILES, configKeysForRole, OPENVOX_IMAGE_LAYOUT } from '../../controller/src/contracts/pod-layout.js';
+import {
+  CONFIG_FILES,
+  configKeysForRole,
+  OPENVOX_IMAGE_LAYOUT,
+  SSLDIR_SUBDIRS,
+} from '../../controller/src/contracts/pod-layout.js';
 import { buildCrl } from '../../controller/src/certificate-authority/crl.js';
 import { caCrlSecret } from '../../controller/src/certificate-authority/render.js';
 import { CRL_SYNC_SCRIPT } from '../../controller/src/server/render/crl-sync.js';
@@ -109,9 +114,9 @@ class Stack {
     return join(this.root, path);
   }
 
-  /** The init container tls-init (controller/src/server/render.ts), path for path. */
+  /** The init container tls-init (controller/src/server/render/tls-init.ts), path for path. */
   tlsInit(sslCertDir: string, sslCaDir: string): void {
-    for (const d of ['certs', 'private_keys', 'public_keys', 'certificate_requests', 'private']) {
+    for (const d of SSLDIR_SUBDIRS) {
       mkdirSync(this.r(join(L.ssldir, d)), { recursive: true });
     }
     copyFileSync(join(sslCertDir, 'cert.pem'), this.r(L.hostcert));

@@ -10,7 +10,10 @@ const up = (depth) => '\\.\\./'.repeat(depth);
 const anyOf = (names) => `(${names.join('|')})`;
 
 const TEST_FILES = ['**/*.test.ts', '**/*.test-helpers.ts'];
-const NO_TEST_CODE = { regex: '\\.test(-helpers)?\\.js$', message: 'Production code never imports test code.' };
+const NO_TEST_CODE = {
+  regex: '\\.test(-helpers)?\\.js$|^@openvox/shared/testing$|/testing/',
+  message: 'Production code never imports test code.',
+};
 const restrict = (patterns) => ({ 'no-restricted-imports': ['error', { patterns }] });
 
 /**

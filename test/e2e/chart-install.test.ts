@@ -6,7 +6,8 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { parse } from 'yaml';
-import { KINDS, VALIDATE_PATH, buildCrd, createCa, issueCertificate, server as serverKind } from '@openvox/shared';
+import { KINDS, VALIDATE_PATH, buildCrd, server as serverKind } from '@openvox/shared';
+import { createCa, issueCertificate } from '@openvox/shared/testing';
 import { renderCrdTemplateFiles } from '../../shared/src/crd-files.js';
 import { CHART_DIR, helm, withValuesFile } from '../src/chart/helm.js';
 import { parseObjects, type K8sObject } from '../src/chart/render.js';

@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { connect } from 'node:tls';
-import { createCa, issueCertificate } from '@openvox/shared';
+import { createCa, issueCertificate } from '@openvox/shared/testing';
 import { MUTATE_PATH } from './http/app.js';
 import { seedServer, serverReview } from './fixtures.js';
 

@@ -12,7 +12,7 @@ import {
   type Certificate,
   type KeyAlgorithm,
 } from '@openvox/shared';
-import { certname, type SubjectNames } from './names.js';
+import { certname, type SubjectNames } from './subject-names.js';
 
 /** Lifetime of operator-issued server certificates, like puppetserver's default ca_ttl-bounded 5y. */
 export const DEFAULT_CERT_LIFETIME = '5y';

@@ -21,7 +21,7 @@ import { CERTIFICATE, SECRET, splitKey } from '../kube/resources.js';
 import type { HandlerResult } from '../kube/queue.js';
 import { writePhase, type PhaseOutcome } from '../kube/phase.js';
 import { CA_CERT_KEY, CA_KEY_KEY, TLS_CERT_KEY, TLS_KEY_KEY, caKeySecretName } from '../contracts/names.js';
-import { certname, subjectNames } from './names.js';
+import { certname, subjectNames } from './subject-names.js';
 import { DEFAULT_CERT_LIFETIME, issueServerCertificate } from './issue.js';
 import { renewalDecision, type RenewalReason } from './renewal.js';
 import { tlsSecret, tlsSecretName } from './render.js';

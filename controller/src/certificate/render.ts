@@ -2,7 +2,7 @@
 import type { V1Secret } from '@kubernetes/client-node';
 import { LABEL_CA, LABEL_CERTIFICATE, LABEL_MANAGED_BY, LABEL_NAME, MANAGER, type Certificate } from '@openvox/shared';
 import { controllerReference } from '../kube/owner-reference.js';
-import { CA_CERT_KEY, TLS_CERT_KEY, TLS_KEY_KEY, tlsSecretName } from '../contracts/names.js';
+import { CA_CERT_KEY, TLS_CERT_KEY, TLS_KEY_KEY, tlsSecretName } from './names.js';
 
 export { tlsSecretName };
 

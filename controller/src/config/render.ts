@@ -21,7 +21,7 @@ import { renderProductConf } from './files/product-conf.js';
 import { renderMetricsConf } from './files/metrics-conf.js';
 import { renderLogbackXml } from './files/logback.js';
 import { controllerReference } from '../kube/owner-reference.js';
-import { configMapName } from '../contracts/names.js';
+import { configMapName } from './names.js';
 
 export { configMapName };
 

@@ -4,7 +4,7 @@ import { jest } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:https';
 import fc from 'fast-check';
-import { fullServer, serverReview } from '@openvox/webhook';
+import { fullServer, serverReview } from '@openvox/webhook/testing';
 import { MUTATE_PATH, VALIDATE_PATH } from '@openvox/shared';
 import { join } from 'node:path';
 import { clusterPaths } from '../src/cluster/paths.js';

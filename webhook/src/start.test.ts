@@ -8,7 +8,7 @@ import { createCa, issueCertificate } from '@openvox/shared/testing';
 import { startWebhook, type RunningWebhook } from './start.js';
 import { noReferences, type ReferenceLookup } from './references/lookup.js';
 import { VALIDATE_PATH } from './http/app.js';
-import { fullServer, serverReview } from './fixtures.js';
+import { fullServer, serverReview } from './testing/fixtures.js';
 
 let dir: string;
 let caPem: string;

@@ -7,6 +7,7 @@ const common = {
   moduleNameMapper: {
     '^@openvox/shared$': '<rootDir>/shared/src/index.ts',
     '^@openvox/shared/testing$': '<rootDir>/shared/src/testing/index.ts',
+    '^@openvox/shared/informer$': '<rootDir>/shared/src/informer.ts',
     '^@openvox/webhook$': '<rootDir>/webhook/src/index.ts',
     '^@openvox/webhook/testing$': '<rootDir>/webhook/src/testing/index.ts',
     '^@openvox/controller$': '<rootDir>/controller/src/index.ts',

@@ -17,5 +17,4 @@ export * from './testing/pki.js';
 export * from './pki-authority.js';
 export * from './pki-duration.js';
 export * from './quantity.js';
-export * from './informer.js';
 export * from './webhook-paths.js';

@@ -1,7 +1,8 @@
 // A list+watch cache of one collection on top of client-node's ListWatch, shared by the webhook's
 // reference cache and the controller's informers. client-node stops a ListWatch on any error other
 // than 410/timeout; this wrapper restarts it with capped exponential backoff so a resource is never
-// silently left unwatched, and reports whether the cache has listed.
+// silently left unwatched, and reports whether the cache has listed. Its own entry point
+// (`@openvox/shared/informer`), so the API part of the package loads no client-node code.
 import {
   ListWatch,
   Watch,

@@ -1,7 +1,7 @@
 // A typed list+watch cache of one resource for the controller: the restarting informer of
 // @openvox/shared (shared with the webhook), listing through our REST client.
 import type { KubeConfig, KubernetesListObject, KubernetesObject } from '@kubernetes/client-node';
-import { RestartingInformer } from '@openvox/shared';
+import { RestartingInformer } from '@openvox/shared/informer';
 import type { Logger } from 'pino';
 import type { Clock } from './clock.js';
 import type { KubeClient, KubeObject } from './client.js';

@@ -6,7 +6,8 @@ import {
   type KubernetesListObject,
   type KubernetesObject,
 } from '@kubernetes/client-node';
-import { GROUP, RestartingInformer, VERSION } from '@openvox/shared';
+import { GROUP, VERSION } from '@openvox/shared';
+import { RestartingInformer } from '@openvox/shared/informer';
 import type { Logger } from 'pino';
 import type { ReferenceKind, ReferenceLookup } from './lookup.js';
 

@@ -6,7 +6,10 @@ const common = {
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: {
     '^@openvox/shared$': '<rootDir>/shared/src/index.ts',
+    '^@openvox/shared/testing$': '<rootDir>/shared/src/testing/index.ts',
+    '^@openvox/shared/informer$': '<rootDir>/shared/src/informer.ts',
     '^@openvox/webhook$': '<rootDir>/webhook/src/index.ts',
+    '^@openvox/webhook/testing$': '<rootDir>/webhook/src/testing/index.ts',
     '^@openvox/controller$': '<rootDir>/controller/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },

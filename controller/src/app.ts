@@ -5,15 +5,19 @@ import type { Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { Registry, collectDefaultMetrics } from 'prom-client';
-import { realClock, type Clock } from './clock.js';
+import { realClock, type Clock } from './kube/clock.js';
 import { createHttpServer } from './http.js';
 import { loadKubeConfig, RestClient } from './kube/client.js';
 import { ApiEventRecorder } from './kube/events.js';
-import { LeaderElector } from './leader.js';
-import { Manager } from './manager.js';
-import { createMetrics } from './metrics.js';
+import { LeaderElector } from './kube/leader.js';
+import { Manager, type ControllerDeps } from './kube/manager.js';
+import { DEFAULT_KEY_ALGORITHM, type KeyAlgorithm } from '@openvox/shared';
+import { createMetrics } from './kube/metrics.js';
 import { createServerController } from './server/controller.js';
-import { registerStackControllers } from './config/stack-controllers.js';
+import { createConfigController } from './config/controller.js';
+import { createCertificateAuthorityController } from './certificate-authority/controller.js';
+import { createCertificateController } from './certificate/controller.js';
+import { createPoolController } from './pool/controller.js';
 import type { Settings } from './settings.js';
 
 export interface App {
@@ -22,6 +26,21 @@ export interface App {
   leader?: LeaderElector;
   port: number;
   stop(): Promise<void>;
+}
+
+export interface ControllerOptions {
+  /** Key algorithm of new CA and server keys; RSA 4096 unless a test asks for speed. */
+  keyAlgorithm?: KeyAlgorithm;
+}
+
+/** The composition root of the kinds: every controller, each given the same dependencies. */
+export function registerControllers(mgr: Manager, deps: ControllerDeps, options: ControllerOptions = {}): void {
+  const keyAlgorithm = options.keyAlgorithm ?? DEFAULT_KEY_ALGORITHM;
+  mgr.register(createServerController(mgr, deps));
+  mgr.register(createConfigController(mgr, deps));
+  mgr.register(createCertificateAuthorityController(mgr, { ...deps, keyAlgorithm }));
+  mgr.register(createCertificateController(mgr, { ...deps, keyAlgorithm }));
+  mgr.register(createPoolController(mgr, deps));
 }
 
 export async function startApp(
@@ -46,8 +65,7 @@ export async function startApp(
     ...(settings.controllers.length ? { enabled: (name: string) => settings.controllers.includes(name) } : {}),
   });
   const recorder = new ApiEventRecorder(client, clock, logger);
-  manager.register(createServerController(manager, { client, recorder, clock, logger }));
-  registerStackControllers(manager, { client, recorder, clock, logger });
+  registerControllers(manager, { client, recorder, clock, logger });
 
   const http = createHttpServer({
     registry,

@@ -1,10 +1,10 @@
 // Public surface of the controller package (used by tests and the benchmark).
-export * from './clock.js';
-export * from './queue.js';
+export * from './kube/clock.js';
+export * from './kube/queue.js';
 export * from './settings.js';
-export * from './metrics.js';
-export * from './manager.js';
-export * from './leader.js';
+export * from './kube/metrics.js';
+export * from './kube/manager.js';
+export * from './kube/leader.js';
 export * from './http.js';
 export * from './app.js';
 export * from './kube/client.js';
@@ -14,8 +14,9 @@ export * from './kube/owned.js';
 export * from './kube/compare.js';
 export * from './kube/events.js';
 export * from './kube/status.js';
-export * from './server/render.js';
-export * from './server/hash.js';
+export * from './kube/annotations.js';
+export * from './server/render/index.js';
+export * from './kube/hash.js';
 export * from './server/names.js';
 export * from './server/status.js';
 export * from './server/reconcile.js';

@@ -7,8 +7,9 @@ import { buildCrd, crdName } from './crd.js';
 
 /** Resolves from shared/src or shared/dist alike: both sit two levels below the repo root. */
 export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const CRD_DIR = join(REPO_ROOT, 'charts', 'openvox-operator', 'crds');
-/** Helm templates of the same CRDs, so that `helm upgrade` upgrades them (the chart's .helmignore skips crds/). */
+/** Plain manifests for `kubectl apply` and GitOps tools, outside the chart (as cert-manager's deploy/crds). */
+export const CRD_DIR = join(REPO_ROOT, 'deploy', 'crds');
+/** The chart's CRDs, as templates so that `helm upgrade` upgrades them: the one place Helm reads. */
 export const CRD_TEMPLATE_DIR = join(REPO_ROOT, 'charts', 'openvox-operator', 'templates', 'crds');
 
 // YAML 1.1 output quotes words such as off/on/yes that Kubernetes' YAML 1.1 parser reads as booleans.

@@ -4,7 +4,8 @@ import { jest } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:https';
 import fc from 'fast-check';
-import { fullServer, serverReview } from '@openvox/webhook';
+import { fullServer, serverReview } from '@openvox/webhook/testing';
+import { MUTATE_PATH, VALIDATE_PATH } from '@openvox/shared';
 import { join } from 'node:path';
 import { clusterPaths } from '../src/cluster/paths.js';
 import { freePort } from '../src/cluster/processes.js';
@@ -16,7 +17,7 @@ jest.setTimeout(300_000);
 const TOTAL = 10_000;
 const BODY_LIMIT_BYTES = 3 * 1024 * 1024;
 const CONCURRENCY = 20;
-const PATHS = ['/mutate-openvox-voxpupuli-org-v1alpha1-server', '/validate-openvox-voxpupuli-org-v1alpha1-server'];
+const PATHS = [MUTATE_PATH, VALIDATE_PATH];
 
 const state = readOperatorState();
 const base = new URL(state.webhookUrl);

@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { connect, type SecureVersion } from 'node:tls';
+import { VALIDATE_PATH } from '@openvox/shared';
 import { readOperatorState } from '../src/e2e-support/kubectl.js';
 
 const state = readOperatorState();
@@ -41,7 +42,7 @@ it('gives no admission answer over plain HTTP', async () => {
       {
         host: url.hostname,
         port: url.port,
-        path: '/validate-openvox-voxpupuli-org-v1alpha1-server',
+        path: VALIDATE_PATH,
         method: 'POST',
         timeout: 5000,
       },

@@ -6,7 +6,8 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { parse } from 'yaml';
-import { KINDS, buildCrd, createCa, issueCertificate, server as serverKind } from '@openvox/shared';
+import { KINDS, VALIDATE_PATH, buildCrd, server as serverKind } from '@openvox/shared';
+import { createCa, issueCertificate } from '@openvox/shared/testing';
 import { renderCrdTemplateFiles } from '../../shared/src/crd-files.js';
 import { CHART_DIR, helm, withValuesFile } from '../src/chart/helm.js';
 import { parseObjects, type K8sObject } from '../src/chart/render.js';
@@ -234,11 +235,7 @@ describe('RBAC of the chart ServiceAccounts', () => {
         },
       });
       const warnings = async (configRef: string): Promise<string[]> => {
-        const answer = await postJson(
-          `https://127.0.0.1:${port}/validate-openvox-voxpupuli-org-v1alpha1-server`,
-          tls.ca,
-          review(configRef),
-        );
+        const answer = await postJson(`https://127.0.0.1:${port}${VALIDATE_PATH}`, tls.ca, review(configRef));
         return (answer.response?.warnings ?? []).filter((w: string) => w.startsWith('spec.configRef'));
       };
       // The Config applied above reaches the cache through the watch this token is allowed.

@@ -1,5 +1,5 @@
 // The Helm chart as helm renders it: lint, the values schema, and the objects of each mode, parsed.
-import { KINDS, buildCrd } from '@openvox/shared';
+import { KINDS, MUTATE_PATH, VALIDATE_PATH, buildCrd, validatePath } from '@openvox/shared';
 import { CHART_DIR, helm, kubeVersion, withValuesFile } from '../src/chart/helm.js';
 import { render, template, type K8sObject, type Manifest } from '../src/chart/render.js';
 
@@ -268,14 +268,14 @@ describe('default render (cert-manager mode)', () => {
       ['server', 'config', 'certificate', 'certificateauthority', 'pool'].map((k) => [
         `v${k}.openvox.voxpupuli.org`,
         k === 'certificateauthority' ? 'certificateauthorities' : `${k}s`,
-        `/validate-openvox-voxpupuli-org-v1alpha1-${k}`,
+        validatePath(k),
       ]),
     );
   });
 
   it.each([
-    ['MutatingWebhookConfiguration', '/mutate-openvox-voxpupuli-org-v1alpha1-server'],
-    ['ValidatingWebhookConfiguration', '/validate-openvox-voxpupuli-org-v1alpha1-server'],
+    ['MutatingWebhookConfiguration', MUTATE_PATH],
+    ['ValidatingWebhookConfiguration', VALIDATE_PATH],
   ])('%s: Servers, Fail, no side effects, 5 s, skips its own namespace and kube-system', (kind, path) => {
     const config = manifest.one(kind, RELEASE);
     expect(config.metadata.annotations).toEqual({ 'cert-manager.io/inject-ca-from': `${NS}/${WEBHOOK}` });

@@ -29,11 +29,16 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import type { V1ConfigMap, V1Secret } from '@kubernetes/client-node';
 import { generateKeyPair, loadAuthority, privateKeyToPem, signLeaf, type Authority } from '@openvox/shared';
 import { renderWebserverConf } from '../../controller/src/config/files/webserver-conf.js';
-import { CONFIG_FILES, configKeysForRole, OPENVOX_IMAGE_LAYOUT } from '../../controller/src/config/layout.js';
+import {
+  CONFIG_FILES,
+  configKeysForRole,
+  OPENVOX_IMAGE_LAYOUT,
+  SSLDIR_SUBDIRS,
+} from '../../controller/src/contracts/pod-layout.js';
 import { buildCrl } from '../../controller/src/certificate-authority/crl.js';
 import { caCrlSecret } from '../../controller/src/certificate-authority/render.js';
-import { CRL_SYNC_SCRIPT } from '../../controller/src/certificate-authority/crl-sync.js';
-import { CA_INIT_SCRIPT } from '../../controller/src/certificate-authority/ca-init.js';
+import { CRL_SYNC_SCRIPT } from '../../controller/src/server/render/crl-sync.js';
+import { CA_INIT_SCRIPT } from '../../controller/src/server/render/ca-init.js';
 import { withAppliedHash } from '../../controller/src/kube/owned.js';
 import type { KubeObject } from '../../controller/src/kube/client.js';
 import { kubectl, kubectlOk } from '../src/e2e-support/kubectl.js';
@@ -46,7 +51,7 @@ import { agentSsldir, runAgent, type AgentRun } from '../src/puppet/agent.js';
 
 const SETUP_MS = 360_000;
 const RUN_MS = 180_000;
-// 16-30 s on an idle 2-core machine (reference §8); 75 s was seen under load from other suites.
+// 16-30 s on an idle 2-core machine (docs/puppetserver.md); 75 s was seen under load from other suites.
 const READY_MS = 240_000;
 const API = 'openvox.voxpupuli.org/v1alpha1';
 const L = OPENVOX_IMAGE_LAYOUT;
@@ -109,9 +114,9 @@ class Stack {
     return join(this.root, path);
   }
 
-  /** The init container tls-init (controller/src/server/render.ts), path for path. */
+  /** The init container tls-init (controller/src/server/render/tls-init.ts), path for path. */
   tlsInit(sslCertDir: string, sslCaDir: string): void {
-    for (const d of ['certs', 'private_keys', 'public_keys', 'certificate_requests', 'private']) {
+    for (const d of SSLDIR_SUBDIRS) {
       mkdirSync(this.r(join(L.ssldir, d)), { recursive: true });
     }
     copyFileSync(join(sslCertDir, 'cert.pem'), this.r(L.hostcert));

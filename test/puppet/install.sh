@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs Debian's puppetserver (7.9.5) and puppet-agent (7.23) if they are missing.
 # Needs root and the Debian archive (bookworm + bookworm-security). Idempotent: exits 0 at once
-# when both packages are already installed. Recipe: shared/reference/puppetserver-local.md §1.
+# when both packages are already installed. Recipe: docs/puppetserver.md.
 set -euo pipefail
 
 installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }

@@ -14,6 +14,5 @@ export {
   type StatusCause,
 } from './admission/review.js';
 export { noReferences, staticReferences, type ReferenceLookup, type ReferenceKind } from './references/lookup.js';
-export { seedServer, fullServer, serverReview, SERVER_KIND, type ServerObject } from './fixtures.js';
 export { loadClusterConfig } from './references/cluster.js';
 export { createReferenceCache, type ReferenceCache } from './references/informers.js';

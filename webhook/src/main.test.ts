@@ -4,9 +4,9 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { connect } from 'node:tls';
-import { createCa, issueCertificate } from '@openvox/shared';
+import { createCa, issueCertificate } from '@openvox/shared/testing';
 import { MUTATE_PATH } from './http/app.js';
-import { seedServer, serverReview } from './fixtures.js';
+import { seedServer, serverReview } from './testing/fixtures.js';
 
 const MAIN = resolve(process.cwd(), 'webhook/dist/main.js');
 

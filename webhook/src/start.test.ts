@@ -4,11 +4,11 @@ import { join } from 'node:path';
 import { connect } from 'node:tls';
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
-import { createCa, issueCertificate } from '@openvox/shared';
+import { createCa, issueCertificate } from '@openvox/shared/testing';
 import { startWebhook, type RunningWebhook } from './start.js';
 import { noReferences, type ReferenceLookup } from './references/lookup.js';
 import { VALIDATE_PATH } from './http/app.js';
-import { fullServer, serverReview } from './fixtures.js';
+import { fullServer, serverReview } from './testing/fixtures.js';
 
 let dir: string;
 let caPem: string;

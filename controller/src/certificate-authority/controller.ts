@@ -3,8 +3,7 @@ import type { Certificate, CertificateAuthority, KeyAlgorithm, Pool, Server } fr
 import { LABEL_CA } from '@openvox/shared';
 import type { KubeObject } from '../kube/client.js';
 import { CERTIFICATE, CERTIFICATE_AUTHORITY, POOL, SECRET, SERVER, objectKey } from '../kube/resources.js';
-import type { ControllerDefinition, Manager } from '../manager.js';
-import type { StackControllerDeps } from '../config/controller.js';
+import type { ControllerDefinition, ControllerDeps, Manager } from '../kube/manager.js';
 import { CertificateAuthorityReconciler } from './reconcile.js';
 import { PVC } from './resources.js';
 
@@ -16,7 +15,7 @@ function caLabelKey(_: unknown, obj: KubeObject): string[] {
 
 export function createCertificateAuthorityController(
   mgr: Manager,
-  deps: StackControllerDeps & { keyAlgorithm: KeyAlgorithm },
+  deps: ControllerDeps & { keyAlgorithm: KeyAlgorithm },
 ): ControllerDefinition {
   const authorities = mgr.informer<CertificateAuthority & KubeObject>(CERTIFICATE_AUTHORITY);
   const reconciler = new CertificateAuthorityReconciler({

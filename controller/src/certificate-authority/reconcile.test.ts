@@ -2,7 +2,7 @@ import { X509Certificate } from 'node:crypto';
 import { API_VERSION, loadAuthority, readCrl, type CertificateAuthority } from '@openvox/shared';
 import { buildCrl } from './crl.js';
 import type { KubeObject } from '../kube/client.js';
-import { fakeApi } from '../config/fake-api.test-helpers.js';
+import { fakeApi } from '../kube/fake-api.test-helpers.js';
 import { CertificateAuthorityReconciler } from './reconcile.js';
 
 const ca = (spec: CertificateAuthority['spec'] = {}): CertificateAuthority & KubeObject => ({

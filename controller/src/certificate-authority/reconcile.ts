@@ -16,14 +16,14 @@ import {
   type CertificateAuthority,
   type KeyAlgorithm,
 } from '@openvox/shared';
-import type { Clock } from '../clock.js';
+import type { Clock } from '../kube/clock.js';
 import { isConflict, type KubeClient, type KubeObject } from '../kube/client.js';
 import type { EventRecorder } from '../kube/events.js';
 import type { Cache } from '../kube/informer.js';
 import { applyOwned } from '../kube/owned.js';
 import { CERTIFICATE_AUTHORITY, SECRET, splitKey } from '../kube/resources.js';
-import type { HandlerResult } from '../queue.js';
-import { writePhase, type PhaseOutcome } from '../config/conditions.js';
+import type { HandlerResult } from '../kube/queue.js';
+import { writePhase, type PhaseOutcome } from '../kube/phase.js';
 import { generateAuthority } from './authority.js';
 import { buildCrl } from './crl.js';
 import { caServerUrl, fetchCrl, newerCrl, type CrlFetcher } from './crl-fetch.js';

@@ -12,7 +12,7 @@ import {
   type Pool,
   type Server,
 } from '@openvox/shared';
-import { subjectNames } from './names.js';
+import { subjectNames } from './subject-names.js';
 import { issueServerCertificate } from './issue.js';
 import { renewalDecision } from './renewal.js';
 import { tlsSecret } from './render.js';

@@ -4,13 +4,12 @@ import type { Certificate, CertificateAuthority, KeyAlgorithm, Pool, Server } fr
 import { LABEL_CA, LABEL_CERTIFICATE } from '@openvox/shared';
 import type { KubeObject } from '../kube/client.js';
 import { CERTIFICATE, CERTIFICATE_AUTHORITY, POOL, SECRET, SERVER, objectKey } from '../kube/resources.js';
-import type { ControllerDefinition, Manager } from '../manager.js';
-import type { StackControllerDeps } from '../config/controller.js';
+import type { ControllerDefinition, ControllerDeps, Manager } from '../kube/manager.js';
 import { CertificateReconciler } from './reconcile.js';
 
 export function createCertificateController(
   mgr: Manager,
-  deps: StackControllerDeps & { keyAlgorithm: KeyAlgorithm },
+  deps: ControllerDeps & { keyAlgorithm: KeyAlgorithm },
 ): ControllerDefinition {
   const certificates = mgr.informer<Certificate & KubeObject>(CERTIFICATE);
   const servers = mgr.informer<Server & KubeObject>(SERVER);

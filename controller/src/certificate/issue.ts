@@ -1,6 +1,6 @@
 // Issuing the server certificate with the operator's CA. A renewal keeps the existing key when it
 // still matches (Puppet's own renewal keeps the key; a fresh key per retry mismatched cert and key
-// in the Go operator, see reference §7.1), so a Secret is never left with a mismatched pair.
+// in the Go operator), so a Secret is never left with a mismatched pair.
 import { X509Certificate } from 'node:crypto';
 import {
   generateKeyPair,
@@ -12,7 +12,7 @@ import {
   type Certificate,
   type KeyAlgorithm,
 } from '@openvox/shared';
-import { certname, type SubjectNames } from './names.js';
+import { certname, type SubjectNames } from './subject-names.js';
 
 /** Lifetime of operator-issued server certificates, like puppetserver's default ca_ttl-bounded 5y. */
 export const DEFAULT_CERT_LIFETIME = '5y';

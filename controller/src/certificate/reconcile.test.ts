@@ -1,7 +1,7 @@
 import { X509Certificate } from 'node:crypto';
 import { API_VERSION, type Certificate, type CertificateAuthority } from '@openvox/shared';
 import type { KubeObject } from '../kube/client.js';
-import { fakeApi } from '../config/fake-api.test-helpers.js';
+import { fakeApi } from '../kube/fake-api.test-helpers.js';
 import { CertificateAuthorityReconciler } from '../certificate-authority/reconcile.js';
 import { CertificateReconciler } from './reconcile.js';
 

@@ -12,16 +12,16 @@ import {
   type Pool,
   type Server,
 } from '@openvox/shared';
-import type { Clock } from '../clock.js';
+import type { Clock } from '../kube/clock.js';
 import type { KubeClient, KubeObject } from '../kube/client.js';
 import type { EventRecorder } from '../kube/events.js';
 import type { Cache } from '../kube/informer.js';
 import { applyOwned } from '../kube/owned.js';
 import { CERTIFICATE, SECRET, splitKey } from '../kube/resources.js';
-import type { HandlerResult } from '../queue.js';
-import { writePhase, type PhaseOutcome } from '../config/conditions.js';
-import { CA_CERT_KEY, CA_KEY_KEY, caKeySecretName } from '../certificate-authority/names.js';
-import { certname, subjectNames } from './names.js';
+import type { HandlerResult } from '../kube/queue.js';
+import { writePhase, type PhaseOutcome } from '../kube/phase.js';
+import { CA_CERT_KEY, CA_KEY_KEY, TLS_CERT_KEY, TLS_KEY_KEY, caKeySecretName } from '../contracts/names.js';
+import { certname, subjectNames } from './subject-names.js';
 import { DEFAULT_CERT_LIFETIME, issueServerCertificate } from './issue.js';
 import { renewalDecision, type RenewalReason } from './renewal.js';
 import { tlsSecret, tlsSecretName } from './render.js';
@@ -113,8 +113,8 @@ export class CertificateReconciler {
     const names = subjectNames(cert, c.servers.list(ns), c.pools.list(ns));
     const secretName = tlsSecretName(name);
     const live = c.secrets.get(ns, secretName);
-    let certPem = decode(live, 'cert.pem');
-    let keyPem = decode(live, 'key.pem');
+    let certPem = decode(live, TLS_CERT_KEY);
+    let keyPem = decode(live, TLS_KEY_KEY);
     const renewBefore = cert.spec.renewBefore ?? '60d';
     // Reads certPem/keyPem when called: once for the live Secret, once for what was just issued.
     const decide = () =>

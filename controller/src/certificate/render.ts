@@ -2,8 +2,9 @@
 import type { V1Secret } from '@kubernetes/client-node';
 import { LABEL_CA, LABEL_CERTIFICATE, LABEL_MANAGED_BY, LABEL_NAME, MANAGER, type Certificate } from '@openvox/shared';
 import { controllerReference } from '../kube/owner-reference.js';
+import { CA_CERT_KEY, TLS_CERT_KEY, TLS_KEY_KEY, tlsSecretName } from './names.js';
 
-export const tlsSecretName = (cert: string): string => `${cert}-tls`;
+export { tlsSecretName };
 
 export interface TlsMaterial {
   certPem: string;
@@ -30,6 +31,10 @@ export function tlsSecret(cert: Certificate, material: TlsMaterial): V1Secret {
       },
       ownerReferences: [controllerReference('Certificate', cert.metadata)],
     },
-    data: { 'cert.pem': b64(material.certPem), 'key.pem': b64(material.keyPem), 'ca_crt.pem': b64(material.caCertPem) },
+    data: {
+      [TLS_CERT_KEY]: b64(material.certPem),
+      [TLS_KEY_KEY]: b64(material.keyPem),
+      [CA_CERT_KEY]: b64(material.caCertPem),
+    },
   };
 }

@@ -2,7 +2,7 @@
 // issuer, renewBefore and the clock in; a decision with a reason and the next check time out.
 import { X509Certificate } from 'node:crypto';
 import { hasPuppetCliAuth, keyMatchesCertificate, parseDurationSeconds } from '@openvox/shared';
-import type { SubjectNames } from './names.js';
+import type { SubjectNames } from './subject-names.js';
 
 export type RenewalReason =
   'Missing' | 'KeyMismatch' | 'IssuerChanged' | 'NamesChanged' | 'CliAuthChanged' | 'Expiring';

@@ -1,29 +1,12 @@
 // The Config controller definition: a Config, its ConfigMap, and the CA it names.
-import type { Logger } from 'pino';
-import { API_VERSION, type CertificateAuthority, type Config } from '@openvox/shared';
-import type { Clock } from '../clock.js';
-import type { KubeClient, KubeObject } from '../kube/client.js';
-import type { EventRecorder } from '../kube/events.js';
+import type { CertificateAuthority, Config } from '@openvox/shared';
+import type { KubeObject } from '../kube/client.js';
 import { CERTIFICATE_AUTHORITY, CONFIG, CONFIG_MAP, objectKey } from '../kube/resources.js';
-import type { ControllerDefinition, Manager } from '../manager.js';
+import type { ControllerDefinition, ControllerDeps, Manager } from '../kube/manager.js';
+import { controllerKey } from '../kube/owner-reference.js';
 import { ConfigReconciler } from './reconcile.js';
 
-export interface StackControllerDeps {
-  client: KubeClient;
-  recorder: EventRecorder;
-  clock: Clock;
-  logger: Logger;
-}
-
-/** namespace/name of the object of `kind` that controls `obj` (ownerReference with controller: true). */
-export function controllerKey(kind: string, obj: KubeObject): string[] {
-  const ref = obj.metadata?.ownerReferences?.find(
-    (r) => r.controller && r.kind === kind && r.apiVersion === API_VERSION,
-  );
-  return ref ? [`${obj.metadata?.namespace}/${ref.name}`] : [];
-}
-
-export function createConfigController(mgr: Manager, deps: StackControllerDeps): ControllerDefinition {
+export function createConfigController(mgr: Manager, deps: ControllerDeps): ControllerDefinition {
   const configs = mgr.informer<Config & KubeObject>(CONFIG);
   const authorities = mgr.informer<CertificateAuthority & KubeObject>(CERTIFICATE_AUTHORITY);
   const reconciler = new ConfigReconciler({

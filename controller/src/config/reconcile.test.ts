@@ -1,6 +1,6 @@
 import { API_VERSION, type CertificateAuthority, type Config } from '@openvox/shared';
 import type { KubeObject } from '../kube/client.js';
-import { fakeApi } from './fake-api.test-helpers.js';
+import { fakeApi } from '../kube/fake-api.test-helpers.js';
 import { ConfigReconciler } from './reconcile.js';
 
 const config = (spec: Partial<Config['spec']> = {}): Config & KubeObject => ({

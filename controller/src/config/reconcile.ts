@@ -2,14 +2,14 @@
 // it only when it differs, and report phase Running, or Error with the field that cannot be written.
 import type { Logger } from 'pino';
 import type { CertificateAuthority, Config } from '@openvox/shared';
-import type { Clock } from '../clock.js';
+import type { Clock } from '../kube/clock.js';
 import type { KubeClient, KubeObject } from '../kube/client.js';
 import type { EventRecorder } from '../kube/events.js';
 import type { Cache } from '../kube/informer.js';
 import { applyOwned } from '../kube/owned.js';
 import { CONFIG, CONFIG_MAP, splitKey } from '../kube/resources.js';
 import { ConfigRenderError, configMapName, renderConfigMap } from './render.js';
-import { writePhase } from './conditions.js';
+import { writePhase } from '../kube/phase.js';
 
 export interface ConfigReconcilerDeps {
   client: KubeClient;

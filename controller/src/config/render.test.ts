@@ -1,6 +1,6 @@
 import type { CertificateAuthority, Config } from '@openvox/shared';
 import { ConfigRenderError, renderConfigData, renderConfigMap } from './render.js';
-import { configKeysForRole, OPENVOX_IMAGE_LAYOUT } from './layout.js';
+import { configKeysForRole, OPENVOX_IMAGE_LAYOUT } from '../contracts/pod-layout.js';
 
 const config = (spec: Partial<Config['spec']> = {}): Config => ({
   apiVersion: 'openvox.voxpupuli.org/v1alpha1',

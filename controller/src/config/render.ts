@@ -9,7 +9,7 @@ import {
   type CertificateAuthority,
   type Config,
 } from '@openvox/shared';
-import { OPENVOX_IMAGE_LAYOUT, type ConfigFileKey, type ServerLayout } from './layout.js';
+import { OPENVOX_IMAGE_LAYOUT, type ConfigFileKey, type ServerLayout } from '../contracts/pod-layout.js';
 import { renderPuppetConf } from './files/puppet-conf.js';
 import { renderPuppetdbConf } from './files/puppetdb-conf.js';
 import { renderWebserverConf } from './files/webserver-conf.js';
@@ -21,8 +21,9 @@ import { renderProductConf } from './files/product-conf.js';
 import { renderMetricsConf } from './files/metrics-conf.js';
 import { renderLogbackXml } from './files/logback.js';
 import { controllerReference } from '../kube/owner-reference.js';
+import { configMapName } from './names.js';
 
-export const configMapName = (config: string): string => `${config}-config`;
+export { configMapName };
 
 /** Thrown when the Config holds a value that cannot be written safely; the message names the field. */
 export class ConfigRenderError extends Error {

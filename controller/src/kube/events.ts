@@ -1,6 +1,6 @@
 // Kubernetes Events on an object. Callers decide when (on transitions); this only writes them.
 import type { Logger } from 'pino';
-import type { Clock } from '../clock.js';
+import type { Clock } from './clock.js';
 import type { KubeClient, KubeObject } from './client.js';
 import { EVENT } from './resources.js';
 

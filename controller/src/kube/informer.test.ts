@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { KubeConfig } from '@kubernetes/client-node';
 import { pino } from 'pino';
-import { realClock } from '../clock.js';
+import { realClock } from './clock.js';
 import { RestClient } from './client.js';
 import { Informer } from './informer.js';
 import { CONFIG_MAP } from './resources.js';

@@ -1,9 +1,9 @@
-// A list+watch cache of one resource on top of client-node's ListWatch. client-node stops an informer
-// on any error other than 410/timeout; this wrapper restarts it with capped exponential backoff so a
-// resource is never silently left unwatched.
-import { ListWatch, Watch, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
+// A typed list+watch cache of one resource for the controller: the restarting informer of
+// @openvox/shared (shared with the webhook), listing through our REST client.
+import type { KubeConfig, KubernetesListObject, KubernetesObject } from '@kubernetes/client-node';
+import { RestartingInformer } from '@openvox/shared/informer';
 import type { Logger } from 'pino';
-import type { Clock, Timer } from '../clock.js';
+import type { Clock } from './clock.js';
 import type { KubeClient, KubeObject } from './client.js';
 import { collectionPath, type ResourceType } from './resources.js';
 
@@ -35,36 +35,40 @@ export interface InformerOptions {
 }
 
 export class Informer<T extends KubeObject> implements InformerLike<T> {
-  private readonly lw: ListWatch<KubernetesObject>;
+  private readonly informer: RestartingInformer<KubernetesObject>;
   private readonly handlers: Handler<T>[] = [];
-  private synced = false;
-  private stopped = true;
-  private failures = 0;
-  private restartTimer: Timer | undefined;
 
   constructor(
     readonly resource: ResourceType,
-    private readonly opts: InformerOptions,
+    opts: InformerOptions,
   ) {
-    const listFn = async () => {
-      const list = await opts.client.list<T>(resource, { labelSelector: opts.labelSelector });
-      // ListWatch fills its cache synchronously after this promise settles; mark synced after that.
-      setImmediate(() => {
-        this.synced = true;
-        this.failures = 0;
-      });
-      return list as unknown as { items: KubernetesObject[]; metadata: { resourceVersion?: string } };
-    };
-    this.lw = new ListWatch(collectionPath(resource), new Watch(opts.kubeConfig), listFn, false, opts.labelSelector);
+    this.informer = new RestartingInformer<KubernetesObject>({
+      kind: resource.kind,
+      path: collectionPath(resource),
+      kubeConfig: opts.kubeConfig,
+      list: async () =>
+        (await opts.client.list<T>(resource, {
+          labelSelector: opts.labelSelector,
+        })) as unknown as KubernetesListObject<KubernetesObject>,
+      labelSelector: opts.labelSelector,
+      logger: opts.logger,
+      timers: opts.clock,
+      minBackoffMs: opts.minBackoffMs,
+      maxBackoffMs: opts.maxBackoffMs,
+      onRestart: () => opts.onRestart?.(resource.kind),
+    });
     const emit = (type: EventType) => (obj: KubernetesObject) => {
-      this.failures = 0;
-      const typed = { apiVersion: resource.apiVersion, kind: resource.kind, ...obj } as unknown as T;
+      const typed = this.typed(obj);
       for (const h of this.handlers) h(type, typed);
     };
-    this.lw.on('add', emit('add'));
-    this.lw.on('update', emit('update'));
-    this.lw.on('delete', emit('delete'));
-    this.lw.on('error', (err: unknown) => this.scheduleRestart(err));
+    this.informer.on('add', emit('add'));
+    this.informer.on('update', emit('update'));
+    this.informer.on('delete', emit('delete'));
+  }
+
+  /** client-node's cache drops apiVersion and kind; every object we hand out has them. */
+  private typed(obj: KubernetesObject): T {
+    return { apiVersion: this.resource.apiVersion, kind: this.resource.kind, ...obj } as unknown as T;
   }
 
   on(handler: Handler<T>): void {
@@ -72,48 +76,23 @@ export class Informer<T extends KubeObject> implements InformerLike<T> {
   }
 
   hasSynced(): boolean {
-    return this.synced;
+    return this.informer.hasSynced();
   }
 
   get(namespace: string, name: string): T | undefined {
-    const obj = this.lw.get(name, namespace);
-    return obj
-      ? ({ apiVersion: this.resource.apiVersion, kind: this.resource.kind, ...obj } as unknown as T)
-      : undefined;
+    const obj = this.informer.get(namespace, name);
+    return obj ? this.typed(obj) : undefined;
   }
 
   list(namespace?: string): T[] {
-    return this.lw
-      .list(namespace)
-      .map((o) => ({ apiVersion: this.resource.apiVersion, kind: this.resource.kind, ...o }) as unknown as T);
+    return this.informer.list(namespace).map((o) => this.typed(o));
   }
 
-  async start(): Promise<void> {
-    this.stopped = false;
-    await this.lw.start();
+  start(): Promise<void> {
+    return this.informer.start();
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    this.restartTimer?.cancel();
-    await this.lw.stop();
-  }
-
-  private scheduleRestart(err: unknown): void {
-    if (this.stopped) return;
-    const min = this.opts.minBackoffMs ?? 500;
-    const max = this.opts.maxBackoffMs ?? 30_000;
-    const delay = Math.min(max, min * 2 ** this.failures);
-    this.failures++;
-    this.opts.logger.warn(
-      { kind: this.resource.kind, err: String(err), delayMs: delay },
-      'informer failed; restarting',
-    );
-    this.restartTimer?.cancel();
-    this.restartTimer = this.opts.clock.setTimeout(() => {
-      if (this.stopped) return;
-      this.opts.onRestart?.(this.resource.kind);
-      this.lw.start().catch((e: unknown) => this.scheduleRestart(e));
-    }, delay);
+  stop(): Promise<void> {
+    return this.informer.stop();
   }
 }

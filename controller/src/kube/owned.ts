@@ -1,8 +1,8 @@
 // Writes to objects the controller owns: server-side apply only when needed, delete only what we control.
 import type { KubeClient, KubeObject } from './client.js';
 import { isSubset } from './compare.js';
-import { jsonHash } from '../server/hash.js';
-import { APPLIED_HASH } from '../server/names.js';
+import { jsonHash } from './hash.js';
+import { APPLIED_HASH } from './annotations.js';
 import type { ResourceType } from './resources.js';
 import { FIELD_MANAGER } from '@openvox/shared';
 

@@ -1,6 +1,6 @@
 // Status subresource writes, skipped when nothing changed so a resync costs no writes.
 import type { KubeClient, KubeObject } from './client.js';
-import { stableStringify } from '../server/hash.js';
+import { stableStringify } from './hash.js';
 import type { ResourceType } from './resources.js';
 
 export function sameStatus(a: unknown, b: unknown): boolean {

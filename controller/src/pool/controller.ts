@@ -3,12 +3,12 @@ import type { V1EndpointSlice } from '@kubernetes/client-node';
 import type { Pool } from '@openvox/shared';
 import type { KubeObject } from '../kube/client.js';
 import { POOL, objectKey } from '../kube/resources.js';
-import type { ControllerDefinition, Manager } from '../manager.js';
-import { controllerKey, type StackControllerDeps } from '../config/controller.js';
+import type { ControllerDefinition, ControllerDeps, Manager } from '../kube/manager.js';
+import { controllerKey } from '../kube/owner-reference.js';
 import { PoolReconciler } from './reconcile.js';
 import { ENDPOINT_SLICE, LABEL_SERVICE_NAME, SERVICE } from './resources.js';
 
-export function createPoolController(mgr: Manager, deps: StackControllerDeps): ControllerDefinition {
+export function createPoolController(mgr: Manager, deps: ControllerDeps): ControllerDefinition {
   const pools = mgr.informer<Pool & KubeObject>(POOL);
   const reconciler = new PoolReconciler({
     ...deps,

@@ -1,7 +1,7 @@
 import { API_VERSION, type Pool } from '@openvox/shared';
 import type { V1EndpointSlice } from '@kubernetes/client-node';
 import type { KubeObject } from '../kube/client.js';
-import { fakeApi } from '../config/fake-api.test-helpers.js';
+import { fakeApi } from '../kube/fake-api.test-helpers.js';
 import { PoolReconciler } from './reconcile.js';
 import { readyEndpoints } from './endpoints.js';
 

@@ -2,7 +2,7 @@
 import type { Logger } from 'pino';
 import type { V1EndpointSlice } from '@kubernetes/client-node';
 import type { Pool } from '@openvox/shared';
-import type { Clock } from '../clock.js';
+import type { Clock } from '../kube/clock.js';
 import type { KubeClient, KubeObject } from '../kube/client.js';
 import type { EventRecorder } from '../kube/events.js';
 import type { Cache } from '../kube/informer.js';

@@ -1,29 +1,13 @@
 import { pino } from 'pino';
-import { FakeClock } from '../clock.js';
+import { FakeClock } from '../kube/clock.js';
 import type { KubeClient, KubeObject } from '../kube/client.js';
-import type { Handler, InformerLike } from '../kube/informer.js';
 import { CONFIG, CONFIG_MAP, DEPLOYMENT, SECRET, SERVER, type ResourceType } from '../kube/resources.js';
-import { Manager } from '../manager.js';
-import { createMetrics } from '../metrics.js';
+import { Manager } from '../kube/manager.js';
+import { createMetrics } from '../kube/metrics.js';
 import { Registry } from 'prom-client';
 import { createServerController } from './controller.js';
 import { server } from './fixtures.test-helpers.js';
-
-class FakeInformer implements InformerLike<KubeObject> {
-  constructor(readonly resource: ResourceType) {}
-  on(_h: Handler<KubeObject>) {}
-  hasSynced() {
-    return true;
-  }
-  async start() {}
-  async stop() {}
-  get() {
-    return undefined;
-  }
-  list() {
-    return [];
-  }
-}
+import { FakeInformer } from '../kube/fake-informer.test-helpers.js';
 
 function controller() {
   const clock = new FakeClock();

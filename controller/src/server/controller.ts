@@ -1,9 +1,6 @@
 // The Server controller definition: what it watches and how each change maps to Server keys.
-import type { Logger } from 'pino';
-import { API_VERSION, LABEL_SERVER, type Server } from '@openvox/shared';
-import type { Clock } from '../clock.js';
-import type { KubeClient, KubeObject } from '../kube/client.js';
-import type { EventRecorder } from '../kube/events.js';
+import { LABEL_SERVER, type Server } from '@openvox/shared';
+import type { KubeObject } from '../kube/client.js';
 import {
   CERTIFICATE,
   CERTIFICATE_AUTHORITY,
@@ -20,24 +17,13 @@ import {
 } from '../kube/resources.js';
 import type { EventType } from '../kube/informer.js';
 import { ApplyMemo } from '../kube/owned.js';
-import type { ControllerDefinition, Manager } from '../manager.js';
+import type { ControllerDefinition, ControllerDeps, Manager } from '../kube/manager.js';
+import { controllerKey } from '../kube/owner-reference.js';
 import { depKey, ReferenceIndex, type DepKind } from './index-refs.js';
 import { ServerReconciler, specDeps, type ServerCaches } from './reconcile.js';
 
-export interface ServerControllerDeps {
-  client: KubeClient;
-  recorder: EventRecorder;
-  clock: Clock;
-  logger: Logger;
-}
-
-/** The Server that controls an owned object, if any. */
-function ownerKey(obj: KubeObject): string[] {
-  const ref = obj.metadata?.ownerReferences?.find(
-    (r) => r.controller && r.kind === 'Server' && r.apiVersion === API_VERSION,
-  );
-  return ref ? [`${obj.metadata?.namespace}/${ref.name}`] : [];
-}
+/** The Server controller needs what every controller needs. */
+export type ServerControllerDeps = ControllerDeps;
 
 /** Pods carry their Server's name as a label (the Deployment's selector). */
 function serverOfPod(obj: KubeObject): string[] {
@@ -71,7 +57,7 @@ export function createServerController(
     const key = ApplyMemo.key(r, obj.metadata?.namespace, obj.metadata?.name ?? '');
     if (type === 'delete') reconciler.applied.delete(key);
     else reconciler.applied.observe(key, obj.metadata?.resourceVersion);
-    return ownerKey(obj);
+    return controllerKey('Server', obj);
   };
 
   return {

@@ -1,6 +1,6 @@
 // Test fixtures shared by the render and reconcile unit tests.
 import { API_VERSION, type Certificate, type CertificateAuthority, type Config, type Server } from '@openvox/shared';
-import type { ContentHashes } from './render.js';
+import type { ContentHashes } from './render/index.js';
 
 export const NS = 'prod';
 

@@ -1,79 +1,31 @@
 import { pino } from 'pino';
-import { FakeClock } from '../clock.js';
-import type { KubeClient, KubeList, KubeObject } from '../kube/client.js';
-import type { Cache } from '../kube/informer.js';
-import type { ResourceType } from '../kube/resources.js';
+import { FakeClock } from '../kube/clock.js';
+import type { KubeClient, KubeObject } from '../kube/client.js';
 import type { EventRecorder } from '../kube/events.js';
+import { fakeApi } from '../kube/fake-api.test-helpers.js';
 import { ReferenceIndex } from './index-refs.js';
 import { ServerReconciler, type ServerCaches } from './reconcile.js';
 import { authority, certificate, config, NS, server } from './fixtures.test-helpers.js';
 
-class MapCache<T extends KubeObject> implements Cache<T> {
-  readonly items = new Map<string, T>();
-  put(o: T) {
-    this.items.set(`${o.metadata!.namespace}/${o.metadata!.name}`, structuredClone(o));
-  }
-  get(ns: string, name: string) {
-    return this.items.get(`${ns}/${name}`);
-  }
-  list() {
-    return [...this.items.values()];
-  }
-}
-
-/** A fake API whose writes land in the caches, as the informers would deliver them. */
+/** The shared fake API; its writes land in the caches, as the informers would deliver them. */
 function setup() {
-  const caches = {
-    servers: new MapCache(),
-    configs: new MapCache(),
-    certificates: new MapCache(),
-    authorities: new MapCache(),
-    configMaps: new MapCache(),
-    secrets: new MapCache(),
-    deployments: new MapCache(),
-    hpas: new MapCache(),
-    pdbs: new MapCache(),
-  };
-  const byKind: Record<string, MapCache<KubeObject>> = {
-    Deployment: caches.deployments,
-    HorizontalPodAutoscaler: caches.hpas,
-    PodDisruptionBudget: caches.pdbs,
-  };
   const writes: string[] = [];
-  let rv = 100;
-  const appliedRv: Record<string, string> = {};
-  const client: KubeClient = {
-    list: async <T extends KubeObject>() => ({ items: [] }) as KubeList<T>,
-    get: async () => undefined,
-    apply: async <T extends KubeObject>(r: ResourceType, obj: T, fieldManager?: string) => {
-      if (fieldManager) {
-        // A partial apply by another manager: the API server would merge it; the test only records it.
-        writes.push(`apply ${r.kind} as ${fieldManager}`);
-        return obj;
-      }
-      writes.push(`apply ${r.kind}`);
-      const stored = { ...obj, metadata: { ...obj.metadata, resourceVersion: String(++rv) } };
-      appliedRv[r.kind] = String(rv);
-      byKind[r.kind]!.put(stored);
-      return stored;
-    },
-    create: async <T extends KubeObject>(r: ResourceType, obj: T) => {
-      writes.push(`create ${r.kind}`);
-      return obj;
-    },
-    replace: async <T extends KubeObject>(_r: ResourceType, obj: T) => obj,
-    patchStatus: async <T extends KubeObject>(r: ResourceType, ns: string, name: string, status: unknown) => {
-      writes.push(`status ${r.kind}`);
-      const s = caches.servers.get(ns, name)!;
-      const stored = { ...s, status, metadata: { ...s.metadata, resourceVersion: String(++rv) } } as KubeObject;
-      caches.servers.put(stored);
-      return stored as unknown as T;
-    },
-    delete: async (r: ResourceType, ns: string | undefined, name: string) => {
-      writes.push(`delete ${r.kind}`);
-      byKind[r.kind]!.items.delete(`${ns}/${name}`);
-    },
+  const api = fakeApi({
+    onWrite: (w) => writes.push(`${w.verb} ${w.kind}${w.fieldManager ? ` as ${w.fieldManager}` : ''}`),
+  });
+  const caches = {
+    servers: api.cache('Server'),
+    configs: api.cache('Config'),
+    certificates: api.cache('Certificate'),
+    authorities: api.cache('CertificateAuthority'),
+    configMaps: api.cache('ConfigMap'),
+    secrets: api.cache('Secret'),
+    deployments: api.cache('Deployment'),
+    hpas: api.cache('HorizontalPodAutoscaler'),
+    pdbs: api.cache('PodDisruptionBudget'),
   };
+  const client = api.client;
+  const appliedRv = api.lastResourceVersion;
   const events: string[] = [];
   const recorder: EventRecorder = { record: async (_o, type, reason) => void events.push(`${type} ${reason}`) };
   const index = new ReferenceIndex();

@@ -4,18 +4,18 @@
 import type { Logger } from 'pino';
 import type { V1Deployment, V1Pod, V2HorizontalPodAutoscaler } from '@kubernetes/client-node';
 import type { Certificate, CertificateAuthority, Config, Server, ServerStatus } from '@openvox/shared';
-import type { Clock } from '../clock.js';
+import type { Clock } from '../kube/clock.js';
 import type { KubeClient, KubeObject } from '../kube/client.js';
 import type { EventRecorder } from '../kube/events.js';
 import type { Cache } from '../kube/informer.js';
 import { ApplyMemo, HANDOVER_MANAGER, applyOwned, deleteIfOwned, isControlledBy, ownsField } from '../kube/owned.js';
 import { DEPLOYMENT, HPA, PDB, SERVER, splitKey, type ResourceType } from '../kube/resources.js';
 import { StatusMemo, writeStatusIfChanged } from '../kube/status.js';
-import type { HandlerResult } from '../queue.js';
-import { contentHash, type DataObject } from './hash.js';
+import type { HandlerResult } from '../kube/queue.js';
+import { contentHash, type DataObject } from '../kube/hash.js';
 import { depKey, type ReferenceIndex } from './index-refs.js';
 import { autosignSecretName, caSecretName, certSecretName, configMapName, crlSecretName } from './names.js';
-import { render, RenderError, type ContentHashes } from './render.js';
+import { render, RenderError, type ContentHashes } from './render/index.js';
 import { computeStatus, transition, type Observation } from './status.js';
 import { podProblems } from './pod-problems.js';
 

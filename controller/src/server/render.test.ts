@@ -1,7 +1,8 @@
 import type { V1Container, V1Deployment } from '@kubernetes/client-node';
 import { authority, certificate, config, HASHES, server } from './fixtures.test-helpers.js';
-import { render, renderDeployment, RenderError, type RenderInput } from './render.js';
-import { contentHash } from './hash.js';
+import { render, renderDeployment, RenderError, type RenderInput } from './render/index.js';
+import { contentHash } from '../kube/hash.js';
+import { configFileMounts } from '../contracts/pod-layout.js';
 
 function input(overrides: Partial<RenderInput> = {}): RenderInput {
   return {
@@ -19,16 +20,10 @@ const main = (d: V1Deployment): V1Container => pod(d).containers.find((c) => c.n
 const volume = (d: V1Deployment, name: string) => pod(d).volumes!.find((v) => v.name === name);
 const mount = (d: V1Deployment, name: string) => main(d).volumeMounts!.find((m) => m.name === name);
 
-const CONFIG_FILES: [string, string, string][] = [
-  ['puppet-conf', 'puppet.conf', '/etc/puppetlabs/puppet/puppet.conf'],
-  ['puppetdb-conf', 'puppetdb.conf', '/etc/puppetlabs/puppet/puppetdb.conf'],
-  ['puppetserver-conf', 'puppetserver.conf', '/etc/puppetlabs/puppetserver/conf.d/puppetserver.conf'],
-  ['product-conf', 'product.conf', '/etc/puppetlabs/puppetserver/conf.d/product.conf'],
-  ['auth-conf', 'auth.conf', '/etc/puppetlabs/puppetserver/conf.d/auth.conf'],
-  ['ca-conf', 'ca.conf', '/etc/puppetlabs/puppetserver/conf.d/ca.conf'],
-  ['logback-xml', 'logback.xml', '/etc/puppetlabs/puppetserver/logback.xml'],
-  ['metrics-conf', 'metrics.conf', '/etc/puppetlabs/puppetserver/conf.d/metrics.conf'],
-];
+// From the pod layout, so a path lives in one place; the snapshot test pins the rendered bytes.
+const CONFIG_FILES = configFileMounts(false)
+  .filter((f) => f.key === f.file && f.volume !== 'webserver-conf')
+  .map((f): [string, string, string] => [f.volume, f.key, f.mountPath]);
 
 describe('renderDeployment (non-CA)', () => {
   const d = renderDeployment(input());
@@ -127,6 +122,8 @@ describe('renderDeployment (non-CA)', () => {
     expect(volume(d, 'ca-data')).toBeUndefined();
     expect(volume(d, 'autosign-policy')).toBeUndefined();
   });
+
+  it('mounts the eight role-independent ConfigMap items', () => expect(CONFIG_FILES).toHaveLength(8));
 
   it.each(CONFIG_FILES)('mounts ConfigMap item %s (%s) at %s', (name, key, mountPath) => {
     expect(volume(d, name)).toEqual({ name, configMap: { name: 'production-config', items: [{ key, path: key }] } });

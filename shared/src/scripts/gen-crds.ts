@@ -1,4 +1,4 @@
-// Writes charts/openvox-operator/crds/<plural>.yaml and the chart's templates/crds/ from the schemas. `npm run gen:crds`.
+// Writes the chart's templates/crds/ and the plain copy deploy/crds/<plural>.yaml from the schemas. `npm run gen:crds`.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { KINDS } from '../api/kinds.js';

@@ -1,14 +1,6 @@
 // In-process cost of the pure handlers, without HTTP or TLS: the part of a request this project controls.
-import {
-  createSpecValidator,
-  schemaRule,
-  fullServer,
-  mutate,
-  noReferences,
-  serverReview,
-  validate,
-  applyServerDefaults,
-} from '@openvox/webhook';
+import { createSpecValidator, schemaRule, mutate, noReferences, validate, applyServerDefaults } from '@openvox/webhook';
+import { fullServer, serverReview } from '@openvox/webhook/testing';
 
 export interface HandlerCost {
   mutateMicros: number;

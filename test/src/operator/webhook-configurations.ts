@@ -4,11 +4,19 @@ import type {
   V1MutatingWebhookConfiguration,
   V1ValidatingWebhookConfiguration,
 } from '@kubernetes/client-node';
-import { GROUP, VERSION, certificate, certificateAuthority, config, pool } from '@openvox/shared';
+import {
+  GROUP,
+  MUTATE_PATH,
+  VALIDATE_PATH,
+  VERSION,
+  certificate,
+  certificateAuthority,
+  config,
+  pool,
+  validatePath,
+} from '@openvox/shared';
 
 export const WEBHOOK_CONFIGURATION_NAME = 'openvox-operator-local';
-export const MUTATE_PATH = '/mutate-openvox-voxpupuli-org-v1alpha1-server';
-export const VALIDATE_PATH = '/validate-openvox-voxpupuli-org-v1alpha1-server';
 const OTHER_KINDS = [config, certificate, certificateAuthority, pool].map((k) => [k.singular, k.plural] as const);
 
 const rulesFor = (resource: string) => [
@@ -76,7 +84,7 @@ export function validatingConfiguration(
       // The kinds a Server references: validation only, the same contract.
       ...OTHER_KINDS.map(([singular, plural]) => ({
         name: `v${singular}.openvox.voxpupuli.org`,
-        ...common(baseUrl, `/validate-openvox-voxpupuli-org-v1alpha1-${singular}`, caBundle, options, plural),
+        ...common(baseUrl, validatePath(singular), caBundle, options, plural),
       })),
     ],
   };

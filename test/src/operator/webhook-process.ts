@@ -1,7 +1,7 @@
 // One webhook process on 127.0.0.1 with a serving certificate from a fresh CA.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createCa, issueCertificate } from '@openvox/shared';
+import { createCa, issueCertificate } from '@openvox/shared/testing';
 import { REPO_ROOT } from '../cluster/paths.js';
 import { waitFor200 } from '../cluster/health.js';
 import { startNodeChild, type Child } from './children.js';

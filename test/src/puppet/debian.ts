@@ -1,4 +1,4 @@
-// The Debian-packaged puppetserver 7.9.5 and puppet-agent 7.23 (shared/reference/puppetserver-local.md):
+// The Debian-packaged puppetserver 7.9.5 and puppet-agent 7.23 (docs/puppetserver.md):
 // where the package keeps what the OpenVox image keeps elsewhere, and how to check it is installed.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { join } from 'node:path';

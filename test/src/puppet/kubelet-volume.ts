@@ -2,7 +2,7 @@
 // the files live in `..<timestamp>/`, `..data` is a symlink to it, and each visible file is a symlink
 // `name -> ..data/name`. An update writes a new timestamp directory, points `..data_tmp` at it and
 // renames that over `..data` (one atomic swap), then removes the old directory. puppetserver's CRL
-// watcher does not follow this swap (reference puppetserver-local.md §7), which the tests rely on.
+// watcher does not follow this swap (docs/puppetserver.md), which the tests rely on.
 import {
   mkdirSync,
   readlinkSync,

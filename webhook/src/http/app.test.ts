@@ -7,7 +7,7 @@ import { mutate } from '../server/mutate.js';
 import { validate } from '../server/validate.js';
 import { createSpecValidator, schemaRule } from '../server/rules/index.js';
 import { noReferences } from '../references/lookup.js';
-import { fullServer, serverReview } from '../fixtures.js';
+import { fullServer, serverReview } from '../testing/fixtures.js';
 
 const schema = schemaRule(createSpecValidator());
 const realValidate: Handler = (review) => validate(review, { schemaRule: schema, references: noReferences });

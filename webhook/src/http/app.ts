@@ -5,9 +5,9 @@ import type { Registry } from 'prom-client';
 import { parseReview, type AdmissionResponse, type ValidReview } from '../admission/review.js';
 import { toReview } from '../admission/responses.js';
 import { createMetrics } from './metrics.js';
+import { MUTATE_PATH, VALIDATE_PATH } from '@openvox/shared';
 
-export const MUTATE_PATH = '/mutate-openvox-voxpupuli-org-v1alpha1-server';
-export const VALIDATE_PATH = '/validate-openvox-voxpupuli-org-v1alpha1-server';
+export { MUTATE_PATH, VALIDATE_PATH };
 export const BODY_LIMIT = '3mb';
 
 export type Handler = (review: ValidReview) => AdmissionResponse;

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { connect, type PeerCertificate } from 'node:tls';
 import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
-import { createCa, issueCertificate, type KeyPairPem } from '@openvox/shared';
+import { createCa, issueCertificate, type KeyPairPem } from '@openvox/shared/testing';
 import { createReloadingServer, type ReloadingServer } from './tls.js';
 
 function servedCertificate(port: number, ca: string): Promise<PeerCertificate> {

@@ -8,6 +8,7 @@ import {
   config,
   createValidator,
   pool,
+  validatePath,
   type KindDefinition,
 } from '@openvox/shared';
 import { isPlainObject, isWrite, type AdmissionResponse, type ValidReview } from '../admission/review.js';
@@ -58,10 +59,5 @@ export function kindValidators(references: ReferenceLookup): Map<string, KindHan
     [certificateAuthority, CERTIFICATE_AUTHORITY_RULES],
     [pool, POOL_RULES],
   ];
-  return new Map(
-    entries.map(([def, rules]) => [
-      `/validate-openvox-voxpupuli-org-v1alpha1-${def.singular}`,
-      handlerFor(def, rules, references),
-    ]),
-  );
+  return new Map(entries.map(([def, rules]) => [validatePath(def.singular), handlerFor(def, rules, references)]));
 }

@@ -1,12 +1,13 @@
-// Informer caches of Configs and Certificates in all namespaces, for reference warnings.
+// Informer caches of Configs and Certificates in all namespaces, for reference warnings. Each is the
+// restarting informer of @openvox/shared (the controller's informers use the same one).
 import {
   CustomObjectsApi,
-  makeInformer,
   type KubeConfig,
   type KubernetesListObject,
   type KubernetesObject,
 } from '@kubernetes/client-node';
 import { GROUP, VERSION } from '@openvox/shared';
+import { RestartingInformer } from '@openvox/shared/informer';
 import type { Logger } from 'pino';
 import type { ReferenceKind, ReferenceLookup } from './lookup.js';
 
@@ -22,72 +23,39 @@ export interface BackoffOptions {
   maxMs?: number;
 }
 
-interface Watched {
-  informer: ReturnType<typeof makeInformer<KubernetesObject>>;
-  synced: boolean;
-  run?: () => Promise<void>;
-}
-
 export function createReferenceCache(kc: KubeConfig, logger: Logger, backoff: BackoffOptions = {}): ReferenceCache {
   const api = kc.makeApiClient(CustomObjectsApi);
-  const initialMs = backoff.initialMs ?? 1000;
-  const maxMs = backoff.maxMs ?? 30_000;
-  let stopped = false;
-  const timers = new Set<NodeJS.Timeout>();
-
-  const watched = {} as Record<ReferenceKind, Watched>;
+  const informers = {} as Record<ReferenceKind, RestartingInformer<KubernetesObject>>;
   for (const kind of Object.keys(PLURALS) as ReferenceKind[]) {
     const plural = PLURALS[kind];
-    const list = () =>
-      api.listClusterCustomObject({ group: GROUP, version: VERSION, plural }) as Promise<
-        KubernetesListObject<KubernetesObject>
-      >;
-    const informer = makeInformer<KubernetesObject>(kc, `/apis/${GROUP}/${VERSION}/${plural}`, list);
-    const entry: Watched = { informer, synced: false };
-    watched[kind] = entry;
-
-    let delay = initialMs;
-    let failedSinceStart = false;
-    const run = async () => {
-      failedSinceStart = false;
-      await informer.start();
-      // start() resolves after the list even when it failed; the error callback has fired by then.
-      if (!failedSinceStart && !stopped) {
-        if (!entry.synced) logger.info({ kind }, 'reference cache synced');
-        entry.synced = true;
-        delay = initialMs;
-      }
-    };
-    // client-node stops the informer on any error but a 410 or a timeout: restart it with backoff.
-    informer.on('error', (error?: unknown) => {
-      failedSinceStart = true;
-      if (stopped) return;
-      logger.warn({ kind, err: error, retryInMs: delay }, 'reference informer failed; restarting');
-      const timer = setTimeout(() => {
-        timers.delete(timer);
-        if (!stopped) void run();
-      }, delay);
-      timer.unref();
-      timers.add(timer);
-      delay = Math.min(delay * 2, maxMs);
+    informers[kind] = new RestartingInformer<KubernetesObject>({
+      kind,
+      path: `/apis/${GROUP}/${VERSION}/${plural}`,
+      kubeConfig: kc,
+      list: () =>
+        api.listClusterCustomObject({ group: GROUP, version: VERSION, plural }) as Promise<
+          KubernetesListObject<KubernetesObject>
+        >,
+      logger,
+      minBackoffMs: backoff.initialMs ?? 1000,
+      maxBackoffMs: backoff.maxMs ?? 30_000,
+      syncedMessage: 'reference cache synced',
     });
-    entry.run = run;
   }
 
   return {
     start() {
-      for (const entry of Object.values(watched)) void entry.run?.();
+      // start() settles after the first list; a failed one restarts by itself.
+      for (const informer of Object.values(informers)) void informer.start().catch(() => undefined);
     },
     async stop() {
-      stopped = true;
-      for (const timer of timers) clearTimeout(timer);
-      await Promise.all(Object.values(watched).map((w) => w.informer.stop()));
+      await Promise.all(Object.values(informers).map((i) => i.stop()));
     },
-    synced: () => Object.values(watched).every((w) => w.synced),
+    synced: () => Object.values(informers).every((i) => i.hasSynced()),
     exists(kind, namespace, name) {
-      const entry = watched[kind];
-      if (!entry.synced) return undefined;
-      return entry.informer.get(name, namespace) !== undefined;
+      const informer = informers[kind];
+      if (!informer.hasSynced()) return undefined;
+      return informer.get(namespace, name) !== undefined;
     },
   };
 }

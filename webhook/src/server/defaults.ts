@@ -1,4 +1,4 @@
-// The Server defaults of ADMISSION.md: only absent fields are filled, mistyped ones are left alone.
+// The Server defaults of docs/admission.md: only absent fields are filled, mistyped ones are left alone.
 import { isPlainObject } from '../admission/review.js';
 import { parseQuantity } from './quantity.js';
 

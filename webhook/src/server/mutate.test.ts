@@ -1,6 +1,6 @@
 import jsonpatch, { type Operation } from 'fast-json-patch';
 import { mutate } from './mutate.js';
-import { fullServer, seedServer, serverReview } from '../fixtures.js';
+import { fullServer, seedServer, serverReview } from '../testing/fixtures.js';
 import type { AdmissionRequest, AdmissionResponse } from '../admission/review.js';
 
 function opsOf(response: AdmissionResponse): Operation[] {

@@ -1,7 +1,7 @@
 import { validate } from './validate.js';
 import { createSpecValidator, schemaRule } from './rules/index.js';
 import { noReferences, staticReferences, type ReferenceLookup } from '../references/lookup.js';
-import { fullServer, seedServer, serverReview } from '../fixtures.js';
+import { fullServer, seedServer, serverReview } from '../testing/fixtures.js';
 import type { AdmissionRequest, AdmissionResponse } from '../admission/review.js';
 
 const schema = schemaRule(createSpecValidator());

@@ -4,7 +4,7 @@
 import type { CertificateAuthority, ConfigSpec } from '@openvox/shared';
 import { parseDurationSeconds } from '@openvox/shared';
 import { writeIni, type IniScalar, type IniSection } from '../writers/ini.js';
-import type { ServerLayout } from '../layout.js';
+import type { ServerLayout } from '../../contracts/pod-layout.js';
 
 type Entries = [string, IniScalar][];
 
@@ -31,7 +31,7 @@ export function renderPuppetConf(spec: ConfigSpec, ca: CertificateAuthority | un
     ['rundir', layout.rundir],
     ['hostcrl', layout.hostcrl],
     ['manage_internal_file_permissions', false],
-    ['environmentpath', puppet.environmentPath ?? `${layout.codedir}/environments`],
+    ['environmentpath', puppet.environmentPath ?? layout.environmentPath],
     ['hiera_config', puppet.hieraConfig ?? '$confdir/hiera.yaml'],
   ];
   const server: Entries = [['cadir', layout.cadir]];

@@ -2,7 +2,7 @@
 // overrides it per pod with -Djruby-puppet.max-active-instances in JAVA_ARGS.
 import type { ConfigSpec } from '@openvox/shared';
 import { writeHocon, type HoconObject } from '../writers/hocon.js';
-import type { ServerLayout } from '../layout.js';
+import type { ServerLayout } from '../../contracts/pod-layout.js';
 
 export function renderPuppetserverConf(spec: ConfigSpec, layout: ServerLayout): string {
   const ps = spec.puppetserver ?? {};

@@ -1,10 +1,10 @@
 // webserver.conf (non-CA pods) and webserver-ca.conf (CA pods). All four ssl-* keys are set, so
-// puppetserver never derives them from puppet settings (reference puppetserver-local.md §5). Both
+// puppetserver never derives them from puppet settings (docs/puppetserver.md). Both
 // point ssl-crl-path at the plain file `hostcrl` in the ssldir: on CA pods the CA service writes it,
 // on other pods the crl-sync container keeps it equal to the `{ca}-ca-crl` Secret.
 import type { ConfigSpec } from '@openvox/shared';
 import { writeHocon } from '../writers/hocon.js';
-import type { ServerLayout } from '../layout.js';
+import type { ServerLayout } from '../../contracts/pod-layout.js';
 
 export function renderWebserverConf(spec: ConfigSpec, layout: ServerLayout): string {
   return writeHocon({

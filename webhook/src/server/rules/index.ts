@@ -1,4 +1,4 @@
-// Every Server rule, in the order of ADMISSION.md; the schema rule is added by the caller.
+// Every Server rule, in the order of docs/admission.md; the schema rule is added by the caller.
 import type { Rule } from './types.js';
 import { referencesRule } from './references.js';
 import { pdbRule } from './pdb.js';

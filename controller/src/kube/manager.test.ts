@@ -1,39 +1,15 @@
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
 import { FakeClock } from './clock.js';
-import type { KubeClient, KubeObject } from './kube/client.js';
-import type { Handler, InformerLike } from './kube/informer.js';
-import { CONFIG_MAP, type ResourceType } from './kube/resources.js';
+import type { KubeClient } from './client.js';
+import { CONFIG_MAP } from './resources.js';
 import { Manager } from './manager.js';
 import { createMetrics } from './metrics.js';
+import { FakeInformer } from './fake-informer.test-helpers.js';
 
 const flush = async () => {
   for (let i = 0; i < 5; i++) await new Promise<void>((r) => setImmediate(r));
 };
-
-class FakeInformer implements InformerLike<KubeObject> {
-  handlers: Handler<KubeObject>[] = [];
-  items: KubeObject[] = [];
-  constructor(readonly resource: ResourceType) {}
-  on(h: Handler<KubeObject>) {
-    this.handlers.push(h);
-  }
-  emit(obj: KubeObject) {
-    this.items.push(obj);
-    for (const h of this.handlers) h('add', obj);
-  }
-  hasSynced() {
-    return true;
-  }
-  async start() {}
-  async stop() {}
-  get() {
-    return undefined;
-  }
-  list() {
-    return this.items;
-  }
-}
 
 describe('Manager', () => {
   it('reconciles only while workers run, and again after leadership returns', async () => {

@@ -1,7 +1,7 @@
 // CRL refresh on non-CA pods. puppetserver 7 watches the directory of ssl-crl-path but compares
 // event paths with the CRL's canonical path as resolved at start-up; a Secret volume's atomic
 // symlink swap changes that canonical path, so a revoked certificate would keep working until a
-// restart (reference puppetserver-local.md §7, proven again by test/e2e/puppet.test.ts).
+// restart (docs/puppetserver.md, proven again by test/e2e/puppet.test.ts).
 //
 // So webserver.conf points ssl-crl-path at a regular file in the ssl emptyDir, and this native
 // sidecar (an init container with restartPolicy Always) keeps that file equal to the `{ca}-ca-crl`
@@ -10,6 +10,7 @@
 // temporary file in the same directory and renamed over the target, so puppetserver never reads a
 // half-written CRL and its watcher sees an event on the watched path.
 import type { V1Container } from '@kubernetes/client-node';
+import { crlSyncPaths, HELPER_MOUNT, OPENVOX_IMAGE_LAYOUT, VOLUME } from '../../contracts/pod-layout.js';
 
 /** POSIX sh; paths come from the environment, never from user input. */
 export const CRL_SYNC_SCRIPT = [
@@ -39,12 +40,10 @@ export interface CrlSyncOptions {
 }
 
 export const CRL_SYNC_CONTAINER = 'crl-sync';
-const SOURCE_DIR = '/crl';
-const TARGET_DIR = '/ssl';
 
 /** The sidecar for non-CA Server pods; list it in initContainers after tls-init. */
 export function crlSyncContainer(options: CrlSyncOptions): V1Container {
-  const target = `${TARGET_DIR}/crl.pem`;
+  const { source, target } = crlSyncPaths(OPENVOX_IMAGE_LAYOUT);
   return {
     name: CRL_SYNC_CONTAINER,
     image: options.image,
@@ -52,7 +51,7 @@ export function crlSyncContainer(options: CrlSyncOptions): V1Container {
     restartPolicy: 'Always',
     command: ['/bin/sh', '-c', CRL_SYNC_SCRIPT],
     env: [
-      { name: 'CRL_SOURCE', value: `${SOURCE_DIR}/ca_crl.pem` },
+      { name: 'CRL_SOURCE', value: source },
       { name: 'CRL_TARGET', value: target },
       { name: 'CRL_SYNC_INTERVAL', value: String(options.intervalSeconds ?? 10) },
     ],
@@ -64,9 +63,9 @@ export function crlSyncContainer(options: CrlSyncOptions): V1Container {
       capabilities: { drop: ['ALL'] },
     },
     volumeMounts: [
-      { name: options.sslVolume ?? 'ssl', mountPath: TARGET_DIR },
+      { name: options.sslVolume ?? VOLUME.ssl, mountPath: HELPER_MOUNT.ssl },
       // A directory mount (no subPath) so the kubelet keeps it current.
-      { name: options.crlVolume ?? 'ssl-ca-crl', mountPath: SOURCE_DIR, readOnly: true },
+      { name: options.crlVolume ?? VOLUME.crl, mountPath: HELPER_MOUNT.crl, readOnly: true },
     ],
   };
 }

@@ -1,5 +1,5 @@
-// Realistic Server objects and AdmissionReviews for tests and the benchmark.
-import type { AdmissionRequest, ValidReview } from './admission/review.js';
+// Realistic Server objects and AdmissionReviews for tests and the benchmark (never for production code).
+import type { AdmissionRequest, ValidReview } from '../admission/review.js';
 
 export type ServerObject = {
   apiVersion: string;

@@ -4,9 +4,10 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import type { Clock, Timer } from './clock.js';
-import type { KubeClient, KubeObject } from './kube/client.js';
-import { Informer, type EventType, type InformerLike } from './kube/informer.js';
-import type { ResourceType } from './kube/resources.js';
+import type { KubeClient, KubeObject } from './client.js';
+import type { EventRecorder } from './events.js';
+import { Informer, type EventType, type InformerLike } from './informer.js';
+import type { ResourceType } from './resources.js';
 import type { ControllerMetrics } from './metrics.js';
 import { WorkQueue, type HandlerResult } from './queue.js';
 
@@ -14,6 +15,14 @@ export interface WatchSpec {
   resource: ResourceType;
   /** Keys (namespace/name) of the controller's objects affected by this event. */
   map(type: EventType, obj: KubeObject): string[];
+}
+
+/** What every kind's controller is built from; the composition root (app.ts) passes the same to all. */
+export interface ControllerDeps {
+  client: KubeClient;
+  recorder: EventRecorder;
+  clock: Clock;
+  logger: Logger;
 }
 
 export interface ControllerDefinition {

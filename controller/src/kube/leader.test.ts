@@ -1,6 +1,6 @@
 import { pino } from 'pino';
 import { FakeClock } from './clock.js';
-import { ApiError, type KubeClient, type KubeObject } from './kube/client.js';
+import { ApiError, type KubeClient, type KubeObject } from './client.js';
 import { LeaderElector } from './leader.js';
 
 const flush = async () => {

@@ -1,14 +1,14 @@
-// Status helpers shared by the Config, CertificateAuthority, Certificate and Pool reconcilers: one
+// Status of a kind with a phase (Config, CertificateAuthority, Certificate): one
 // condition with a stable lastTransitionTime, a status write only when something changed, and an
 // Event only on a transition (phase change, or a different Error reason), never on every loop.
 import type { Condition } from '@openvox/shared';
-import type { Clock } from '../clock.js';
-import type { KubeClient, KubeObject } from '../kube/client.js';
-import type { EventRecorder } from '../kube/events.js';
-import type { ResourceType } from '../kube/resources.js';
-import { writeStatusIfChanged } from '../kube/status.js';
+import type { Clock } from './clock.js';
+import type { KubeClient, KubeObject } from './client.js';
+import type { EventRecorder } from './events.js';
+import type { ResourceType } from './resources.js';
+import { writeStatusIfChanged } from './status.js';
 
-import { condition, type ConditionStatus } from '../kube/condition.js';
+import { condition, type ConditionStatus } from './condition.js';
 
 export { condition, type ConditionStatus };
 

@@ -4,6 +4,8 @@
 // the CA from `{ca}-ca-key` and the CRL from `{ca}-ca-crl` once, when the claim has no ca_crt.pem;
 // after that the CA service owns the directory (serial, inventory, signed certificates, revocations).
 import type { V1Container } from '@kubernetes/client-node';
+import { HELPER_MOUNT, VOLUME } from '../../contracts/pod-layout.js';
+import { CA_CERT_KEY, CA_CRL_KEY, CA_KEY_KEY, CA_PUB_KEY } from '../../contracts/names.js';
 
 /** POSIX sh; paths come from the environment, never from user input. */
 export const CA_INIT_SCRIPT = [
@@ -12,10 +14,10 @@ export const CA_INIT_SCRIPT = [
   'if [ -s "$CA_DIR/ca_crt.pem" ]; then echo "ca-init: $CA_DIR already holds a CA"; exit 0; fi',
   'umask 027',
   'mkdir -p "$CA_DIR/signed" "$CA_DIR/requests"',
-  'cp "$CA_KEY_DIR/ca_key.pem" "$CA_DIR/ca_key.pem"',
-  'cp "$CA_KEY_DIR/ca_pub.pem" "$CA_DIR/ca_pub.pem"',
-  'cp "$CA_CRL_DIR/ca_crl.pem" "$CA_DIR/ca_crl.pem"',
-  'cp "$CA_CRL_DIR/ca_crl.pem" "$CA_DIR/infra_crl.pem"',
+  `cp "$CA_KEY_DIR/${CA_KEY_KEY}" "$CA_DIR/ca_key.pem"`,
+  `cp "$CA_KEY_DIR/${CA_PUB_KEY}" "$CA_DIR/ca_pub.pem"`,
+  `cp "$CA_CRL_DIR/${CA_CRL_KEY}" "$CA_DIR/ca_crl.pem"`,
+  `cp "$CA_CRL_DIR/${CA_CRL_KEY}" "$CA_DIR/infra_crl.pem"`,
   ': > "$CA_DIR/inventory.txt"',
   ': > "$CA_DIR/infra_inventory.txt"',
   ': > "$CA_DIR/infra_serials"',
@@ -23,7 +25,7 @@ export const CA_INIT_SCRIPT = [
   'printf "0001" > "$CA_DIR/serial"',
   'chmod 0644 "$CA_DIR/ca_crl.pem" "$CA_DIR/infra_crl.pem" "$CA_DIR/ca_pub.pem"',
   // ca_crt.pem last: its presence marks a complete seed.
-  'cp "$CA_KEY_DIR/ca_crt.pem" "$CA_DIR/ca_crt.pem.tmp" && chmod 0644 "$CA_DIR/ca_crt.pem.tmp" && mv "$CA_DIR/ca_crt.pem.tmp" "$CA_DIR/ca_crt.pem"',
+  `cp "$CA_KEY_DIR/${CA_CERT_KEY}" "$CA_DIR/ca_crt.pem.tmp" && chmod 0644 "$CA_DIR/ca_crt.pem.tmp" && mv "$CA_DIR/ca_crt.pem.tmp" "$CA_DIR/ca_crt.pem"`,
   'echo "ca-init: seeded $CA_DIR from the operator CA"',
 ].join('\n');
 
@@ -49,15 +51,15 @@ export function caInitContainer(options: CaInitOptions): V1Container {
     ...(options.imagePullPolicy ? { imagePullPolicy: options.imagePullPolicy } : {}),
     command: ['/bin/sh', '-c', CA_INIT_SCRIPT],
     env: [
-      { name: 'CA_DIR', value: '/ca' },
-      { name: 'CA_KEY_DIR', value: '/ca-key' },
-      { name: 'CA_CRL_DIR', value: '/ca-crl' },
+      { name: 'CA_DIR', value: HELPER_MOUNT.caData },
+      { name: 'CA_KEY_DIR', value: HELPER_MOUNT.caKey },
+      { name: 'CA_CRL_DIR', value: HELPER_MOUNT.caCrl },
     ],
     securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
     volumeMounts: [
-      { name: options.caDataVolume ?? 'ca-data', mountPath: '/ca' },
-      { name: options.caKeyVolume ?? 'ca-key', mountPath: '/ca-key', readOnly: true },
-      { name: options.caCrlVolume ?? 'ssl-ca-crl', mountPath: '/ca-crl', readOnly: true },
+      { name: options.caDataVolume ?? VOLUME.caData, mountPath: HELPER_MOUNT.caData },
+      { name: options.caKeyVolume ?? VOLUME.caKey, mountPath: HELPER_MOUNT.caKey, readOnly: true },
+      { name: options.caCrlVolume ?? VOLUME.crl, mountPath: HELPER_MOUNT.caCrl, readOnly: true },
     ],
   };
 }

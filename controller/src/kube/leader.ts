@@ -2,8 +2,8 @@
 // others take it over once it has not changed for leaseDuration by their own clock (no clock-skew trust).
 import type { Logger } from 'pino';
 import type { Clock, Timer } from './clock.js';
-import { isConflict, type KubeClient, type KubeObject } from './kube/client.js';
-import { LEASE } from './kube/resources.js';
+import { isConflict, type KubeClient, type KubeObject } from './client.js';
+import { LEASE } from './resources.js';
 
 export interface LeaseSpec {
   holderIdentity?: string;

@@ -1,0 +1,27 @@
+// Names one kind writes and another reads: the CA's and the Certificate's Secrets, the Config's
+// ConfigMap and the keys inside them (as in the Go operator, so pods and tools agree). Kinds share
+// these through this module only, never by importing each other.
+
+/** The Config's rendered files. */
+export const configMapName = (config: string): string => `${config}-config`;
+
+/** The CertificateAuthority's objects. */
+export const caPublicSecretName = (ca: string): string => `${ca}-ca`;
+export const caKeySecretName = (ca: string): string => `${ca}-ca-key`;
+export const crlSecretName = (ca: string): string => `${ca}-ca-crl`;
+export const caDataClaimName = (ca: string): string => `${ca}-data`;
+export const autosignSecretName = (ca: string): string => `${ca}-autosign-policy`;
+
+/** The Certificate's Secret. */
+export const tlsSecretName = (cert: string): string => `${cert}-tls`;
+
+/** Data keys of the CA Secrets (`{ca}-ca`, `{ca}-ca-key`, `{ca}-ca-crl`, `{ca}-autosign-policy`). */
+export const CA_CERT_KEY = 'ca_crt.pem';
+export const CA_KEY_KEY = 'ca_key.pem';
+export const CA_CRL_KEY = 'ca_crl.pem';
+export const CA_PUB_KEY = 'ca_pub.pem';
+export const AUTOSIGN_POLICY_KEY = 'autosign-policy.yaml';
+
+/** Data keys of `{cert}-tls`; its CA certificate uses CA_CERT_KEY. */
+export const TLS_CERT_KEY = 'cert.pem';
+export const TLS_KEY_KEY = 'key.pem';

@@ -1,0 +1,24 @@
+// Hardening of the pod and its containers: non-root, no privilege escalation, no capabilities, seccomp.
+import type { V1Container, V1PodSecurityContext, V1SecurityContext } from '@kubernetes/client-node';
+import type { Config } from '@openvox/shared';
+
+export const POD_SECURITY: V1PodSecurityContext = {
+  runAsNonRoot: true,
+  runAsUser: 1001,
+  runAsGroup: 0,
+  seccompProfile: { type: 'RuntimeDefault' },
+};
+
+export function containerSecurity(config: Config): V1SecurityContext {
+  return {
+    allowPrivilegeEscalation: false,
+    readOnlyRootFilesystem: config.spec.readOnlyRootFilesystem === true,
+    runAsNonRoot: true,
+    capabilities: { drop: ['ALL'] },
+  };
+}
+
+/** The helper containers write only to volumes, so their root filesystem is always read-only. */
+export function asHelper(container: V1Container, security: V1SecurityContext): V1Container {
+  return { ...container, securityContext: { ...security, readOnlyRootFilesystem: true } };
+}

@@ -1,0 +1,99 @@
+// The pod's volumes and the server container's mounts, both from the pod layout.
+import type { V1Volume, V1VolumeMount } from '@kubernetes/client-node';
+import {
+  AUTOSIGN_POLICY_SUBPATH,
+  OPENVOX_IMAGE_LAYOUT,
+  VOLUME,
+  configFileMounts,
+  writableDirs,
+  type ServerLayout,
+} from '../../contracts/pod-layout.js';
+import {
+  autosignSecretName,
+  caDataClaimName,
+  caKeySecretName,
+  caSecretName,
+  certSecretName,
+  configMapName,
+  crlSecretName,
+} from '../names.js';
+import type { RenderInput } from './types.js';
+import { codeMountPath, codeSource } from './code.js';
+
+const SECRET_MODE = 0o640;
+// The CA private key: readable by the pod's group (gid 0) only, never world.
+const CA_KEY_MODE = 0o440;
+
+export function podVolumes(input: RenderInput, layout: ServerLayout = OPENVOX_IMAGE_LAYOUT): V1Volume[] {
+  const { server, config, certificate, ca } = input;
+  const isCA = server.spec.ca === true;
+  const caName = ca.metadata.name!;
+  const cmName = configMapName(config.metadata.name!);
+  const crl: V1Volume = { name: VOLUME.crl, secret: { secretName: crlSecretName(caName), defaultMode: SECRET_MODE } };
+
+  const volumes: V1Volume[] = [
+    { name: VOLUME.ssl, emptyDir: {} },
+    ...writableDirs(layout).map((d) => ({ name: d.volume, emptyDir: {} })),
+    { name: VOLUME.sslCert, secret: { secretName: certSecretName(certificate), defaultMode: SECRET_MODE } },
+    { name: VOLUME.sslCa, secret: { secretName: caSecretName(ca), defaultMode: SECRET_MODE } },
+    ...configFileMounts(isCA, layout).map((f) => ({
+      name: f.volume,
+      configMap: { name: cmName, items: [{ key: f.key, path: f.file }] },
+    })),
+  ];
+  if (isCA) {
+    volumes.push(
+      { name: VOLUME.caData, persistentVolumeClaim: { claimName: caDataClaimName(caName) } },
+      { name: VOLUME.autosignPolicy, secret: { secretName: autosignSecretName(caName) } },
+      // Read only by the ca-init container, which seeds an empty CA volume with the operator's CA.
+      { name: VOLUME.caKey, secret: { secretName: caKeySecretName(caName), defaultMode: CA_KEY_MODE } },
+      crl,
+    );
+  } else {
+    volumes.push(crl);
+  }
+  const code = codeSource(server, config);
+  if (code?.image) {
+    volumes.push({
+      name: VOLUME.code,
+      image: { reference: code.image, pullPolicy: code.imagePullPolicy || 'IfNotPresent' },
+    });
+  } else if (code) {
+    volumes.push({ name: VOLUME.code, persistentVolumeClaim: { claimName: code.claimName!, readOnly: true } });
+  }
+  return volumes;
+}
+
+/** The openvox-server container's mounts: each at the path the layout names for it. */
+export function serverMounts(input: RenderInput, layout: ServerLayout = OPENVOX_IMAGE_LAYOUT): V1VolumeMount[] {
+  const { server, config } = input;
+  const isCA = server.spec.ca === true;
+  const mounts: V1VolumeMount[] = [
+    { name: VOLUME.ssl, mountPath: layout.ssldir },
+    ...writableDirs(layout).map((d) => ({ name: d.volume, mountPath: d.mountPath })),
+    ...configFileMounts(isCA, layout).map((f) => ({
+      name: f.volume,
+      mountPath: f.mountPath,
+      subPath: f.file,
+      readOnly: true,
+    })),
+  ];
+  if (isCA) {
+    mounts.push(
+      { name: VOLUME.caData, mountPath: layout.cadir },
+      // subPath mounts are not refreshed by the kubelet, so the policy's hash rolls the CA pod instead.
+      {
+        name: VOLUME.autosignPolicy,
+        mountPath: layout.autosignPolicy,
+        subPath: AUTOSIGN_POLICY_SUBPATH,
+        readOnly: true,
+      },
+    );
+  } else {
+    // A directory mount (no subPath) so the kubelet keeps the CRL current; the crl-sync sidecar copies it
+    // into the plain file webserver.conf names, since puppetserver ignores the kubelet's symlink swap.
+    mounts.push({ name: VOLUME.crl, mountPath: layout.crlMountDir, readOnly: true });
+  }
+  if (codeSource(server, config)) mounts.push({ name: VOLUME.code, mountPath: codeMountPath(config), readOnly: true });
+  return mounts;
+}

@@ -1,0 +1,121 @@
+// A list+watch cache of one collection on top of client-node's ListWatch, shared by the webhook's
+// reference cache and the controller's informers. client-node stops a ListWatch on any error other
+// than 410/timeout; this wrapper restarts it with capped exponential backoff so a resource is never
+// silently left unwatched, and reports whether the cache has listed. Its own entry point
+// (`@openvox/shared/informer`), so the API part of the package loads no client-node code.
+import {
+  ListWatch,
+  Watch,
+  type KubeConfig,
+  type KubernetesListObject,
+  type KubernetesObject,
+} from '@kubernetes/client-node';
+
+export type WatchEventType = 'add' | 'update' | 'delete';
+
+/** The two log calls the wrapper makes (pino's signature). */
+export interface InformerLogger {
+  info(fields: object, message: string): void;
+  warn(fields: object, message: string): void;
+}
+
+/** Timers are injectable so the controller can use its clock. */
+export interface InformerTimers {
+  setTimeout(fn: () => void, ms: number): { cancel(): void };
+}
+
+/** Real timers that do not keep the process alive. */
+export const unrefTimers: InformerTimers = {
+  setTimeout(fn, ms) {
+    const handle = setTimeout(fn, ms);
+    handle.unref();
+    return { cancel: () => clearTimeout(handle) };
+  },
+};
+
+export interface RestartingInformerOptions<T extends KubernetesObject> {
+  /** For logs. */
+  kind: string;
+  /** Collection path, e.g. /apis/openvox.voxpupuli.org/v1alpha1/configs. */
+  path: string;
+  kubeConfig: KubeConfig;
+  list: () => Promise<KubernetesListObject<T>>;
+  labelSelector?: string;
+  logger: InformerLogger;
+  timers?: InformerTimers;
+  minBackoffMs?: number;
+  maxBackoffMs?: number;
+  /** Called before each restart. */
+  onRestart?: () => void;
+  /** Logged (info) the first time the cache has listed; nothing when unset. */
+  syncedMessage?: string;
+}
+
+export class RestartingInformer<T extends KubernetesObject> {
+  private readonly lw: ListWatch<T>;
+  private synced = false;
+  private stopped = true;
+  private failures = 0;
+  private restartTimer: { cancel(): void } | undefined;
+
+  constructor(private readonly opts: RestartingInformerOptions<T>) {
+    const list = async () => {
+      const result = await opts.list();
+      // ListWatch fills its cache synchronously after this promise settles; mark synced after that.
+      setImmediate(() => {
+        if (!this.synced && opts.syncedMessage) opts.logger.info({ kind: opts.kind }, opts.syncedMessage);
+        this.synced = true;
+        this.failures = 0;
+      });
+      return result;
+    };
+    this.lw = new ListWatch<T>(opts.path, new Watch(opts.kubeConfig), list, false, opts.labelSelector);
+    this.lw.on('error', (err: unknown) => this.scheduleRestart(err));
+  }
+
+  /** Events from the watch; any event also proves the watch healthy again. */
+  on(type: WatchEventType, handler: (obj: T) => void): void {
+    this.lw.on(type, (obj: T) => {
+      this.failures = 0;
+      handler(obj);
+    });
+  }
+
+  hasSynced(): boolean {
+    return this.synced;
+  }
+
+  get(namespace: string | undefined, name: string): T | undefined {
+    return this.lw.get(name, namespace);
+  }
+
+  list(namespace?: string): readonly T[] {
+    return this.lw.list(namespace);
+  }
+
+  async start(): Promise<void> {
+    this.stopped = false;
+    await this.lw.start();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.restartTimer?.cancel();
+    await this.lw.stop();
+  }
+
+  private scheduleRestart(err: unknown): void {
+    if (this.stopped) return;
+    const min = this.opts.minBackoffMs ?? 500;
+    const max = this.opts.maxBackoffMs ?? 30_000;
+    const delay = Math.min(max, min * 2 ** this.failures);
+    this.failures++;
+    this.opts.logger.warn({ kind: this.opts.kind, err: String(err), delayMs: delay }, 'informer failed; restarting');
+    this.restartTimer?.cancel();
+    this.restartTimer = (this.opts.timers ?? unrefTimers).setTimeout(() => {
+      if (this.stopped) return;
+      this.opts.onRestart?.();
+      this.lw.start().catch((e: unknown) => this.scheduleRestart(e));
+    }, delay);
+  }
+}

@@ -10,10 +10,6 @@ export * from './api/kinds.js';
 export * from './crd.js';
 export * from './labels.js';
 export * from './validation.js';
-// Transitional: test/src/cluster/pki.ts still imports these from the root; every other caller uses
-// @openvox/shared/testing. Drop this line once that file does too.
-// eslint-disable-next-line no-restricted-imports -- the transitional re-export above
-export * from './testing/pki.js';
 export * from './pki-authority.js';
 export * from './pki-duration.js';
 export * from './quantity.js';

@@ -19,6 +19,15 @@ jest.setTimeout(POD_MS + 60_000);
 
 const CA_SELECTOR = 'openvox.voxpupuli.org/server=production-ca';
 const COMPILER_SELECTOR = 'openvox.voxpupuli.org/server=compiler';
+// The pod runs as uid 1001, for which Puppet's default confdir is ~/.puppetlabs: name the pod's puppet.conf.
+const caCli = (action: string, ...args: string[]) => [
+  'puppetserver',
+  'ca',
+  action,
+  '--config',
+  '/etc/puppetlabs/puppet/puppet.conf',
+  ...args,
+];
 const note = (line: string) => console.info(`[pods] ${line}`);
 let ns: string;
 
@@ -170,16 +179,12 @@ describe('real pods from examples/', () => {
           '-c',
           'openvox-server',
           '--',
-          'puppetserver',
-          'ca',
-          'sign',
-          '--certname',
-          'agent1',
+          ...caCli('sign', '--certname', 'agent1'),
         ]);
         return r.code === 0 && r.stdout;
       },
       180_000,
-      () => kubectl(['exec', '-n', ns, caPod, '-c', 'openvox-server', '--', 'puppetserver', 'ca', 'list', '--all']),
+      () => kubectl(['exec', '-n', ns, caPod, '-c', 'openvox-server', '--', ...caCli('list', '--all')]),
     );
     expect(signed).toMatch(/Successfully signed certificate request for agent1/);
     const done = await until(

@@ -1,7 +1,7 @@
 // A throwaway PKI for the local API server: one CA for serving and client certificates, an SA key.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createCa, createKeyPairPem, issueCertificate } from '@openvox/shared';
+import { createCa, createKeyPairPem, issueCertificate } from '@openvox/shared/testing';
 
 export interface ClusterPki {
   caCert: string;

@@ -7,17 +7,12 @@ here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=versions.env
 source "$here/versions.env"
 
-export GOTOOLCHAIN=local GOFLAGS=-modcacherw CGO_ENABLED=0 GOPROXY="${GOPROXY:-$(go env GOPROXY)}"
-cache_root=${OPENVOX_TESTBIN_CACHE:-$HOME/.cache/openvox-testbin}
+# shellcheck source=go-cache.sh
+source "$here/go-cache.sh"
+go_cache_env
 key="node-containerd-${CONTAINERD_VERSION}_coredns-${COREDNS_VERSION}_$(go env GOVERSION)_$(go env GOOS)-$(go env GOARCH)_${NODE_BUILD_REVISION}"
 bin="$cache_root/$key"
-mkdir -p "$cache_root"
-export GOMODCACHE="$cache_root/gomod" GOCACHE="$cache_root/gobuild"
-
-if [ -f "$bin/.complete" ]; then echo "$bin"; exit 0; fi
-exec 9>"$cache_root/.node.lock"
-flock 9
-if [ -f "$bin/.complete" ]; then echo "$bin"; exit 0; fi
+cached_or_lock "$bin" .node.lock
 
 log() { echo "build-node: $(date +%T) $*" >&2; }
 tmp="$cache_root/.tmp-node.$$"

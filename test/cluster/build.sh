@@ -7,18 +7,12 @@ here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=versions.env
 source "$here/versions.env"
 
-export GOTOOLCHAIN=local GOFLAGS=-modcacherw CGO_ENABLED=0 GOPROXY="${GOPROXY:-$(go env GOPROXY)}"
-cache_root=${OPENVOX_TESTBIN_CACHE:-$HOME/.cache/openvox-testbin}
+# shellcheck source=go-cache.sh
+source "$here/go-cache.sh"
+go_cache_env
 key="k8s-${K8S_VERSION}_etcd-${ETCD_VERSION}_helm-${HELM_VERSION}_$(go env GOVERSION)_$(go env GOOS)-$(go env GOARCH)_${BUILD_REVISION}"
 bin="$cache_root/$key"
-mkdir -p "$cache_root"
-export GOMODCACHE="$cache_root/gomod" GOCACHE="$cache_root/gobuild"
-
-if [ -f "$bin/.complete" ]; then echo "$bin"; exit 0; fi
-exec 9>"$cache_root/.lock"
-echo "build: waiting for the build lock ($cache_root/.lock)" >&2
-flock 9
-if [ -f "$bin/.complete" ]; then echo "$bin"; exit 0; fi
+cached_or_lock "$bin" .lock
 
 log() { echo "build: $(date +%T) $*" >&2; }
 tmp="$cache_root/.tmp.$$"

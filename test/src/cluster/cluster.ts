@@ -112,16 +112,23 @@ function apiserverArgs(pki: ClusterPki, ports: Record<Component, number>, withNo
   ];
 }
 
-function controllerManagerArgs(pki: ClusterPki, ports: Record<Component, number>): string[] {
+/** What kube-controller-manager and kube-scheduler share: the admin kubeconfig, a loopback port, no election. */
+function clientComponentArgs(pki: ClusterPki, port: number): string[] {
   return [
     `--kubeconfig=${paths.kubeconfig}`,
     `--authentication-kubeconfig=${paths.kubeconfig}`,
     `--authorization-kubeconfig=${paths.kubeconfig}`,
     '--bind-address=127.0.0.1',
-    `--secure-port=${ports['kube-controller-manager']}`,
+    `--secure-port=${port}`,
     `--tls-cert-file=${join(pki.certDir, 'apiserver.crt')}`,
     `--tls-private-key-file=${join(pki.certDir, 'apiserver.key')}`,
     '--leader-elect=false',
+  ];
+}
+
+function controllerManagerArgs(pki: ClusterPki, ports: Record<Component, number>): string[] {
+  return [
+    ...clientComponentArgs(pki, ports['kube-controller-manager']),
     `--service-account-private-key-file=${pki.saPrivate}`,
     `--root-ca-file=${pki.caCert}`,
     `--cluster-signing-cert-file=${pki.caCert}`,
@@ -130,18 +137,8 @@ function controllerManagerArgs(pki: ClusterPki, ports: Record<Component, number>
   ];
 }
 
-function schedulerArgs(pki: ClusterPki, ports: Record<Component, number>): string[] {
-  return [
-    `--kubeconfig=${paths.kubeconfig}`,
-    `--authentication-kubeconfig=${paths.kubeconfig}`,
-    `--authorization-kubeconfig=${paths.kubeconfig}`,
-    '--bind-address=127.0.0.1',
-    `--secure-port=${ports['kube-scheduler']}`,
-    `--tls-cert-file=${join(pki.certDir, 'apiserver.crt')}`,
-    `--tls-private-key-file=${join(pki.certDir, 'apiserver.key')}`,
-    '--leader-elect=false',
-  ];
-}
+const schedulerArgs = (pki: ClusterPki, ports: Record<Component, number>) =>
+  clientComponentArgs(pki, ports['kube-scheduler']);
 
 /** OPENVOX_NODE=0 asks for the control plane alone (quicker; no pods run). */
 function nodeWanted(): boolean {
@@ -260,7 +257,6 @@ export async function clusterUp(): Promise<ClusterState> {
       server,
       pki,
       adminKubeconfig: paths.kubeconfig,
-      adminTls: adminTls(),
     });
     defaultStorage(join(binDir, 'kubectl'), paths.kubeconfig);
   }

@@ -44,33 +44,3 @@ export async function waitFor200(
   }
   throw new Error(`${what} not healthy at ${url} after ${timeoutMs / 1000} s; see its log in .cluster/logs`);
 }
-
-/** GET a JSON document (admin TLS); undefined when the request fails or the body is not JSON. */
-export function getJson(url: string, tls: TlsFiles, timeoutMs = 5000): Promise<unknown> {
-  return new Promise((resolve) => {
-    const req = httpsRequest(
-      url,
-      {
-        ca: readFileSync(tls.ca),
-        cert: tls.cert && readFileSync(tls.cert),
-        key: tls.key && readFileSync(tls.key),
-        timeout: timeoutMs,
-      },
-      (res) => {
-        let body = '';
-        res.setEncoding('utf8');
-        res.on('data', (c: string) => (body += c));
-        res.on('end', () => {
-          try {
-            resolve(res.statusCode === 200 ? JSON.parse(body) : undefined);
-          } catch {
-            resolve(undefined);
-          }
-        });
-      },
-    );
-    req.on('timeout', () => req.destroy());
-    req.on('error', () => resolve(undefined));
-    req.end();
-  });
-}

@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ClusterPki } from '../pki.js';
-import { getJson, waitFor200, type TlsFiles } from '../health.js';
+import { waitFor200 } from '../health.js';
 import { writeKubeconfig } from '../kubeconfig.js';
 import { freePort, isAlive, startDetached, stopProcess } from '../processes.js';
 import {
@@ -50,7 +50,6 @@ export interface NodeInput {
   server: string;
   pki: ClusterPki;
   adminKubeconfig: string;
-  adminTls: TlsFiles;
 }
 
 /** Why a node cannot run here, one line per missing piece; empty when it can. */
@@ -98,15 +97,24 @@ function log(message: string): void {
   process.stderr.write(`cluster: node: ${message}\n`);
 }
 
-interface NodeJson {
-  status?: { conditions?: { type: string; status: string }[] };
+/** The node's Ready condition, read with kubectl (the harness, not the product, shells out). */
+function nodeReady(input: NodeInput): boolean {
+  const r = run(join(input.binDir, 'kubectl'), [
+    '--kubeconfig',
+    input.adminKubeconfig,
+    'get',
+    'node',
+    NODE.name,
+    '-o',
+    'jsonpath={.status.conditions[?(@.type=="Ready")].status}',
+  ]);
+  return r.code === 0 && r.stdout.trim() === 'True';
 }
 
 async function waitForNodeReady(input: NodeInput, pid: number, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    const node = (await getJson(`${input.server}/api/v1/nodes/${NODE.name}`, input.adminTls)) as NodeJson | undefined;
-    if (node?.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')) return;
+    if (nodeReady(input)) return;
     if (!isAlive(pid)) throw new Error('kubelet exited before the node became Ready; see .cluster/logs/kubelet.log');
     await sleep(250);
   }

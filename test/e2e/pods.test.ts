@@ -202,6 +202,34 @@ describe('real pods from examples/', () => {
     kubectlOk(['delete', 'pod', 'agent1', '-n', ns, '--wait=false']);
   });
 
+  it('keeps the CA volume across a CA pod restart (Recreate): the signed agent is still in the inventory', async () => {
+    const [old] = readyPods(ns, CA_SELECTOR);
+    kubectlOk(['delete', 'pod', old.metadata.name, '-n', ns, '--wait=false']);
+    const t0 = Date.now();
+    const [fresh] = await until(
+      'a new CA pod Ready',
+      () => {
+        const pods = readyPods(ns, CA_SELECTOR).filter((p: Obj) => p.metadata.name !== old.metadata.name);
+        return pods.length === 1 && pods;
+      },
+      POD_MS,
+      explain(CA_SELECTOR),
+    );
+    note(`CA pod replaced and Ready ${((Date.now() - t0) / 1000).toFixed(1)} s after the delete`);
+    const list = kubectlOk([
+      'exec',
+      '-n',
+      ns,
+      fresh.metadata.name,
+      '-c',
+      'openvox-server',
+      '--',
+      ...caCli('list', '--all'),
+    ]);
+    expect(list).toMatch(/agent1/);
+    await until('Server production-ca Running again', () => server('production-ca')?.status?.phase === 'Running');
+  });
+
   it('replaces a deleted pod and returns to Running', async () => {
     const [victim] = readyPods(ns, COMPILER_SELECTOR);
     kubectlOk(['delete', 'pod', victim.metadata.name, '-n', ns, '--wait=false']);

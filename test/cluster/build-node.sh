@@ -3,16 +3,9 @@
 # and CoreDNS, from the Go module proxy into a cache outside the repo, keyed by version.
 # Prints the binary directory on stdout (last line). Does nothing when the cache is complete.
 set -euo pipefail
-here=$(cd "$(dirname "$0")" && pwd)
-# shellcheck source=versions.env
-source "$here/versions.env"
-
 # shellcheck source=go-cache.sh
-source "$here/go-cache.sh"
-go_cache_env
-key="node-containerd-${CONTAINERD_VERSION}_coredns-${COREDNS_VERSION}_$(go env GOVERSION)_$(go env GOOS)-$(go env GOARCH)_${NODE_BUILD_REVISION}"
-bin="$cache_root/$key"
-cached_or_lock "$bin" .node.lock
+source "$(dirname "$0")/go-cache.sh"
+use_cache "node-containerd-${CONTAINERD_VERSION}_coredns-${COREDNS_VERSION}" "${NODE_BUILD_REVISION}" .node.lock
 
 log() { echo "build-node: $(date +%T) $*" >&2; }
 tmp="$cache_root/.tmp-node.$$"

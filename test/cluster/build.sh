@@ -3,16 +3,9 @@
 # modules into a cache outside the repo, keyed by every version that changes the output.
 # Prints the binary directory on stdout (last line). Does nothing when the cache is complete.
 set -euo pipefail
-here=$(cd "$(dirname "$0")" && pwd)
-# shellcheck source=versions.env
-source "$here/versions.env"
-
 # shellcheck source=go-cache.sh
-source "$here/go-cache.sh"
-go_cache_env
-key="k8s-${K8S_VERSION}_etcd-${ETCD_VERSION}_helm-${HELM_VERSION}_$(go env GOVERSION)_$(go env GOOS)-$(go env GOARCH)_${BUILD_REVISION}"
-bin="$cache_root/$key"
-cached_or_lock "$bin" .lock
+source "$(dirname "$0")/go-cache.sh"
+use_cache "k8s-${K8S_VERSION}_etcd-${ETCD_VERSION}_helm-${HELM_VERSION}" "${BUILD_REVISION}" .lock
 
 log() { echo "build: $(date +%T) $*" >&2; }
 tmp="$cache_root/.tmp.$$"

@@ -1,18 +1,20 @@
-# Sourced by build.sh and build-node.sh: the Go environment of every build and the cache they share.
-#   go_cache_env                  exports the Go settings; sets cache_root
-#   cached_or_lock DIR LOCKNAME   prints DIR and exits when DIR/.complete exists; otherwise takes the
-#                                 lock (waiting for a concurrent build of the same cache) and checks again
-go_cache_env() {
-  export GOTOOLCHAIN=local GOFLAGS=-modcacherw CGO_ENABLED=0 GOPROXY="${GOPROXY:-$(go env GOPROXY)}"
-  cache_root=${OPENVOX_TESTBIN_CACHE:-$HOME/.cache/openvox-testbin}
-  mkdir -p "$cache_root"
-  export GOMODCACHE="$cache_root/gomod" GOCACHE="$cache_root/gobuild"
-}
+# Sourced by build.sh and build-node.sh: the versions, the Go environment of every build and the cache.
+#   use_cache KEY REVISION LOCKNAME
+#       sets $bin to the cache directory KEY_<go version>_<os>-<arch>_REVISION and exits printing it
+#       when it is complete; otherwise takes the lock (waiting out a concurrent build) and checks again
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=versions.env
+source "$here/versions.env"
+export GOTOOLCHAIN=local GOFLAGS=-modcacherw CGO_ENABLED=0 GOPROXY="${GOPROXY:-$(go env GOPROXY)}"
+cache_root=${OPENVOX_TESTBIN_CACHE:-$HOME/.cache/openvox-testbin}
+mkdir -p "$cache_root"
+export GOMODCACHE="$cache_root/gomod" GOCACHE="$cache_root/gobuild"
 
-cached_or_lock() {
-  if [ -f "$1/.complete" ]; then echo "$1"; exit 0; fi
-  exec 9>"$cache_root/$2"
-  echo "build: waiting for the build lock ($cache_root/$2)" >&2
+use_cache() {
+  bin="$cache_root/${1}_$(go env GOVERSION)_$(go env GOOS)-$(go env GOARCH)_$2"
+  if [ -f "$bin/.complete" ]; then echo "$bin"; exit 0; fi
+  exec 9>"$cache_root/$3"
+  echo "build: waiting for the build lock ($cache_root/$3)" >&2
   flock 9
-  if [ -f "$1/.complete" ]; then echo "$1"; exit 0; fi
+  if [ -f "$bin/.complete" ]; then echo "$bin"; exit 0; fi
 }

@@ -21,6 +21,9 @@ function get(kind: string, name: string): Obj | undefined {
 }
 
 const apply = (obj: unknown) => kubectlOk(['apply', '-n', ns, '-f', '-'], obj);
+/** A merge patch of a Server's spec, as a user would type it. */
+const patchServer = (name: string, spec: Record<string, unknown>) =>
+  kubectlOk(['patch', SERVER, name, '-n', ns, '--type=merge', '-p', JSON.stringify({ spec })]);
 
 async function metricsText(): Promise<string> {
   const { controllerUrl } = readOperatorState();
@@ -210,16 +213,7 @@ describe('Server controller', () => {
   });
 
   it('creates and removes the PDB and the HPA with their toggles', async () => {
-    kubectlOk([
-      'patch',
-      SERVER,
-      'compiler',
-      '-n',
-      ns,
-      '--type=merge',
-      '-p',
-      JSON.stringify({ spec: { pdb: { enabled: true, minAvailable: 1 } } }),
-    ]);
+    patchServer('compiler', { pdb: { enabled: true, minAvailable: 1 } });
     const pdb = await until('PDB compiler', () => get('pdb', 'compiler'));
     expect(pdb.spec).toMatchObject({
       minAvailable: 1,
@@ -227,18 +221,9 @@ describe('Server controller', () => {
     });
     expect(pdb.metadata.ownerReferences[0]).toMatchObject({ kind: 'Server', name: 'compiler', controller: true });
 
-    kubectlOk(['patch', SERVER, 'compiler', '-n', ns, '--type=merge', '-p', JSON.stringify({ spec: { replicas: 2 } })]);
+    patchServer('compiler', { replicas: 2 });
     await until('2 replicas', () => get('deployment', 'compiler')!.spec.replicas === 2);
-    kubectlOk([
-      'patch',
-      SERVER,
-      'compiler',
-      '-n',
-      ns,
-      '--type=merge',
-      '-p',
-      JSON.stringify({ spec: { autoscaling: { enabled: true, minReplicas: 1, maxReplicas: 3 } } }),
-    ]);
+    patchServer('compiler', { autoscaling: { enabled: true, minReplicas: 1, maxReplicas: 3 } });
     const hpa = await until('HPA compiler', () => get('hpa', 'compiler'));
     // The HPA takes spec.replicas over as it stands: no reset to the default of 1 on the way.
     const d = JSON.parse(kubectlOk(['get', 'deployment', 'compiler', '-n', ns, '-o', 'json', '--show-managed-fields']));
@@ -253,16 +238,7 @@ describe('Server controller', () => {
       maxReplicas: 3,
     });
 
-    kubectlOk([
-      'patch',
-      SERVER,
-      'compiler',
-      '-n',
-      ns,
-      '--type=merge',
-      '-p',
-      JSON.stringify({ spec: { replicas: 1, pdb: { enabled: false }, autoscaling: { enabled: false } } }),
-    ]);
+    patchServer('compiler', { replicas: 1, pdb: { enabled: false }, autoscaling: { enabled: false } });
     await until('PDB and HPA gone', () => !get('pdb', 'compiler') && !get('hpa', 'compiler'));
     await until('spec.replicas applied again', () => get('deployment', 'compiler')!.spec.replicas === 1);
   });
@@ -278,22 +254,11 @@ describe('Server controller', () => {
 
   it('makes zero writes when resyncing unchanged Servers', async () => {
     // With PDB, HPA and non-canonical quantities, so every owned kind and the quantity comparison count.
-    kubectlOk([
-      'patch',
-      SERVER,
-      'compiler',
-      '-n',
-      ns,
-      '--type=merge',
-      '-p',
-      JSON.stringify({
-        spec: {
-          pdb: { enabled: true },
-          autoscaling: { enabled: true, minReplicas: 1, maxReplicas: 2 },
-          resources: { requests: { cpu: '1000m', memory: '1024Mi' } },
-        },
-      }),
-    ]);
+    patchServer('compiler', {
+      pdb: { enabled: true },
+      autoscaling: { enabled: true, minReplicas: 1, maxReplicas: 2 },
+      resources: { requests: { cpu: '1000m', memory: '1024Mi' } },
+    });
     await until('PDB and HPA', () => get('pdb', 'compiler') && get('hpa', 'compiler'));
     // Let the Deployment and the Server status settle, then take full resyncs.
     await until('Deployment observed and Server status current', () => {
@@ -370,16 +335,7 @@ describe('Server controller', () => {
   });
 
   it('garbage-collects owned objects when the Server is deleted', async () => {
-    kubectlOk([
-      'patch',
-      SERVER,
-      'compiler',
-      '-n',
-      ns,
-      '--type=merge',
-      '-p',
-      JSON.stringify({ spec: { pdb: { enabled: true } } }),
-    ]);
+    patchServer('compiler', { pdb: { enabled: true } });
     await until('PDB compiler', () => get('pdb', 'compiler'));
     kubectlOk(['delete', SERVER, 'compiler', '-n', ns, '--wait=false']);
     await until(

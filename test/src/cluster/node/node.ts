@@ -8,15 +8,7 @@ import type { ClusterPki } from '../pki.js';
 import { waitFor200 } from '../health.js';
 import { writeKubeconfig } from '../kubeconfig.js';
 import { freePort, isAlive, startDetached, stopProcess } from '../processes.js';
-import {
-  containerdConfig,
-  cniConflist,
-  corefile,
-  kubeProxyConfig,
-  kubeletConfig,
-  registryHosts,
-  type NodeFiles,
-} from './configs.js';
+import * as configs from './configs.js';
 import { NODE, run, setupHostNetwork, teardownHostNetwork, unmountBelow } from './host.js';
 import { IMAGES, importImages } from './images.js';
 import { HOSTPATH_PV_DIR } from './storage.js';
@@ -132,7 +124,7 @@ export async function startNode(input: NodeInput): Promise<NodeState> {
     proxyMetrics: await freePort(),
     dnsHealth: await freePort(),
   };
-  const files: NodeFiles = {
+  const files: configs.NodeFiles = {
     containerdRoot: p.containerdRoot,
     containerdState: p.containerdState,
     containerdSocket: p.socket,
@@ -145,11 +137,11 @@ export async function startNode(input: NodeInput): Promise<NodeState> {
     resolvConf: p.resolvConf,
     kubeletHealthzPort: ports.kubeletHealthz,
   };
-  writeFileSync(p.containerdConfig, containerdConfig(files));
+  writeFileSync(p.containerdConfig, configs.containerdConfig(files));
   mkdirSync(join(p.registryHosts, '_default'), { recursive: true });
-  writeFileSync(join(p.registryHosts, '_default', 'hosts.toml'), registryHosts());
-  writeFileSync(join(p.cniConfDir, '10-openvox-node.conflist'), cniConflist());
-  writeFileSync(p.kubeletConfig, kubeletConfig(files));
+  writeFileSync(join(p.registryHosts, '_default', 'hosts.toml'), configs.registryHosts());
+  writeFileSync(join(p.cniConfDir, '10-openvox-node.conflist'), configs.cniConflist());
+  writeFileSync(p.kubeletConfig, configs.kubeletConfig(files));
   // Pods with hostNetwork or dnsPolicy Default get only their own loopback: lookups fail fast, nothing leaves.
   writeFileSync(p.resolvConf, 'nameserver 127.0.0.1\n');
   writeKubeconfig(p.kubeletKubeconfig, {
@@ -158,8 +150,11 @@ export async function startNode(input: NodeInput): Promise<NodeState> {
     certFile: input.pki.kubeletClientCert,
     keyFile: input.pki.kubeletClientKey,
   });
-  writeFileSync(p.kubeProxyConfig, kubeProxyConfig(input.adminKubeconfig, ports.proxyHealthz, ports.proxyMetrics));
-  writeFileSync(p.corefile, corefile(input.adminKubeconfig, ports.dnsHealth));
+  writeFileSync(
+    p.kubeProxyConfig,
+    configs.kubeProxyConfig(input.adminKubeconfig, ports.proxyHealthz, ports.proxyMetrics),
+  );
+  writeFileSync(p.corefile, configs.corefile(input.adminKubeconfig, ports.dnsHealth));
 
   const pids = {} as Record<NodeComponent, number>;
   const args = {} as Record<NodeComponent, string[]>;

@@ -5,6 +5,7 @@
 // Sorted and de-duplicated, so the decision "do the names still match?" is stable.
 import type { Certificate, Pool, Server } from '@openvox/shared';
 import { isIP } from 'node:net';
+import { CA_CLI_SERVER } from '../contracts/names.js';
 
 export interface SubjectNames {
   dnsNames: string[];
@@ -31,7 +32,7 @@ export function subjectNames(cert: Certificate, servers: readonly Server[], pool
   const users = servers.filter((s) => s.spec.certificateRef === cert.metadata.name);
   const caServer = users.some((s) => s.spec.ca === true);
   // `puppetserver ca` in the CA pod connects to `puppet` (its default server, this pod: see hostAliases).
-  if (caServer) names.add('puppet');
+  if (caServer) names.add(CA_CLI_SERVER);
   const poolNames = new Set(pools.map((p) => p.metadata.name));
   for (const server of users) {
     for (const ref of server.spec.poolRefs ?? []) {

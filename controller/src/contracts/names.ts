@@ -22,6 +22,12 @@ export const CA_CRL_KEY = 'ca_crl.pem';
 export const CA_PUB_KEY = 'ca_pub.pem';
 export const AUTOSIGN_POLICY_KEY = 'autosign-policy.yaml';
 
+/**
+ * The server name `puppetserver ca` connects to by default. A CA pod maps it to itself (hostAliases), and
+ * the certificate a CA Server mounts carries it as a SAN, so the CLI works inside the CA pod.
+ */
+export const CA_CLI_SERVER = 'puppet';
+
 /** Data keys of `{cert}-tls`; its CA certificate uses CA_CERT_KEY. */
 export const TLS_CERT_KEY = 'cert.pem';
 export const TLS_KEY_KEY = 'key.pem';

@@ -1,5 +1,5 @@
 // The API resources the controller reads and writes, with their REST paths.
-import { API_VERSION } from '@openvox/shared';
+import { API_VERSION, LABEL_MANAGED_BY, LABEL_SERVER, MANAGER } from '@openvox/shared';
 
 export interface ResourceType {
   apiVersion: string;
@@ -43,7 +43,7 @@ export const SERVER_POD: ResourceType = {
   kind: 'Pod',
   plural: 'pods',
   namespaced: true,
-  labelSelector: 'app.kubernetes.io/managed-by=openvox-operator,openvox.voxpupuli.org/server',
+  labelSelector: `${LABEL_MANAGED_BY}=${MANAGER},${LABEL_SERVER}`,
 };
 export const SECRET: ResourceType = { apiVersion: 'v1', kind: 'Secret', plural: 'secrets', namespaced: true };
 export const EVENT: ResourceType = { apiVersion: 'v1', kind: 'Event', plural: 'events', namespaced: true };

@@ -3,7 +3,14 @@
 // zero API writes.
 import type { Logger } from 'pino';
 import type { V1Deployment, V1Pod, V2HorizontalPodAutoscaler } from '@kubernetes/client-node';
-import type { Certificate, CertificateAuthority, Config, Server, ServerStatus } from '@openvox/shared';
+import {
+  LABEL_SERVER,
+  type Certificate,
+  type CertificateAuthority,
+  type Config,
+  type Server,
+  type ServerStatus,
+} from '@openvox/shared';
 import type { Clock } from '../kube/clock.js';
 import type { KubeClient, KubeObject } from '../kube/client.js';
 import type { EventRecorder } from '../kube/events.js';
@@ -134,7 +141,7 @@ export class ServerReconciler {
   private podProblems(server: Server) {
     const name = server.metadata.name!;
     const pods = (this.d.caches.pods?.list(server.metadata.namespace) ?? []).filter(
-      (p) => p.metadata?.labels?.['openvox.voxpupuli.org/server'] === name,
+      (p) => p.metadata?.labels?.[LABEL_SERVER] === name,
     );
     return podProblems(pods as unknown as V1Pod[]);
   }

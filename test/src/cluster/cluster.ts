@@ -6,7 +6,15 @@ import { join } from 'node:path';
 import { buildBinaries, buildNodeBinaries, installNodePackages } from './build.js';
 import { NODE } from './node/host.js';
 import { buildImages } from './node/images.js';
-import { missingForNode, prepareNodeNetwork, startNode, stopNode, isNodeAlive, type NodeState } from './node/node.js';
+import {
+  missingForNode,
+  missingHostSupport,
+  prepareNodeNetwork,
+  startNode,
+  stopNode,
+  isNodeAlive,
+  type NodeState,
+} from './node/node.js';
 import { defaultStorage } from './node/storage.js';
 import { clusterPaths as paths } from './paths.js';
 import { writeClusterPki, type ClusterPki } from './pki.js';
@@ -152,7 +160,8 @@ function nodeWanted(): boolean {
 async function prepareNode(): Promise<{ nodeBinDir?: string; imageDirs: string[]; missing: string[] }> {
   if (!nodeWanted()) return { imageDirs: [], missing: ['OPENVOX_NODE=0 was set'] };
   const imageDirs: string[] = [];
-  const early = missingForNode(undefined, 'pending');
+  // Only what apt cannot fix stops the node before the packages are installed.
+  const early = missingHostSupport();
   if (early.length) return { imageDirs, missing: early };
   try {
     installNodePackages();

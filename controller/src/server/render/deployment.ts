@@ -1,5 +1,6 @@
 // The Server's Deployment: strategy by role, the pod's containers, volumes and scheduling settings.
 import type { V1Deployment } from '@kubernetes/client-node';
+import { CA_CLI_SERVER } from '../../contracts/names.js';
 import type { RenderInput } from './types.js';
 import { labelsFor, metadataFor, selectorFor } from './metadata.js';
 import { imageFor, pullSecretsFor } from './image.js';
@@ -44,7 +45,7 @@ export function renderDeployment(input: RenderInput): V1Deployment {
           automountServiceAccountToken: false,
           securityContext: POD_SECURITY,
           // `puppetserver ca` in a CA pod talks to the CA at its default server name, `puppet`: this pod.
-          ...(server.spec.ca ? { hostAliases: [{ ip: '127.0.0.1', hostnames: ['puppet'] }] } : {}),
+          ...(server.spec.ca ? { hostAliases: [{ ip: '127.0.0.1', hostnames: [CA_CLI_SERVER] }] } : {}),
           // CA pods: seed the CA volume first. Other pods: crl-sync, a native sidecar, keeps the CRL file fresh.
           initContainers: server.spec.ca
             ? [asHelper(caInitContainer({ image, imagePullPolicy: pullPolicy }), security), tlsInit]

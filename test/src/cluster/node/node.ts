@@ -44,22 +44,27 @@ export interface NodeInput {
   adminKubeconfig: string;
 }
 
-/** Why a node cannot run here, one line per missing piece; empty when it can. */
-export function missingForNode(binDir: string | undefined, nodeBinDir: string | undefined): string[] {
+/** What no package install can fix: root, and bridge netfilter in the kernel. */
+export function missingHostSupport(): string[] {
   const missing: string[] = [];
   if (typeof process.getuid === 'function' && process.getuid() !== 0)
     missing.push('root (kubelet, containerd, bridges and iptables need it): run as root');
+  if (!existsSync('/proc/sys/net/bridge'))
+    missing.push('bridge netfilter (/proc/sys/net/bridge: modprobe br_netfilter)');
+  return missing;
+}
+
+/** Why a node cannot run here, once packages are installed and builds done; empty when it can. */
+export function missingForNode(binDir: string, nodeBinDir: string | undefined): string[] {
+  const missing = missingHostSupport();
   for (const tool of ['ip', 'iptables', 'umount'])
     if (run('which', [tool]).code !== 0) missing.push(`${tool} (apt-get install iproute2 iptables mount)`);
   if (!existsSync(RUNC)) missing.push(`${RUNC} (apt-get install runc)`);
   for (const plugin of ['bridge', 'host-local', 'portmap', 'loopback'])
     if (!existsSync(join(CNI_BIN, plugin)))
       missing.push(`${CNI_BIN}/${plugin} (apt-get install containernetworking-plugins)`);
-  if (binDir)
-    for (const bin of ['kubelet', 'kube-proxy']) if (!existsSync(join(binDir, bin))) missing.push(`${binDir}/${bin}`);
+  for (const bin of ['kubelet', 'kube-proxy']) if (!existsSync(join(binDir, bin))) missing.push(`${binDir}/${bin}`);
   if (!nodeBinDir) missing.push('containerd and CoreDNS (test/cluster/build-node.sh failed)');
-  if (!existsSync('/proc/sys/net/bridge'))
-    missing.push('bridge netfilter (/proc/sys/net/bridge: modprobe br_netfilter)');
   return missing;
 }
 

@@ -9,6 +9,7 @@ import { realClock, type Clock } from './kube/clock.js';
 import { createHttpServer } from './http.js';
 import { loadKubeConfig, RestClient } from './kube/client.js';
 import { ApiEventRecorder } from './kube/events.js';
+import { LeaderFence } from './kube/fence.js';
 import { LeaderElector } from './kube/leader.js';
 import { Manager, type ControllerDeps } from './kube/manager.js';
 import { DEFAULT_KEY_ALGORITHM, type KeyAlgorithm } from '@openvox/shared';
@@ -53,7 +54,24 @@ export async function startApp(
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const metrics = createMetrics(registry);
-  const client = new RestClient(kubeConfig, { onWrite: (verb, kind) => metrics.apiWrites.inc({ verb, kind }) });
+  const identity = `${process.env.POD_NAME ?? hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
+  const userAgent = `openvox-operator-controller/${identity}`;
+  let leader: LeaderElector | undefined;
+  // Lost leadership closes the fence for good: in-flight requests abort, no write is sent again, and the
+  // process exits (onLostLeadership) to come back as a follower with fresh state, as controller-runtime does.
+  const fence = settings.leaderElect
+    ? new LeaderFence({ holdsLease: () => leader?.holdsLease() ?? false }, (reason) => {
+        metrics.isLeader.set(0);
+        manager.stopWorkers();
+        logger.error({ identity, reason }, 'lost leadership: no more writes');
+        onLostLeadership?.();
+      })
+    : undefined;
+  const client = new RestClient(kubeConfig, {
+    onWrite: (verb, kind) => metrics.apiWrites.inc({ verb, kind }),
+    userAgent,
+    ...(fence ? { fence } : {}),
+  });
   const manager = new Manager({
     kubeConfig,
     client,
@@ -86,13 +104,13 @@ export async function startApp(
 
   await manager.start();
 
-  let leader: LeaderElector | undefined;
-  if (settings.leaderElect) {
+  if (fence) {
     // Lease requests time out well inside the renew deadline, so a hung API server cannot keep a replica
     // believing it leads after another may have taken over.
     const leaseClient = new RestClient(kubeConfig, {
       onWrite: (verb, kind) => metrics.apiWrites.inc({ verb, kind }),
       timeoutMs: 4000,
+      userAgent,
     });
     leader = new LeaderElector({
       client: leaseClient,
@@ -103,16 +121,13 @@ export async function startApp(
       leaseDurationMs: settings.leaseDurationSeconds * 1000,
       renewDeadlineMs: settings.renewDeadlineSeconds * 1000,
       retryPeriodMs: settings.retryPeriodSeconds * 1000,
-      identity: `${process.env.POD_NAME ?? hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`,
+      identity,
       onStartedLeading: () => {
+        fence.open();
         metrics.isLeader.set(1);
         void manager.startWorkers();
       },
-      onStoppedLeading: () => {
-        metrics.isLeader.set(0);
-        manager.stopWorkers();
-        onLostLeadership?.();
-      },
+      onStoppedLeading: () => fence.close('the lease was not renewed within the renew deadline'),
     });
     leader.start();
   } else {

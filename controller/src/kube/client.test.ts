@@ -52,4 +52,18 @@ describe('RestClient with a write fence', () => {
     expect(api.requests[0]!.userAgent).toBe('test-agent/1');
     expect(writes).toEqual(['apply']);
   });
+
+  it('aborts a write whose lease lapsed between the first check and the socket write', async () => {
+    const api = await apiServer();
+    let holds = true;
+    const fence = new LeaderFence({ holdsLease: () => holds }, () => undefined);
+    fence.open();
+    // onWrite runs right after the first check: the process "froze" there and resumed past its lease.
+    const client = new RestClient(api.kc, { fence, onWrite: () => (holds = false) });
+    await expect(client.apply(CONFIG_MAP, cm)).rejects.toThrow();
+    api.release();
+    api.close();
+    expect(api.requests).toEqual([]);
+    expect(fence.signal.aborted).toBe(true);
+  });
 });

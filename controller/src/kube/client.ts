@@ -1,9 +1,10 @@
 // A small JSON REST client over the kubeconfig's transport. Objects stay plain JSON (no client-node model
 // classes), so informer caches, rendered objects and API responses compare field by field.
 import { KubeConfig, RequestContext, HttpMethod } from '@kubernetes/client-node';
-import { fetch, type Dispatcher } from 'undici';
+import { fetch, getGlobalDispatcher, type Dispatcher } from 'undici';
 import { FIELD_MANAGER } from '@openvox/shared';
 import type { WriteFence } from './fence.js';
+import { fenceInterceptor } from './fence-interceptor.js';
 import { collectionPath, objectPath, type ResourceType } from './resources.js';
 
 export interface KubeObject {
@@ -116,7 +117,7 @@ export class RestClient implements KubeClient {
     // Auth headers are recomputed per request (tokens rotate); the connection pool is reused.
     const ctx = new RequestContext(url.toString(), HttpMethod.GET);
     await this.kc.applySecurityAuthentication(ctx);
-    this.dispatcher ??= ctx.getDispatcher() as Dispatcher | undefined;
+    this.dispatcher ??= this.withFence(ctx.getDispatcher() as Dispatcher | undefined);
     const headers: Record<string, string> = { ...ctx.getHeaders(), Accept: 'application/json' };
     if (body !== undefined) headers['Content-Type'] = contentType;
     if (this.opts.userAgent) headers['User-Agent'] = this.opts.userAgent;
@@ -141,6 +142,12 @@ export class RestClient implements KubeClient {
       throw new ApiError(response.status, `${method} ${path}: ${response.status} ${message}`, parsed);
     }
     return parsed as T;
+  }
+
+  private withFence(dispatcher: Dispatcher | undefined): Dispatcher | undefined {
+    const { fence } = this.opts;
+    if (!fence) return dispatcher;
+    return (dispatcher ?? getGlobalDispatcher()).compose(fenceInterceptor(fence));
   }
 
   async list<T extends KubeObject>(r: ResourceType, opts: { namespace?: string; labelSelector?: string } = {}) {

@@ -61,7 +61,7 @@ const custom = (kind: string, plural: string): ResourceType => ({
   namespaced: true,
 });
 
-class ControllerProcess {
+export class ControllerProcess {
   private child: Child | undefined;
   readonly url: string;
   constructor(
@@ -81,6 +81,9 @@ class ControllerProcess {
   }
   kill(): void {
     this.child?.process.kill('SIGKILL');
+  }
+  get pid(): number | undefined {
+    return this.child?.process.pid;
   }
   async stop(): Promise<void> {
     await this.child?.stop();
@@ -116,11 +119,11 @@ class ControllerProcess {
 
 const total = (w: Record<string, number>) => Object.values(w).reduce((a, b) => a + b, 0);
 
-async function inBatches<T>(items: T[], size: number, fn: (t: T) => Promise<unknown>): Promise<void> {
+export async function inBatches<T>(items: T[], size: number, fn: (t: T) => Promise<unknown>): Promise<void> {
   for (let i = 0; i < items.length; i += size) await Promise.all(items.slice(i, i + size).map(fn));
 }
 
-async function createDependencies(client: KubeClient, ns: string): Promise<void> {
+export async function createDependencies(client: KubeClient, ns: string): Promise<void> {
   const meta = (name: string) => ({ name, namespace: ns });
   await client.create(custom('CertificateAuthority', 'certificateauthorities'), {
     apiVersion: API_VERSION,
@@ -161,7 +164,7 @@ async function createDependencies(client: KubeClient, ns: string): Promise<void>
   }
 }
 
-function server(ns: string, name: string): KubeObject {
+export function server(ns: string, name: string): KubeObject {
   return {
     apiVersion: API_VERSION,
     kind: 'Server',
@@ -199,7 +202,12 @@ async function converged(client: KubeClient, ns: string, names: string[]): Promi
   return n;
 }
 
-async function waitConverged(client: KubeClient, ns: string, names: string[], timeoutMs: number): Promise<number> {
+export async function waitConverged(
+  client: KubeClient,
+  ns: string,
+  names: string[],
+  timeoutMs: number,
+): Promise<number> {
   const start = Date.now();
   while ((await converged(client, ns, names)) < names.length) {
     if (Date.now() - start > timeoutMs) throw new Error(`not converged after ${timeoutMs} ms`);

@@ -1,6 +1,6 @@
 // The API server's audit log: every write request, with who made it, so fault tests can count one
 // process's writes from outside it (a fenced leader cannot be asked afterwards).
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { clusterPaths } from './paths.js';
@@ -37,10 +37,20 @@ export interface AuditEvent {
   stageTimestamp: string;
 }
 
-/** The logged write requests, oldest first. */
-export function auditEvents(): AuditEvent[] {
+/** Where the log ends now: pass it to auditEvents to read only what comes after. */
+export function auditLogSize(): number {
+  return existsSync(AUDIT_LOG) ? statSync(AUDIT_LOG).size : 0;
+}
+
+/** The logged write requests from byte `from` on, oldest first. */
+export function auditEvents(from = 0): AuditEvent[] {
   if (!existsSync(AUDIT_LOG)) return [];
-  return readFileSync(AUDIT_LOG, 'utf8')
+  const fd = openSync(AUDIT_LOG, 'r');
+  const buffer = Buffer.alloc(Math.max(0, statSync(AUDIT_LOG).size - from));
+  readSync(fd, buffer, 0, buffer.length, from);
+  closeSync(fd);
+  return buffer
+    .toString('utf8')
     .split('\n')
     .filter((line) => line.startsWith('{'))
     .map((line) => JSON.parse(line) as AuditEvent)

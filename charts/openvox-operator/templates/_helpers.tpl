@@ -184,3 +184,53 @@ namespaceSelector:
     {{- toYaml . | nindent 4 }}
   {{- end }}
 {{- end }}
+
+{{/*
+Node's heap limit in MiB: nodeHeapPercent of a memory limit given as an integer with an optional
+binary or decimal suffix (Ki, Mi, Gi, Ti, k, M, G, T). Call with (dict "root" $ "limit" L).
+*/}}
+{{- define "openvox-operator.heapMiB" -}}
+{{- $limit := toString .limit }}
+{{- $digits := regexFind "^[0-9]+" $limit }}
+{{- $units := dict "" 1 "Ki" 1024 "Mi" 1048576 "Gi" 1073741824 "Ti" 1099511627776 "k" 1000 "M" 1000000 "G" 1000000000 "T" 1000000000000 }}
+{{- $suffix := trimPrefix $digits $limit }}
+{{- if or (not $digits) (not (hasKey $units $suffix)) }}
+{{- fail (printf "memory limit %q: give an integer with an optional Ki, Mi, Gi, Ti, k, M, G or T suffix (e.g. 384Mi), so the chart can derive Node's heap limit from it" $limit) }}
+{{- end }}
+{{- $mib := div (mul (int64 $digits) (get $units $suffix)) 1048576 }}
+{{- div (mul $mib .root.Values.nodeHeapPercent) 100 }}
+{{- end }}
+
+{{/* NODE_OPTIONS with the heap limit, when the component has a memory limit; call with (dict "root" $ "resources" R). */}}
+{{- define "openvox-operator.nodeOptionsEnv" -}}
+{{- with (dig "limits" "memory" "" .resources) }}
+- name: NODE_OPTIONS
+  value: {{ printf "--max-old-space-size=%s" (include "openvox-operator.heapMiB" (dict "root" $.root "limit" .)) | quote }}
+{{- end }}
+{{- end }}
+
+{{/* Egress of both components: the API server and DNS, nothing else. */}}
+{{- define "openvox-operator.networkPolicyEgress" -}}
+{{- $np := .Values.networkPolicy -}}
+- ports:
+    {{- range $np.apiServer.ports }}
+    - protocol: TCP
+      port: {{ . }}
+    {{- end }}
+  {{- with $np.apiServer.cidrs }}
+  to:
+    {{- range . }}
+    - ipBlock:
+        cidr: {{ . }}
+    {{- end }}
+  {{- end }}
+- ports:
+    - protocol: UDP
+      port: 53
+    - protocol: TCP
+      port: 53
+  {{- with $np.dnsTo }}
+  to:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
+{{- end }}

@@ -1,5 +1,6 @@
 // The chart's workload settings as helm renders them: Node's heap limit derived from each memory
 // limit, and the two NetworkPolicies (the workload linter in test/src/lint/ checks the rest).
+import { spawnSync } from 'node:child_process';
 import { render, template, type K8sObject } from './render.js';
 
 const WEBHOOK = 'openvox-operator-webhook';
@@ -9,10 +10,28 @@ const env = (deployment: K8sObject, name: string): string | undefined =>
   deployment.spec.template.spec.containers[0].env?.find((e: { name: string }) => e.name === name)?.value;
 
 describe("Node's heap limit", () => {
-  it('is 70% of the memory limit of each component by default', () => {
+  it('is 70% of the memory limit of each component by default: old space plus 3 x 16 MiB young generation', () => {
     const manifest = render();
-    expect(env(manifest.one('Deployment', WEBHOOK), 'NODE_OPTIONS')).toBe('--max-old-space-size=268'); // 384Mi
-    expect(env(manifest.one('Deployment', CONTROLLER), 'NODE_OPTIONS')).toBe('--max-old-space-size=716'); // 1Gi
+    // 384Mi -> 268 MiB; 1Gi -> 716 MiB.
+    expect(env(manifest.one('Deployment', WEBHOOK), 'NODE_OPTIONS')).toBe(
+      '--max-old-space-size=220 --max-semi-space-size=16',
+    );
+    expect(env(manifest.one('Deployment', CONTROLLER), 'NODE_OPTIONS')).toBe(
+      '--max-old-space-size=668 --max-semi-space-size=16',
+    );
+  });
+
+  it("keeps V8's whole heap at that size (the node binary itself, with the chart's flags)", () => {
+    const flags = env(render().one('Deployment', WEBHOOK), 'NODE_OPTIONS')!;
+    const r = spawnSync(
+      process.execPath,
+      ['-p', "Math.round(require('v8').getHeapStatistics().heap_size_limit / 2 ** 20)"],
+      {
+        env: { ...process.env, NODE_OPTIONS: flags },
+        encoding: 'utf8',
+      },
+    );
+    expect(r.stdout.trim()).toBe('268');
   });
 
   it('follows a changed limit and percentage, in binary or decimal units, and is left out without a limit', () => {
@@ -24,8 +43,10 @@ describe("Node's heap limit", () => {
         controller: { resources: { limits: { memory: null } } },
       },
     });
-    // 2000M = 1907 MiB.
-    expect(env(manifest.one('Deployment', WEBHOOK), 'NODE_OPTIONS')).toBe('--max-old-space-size=953');
+    // 2000M = 1907 MiB; half of it, less the young generation.
+    expect(env(manifest.one('Deployment', WEBHOOK), 'NODE_OPTIONS')).toBe(
+      '--max-old-space-size=905 --max-semi-space-size=16',
+    );
     expect(env(manifest.one('Deployment', CONTROLLER), 'NODE_OPTIONS')).toBeUndefined();
     expect(env(manifest.one('Deployment', CONTROLLER), 'POD_NAMESPACE')).toBeUndefined(); // a fieldRef, no value
   });
@@ -34,6 +55,8 @@ describe("Node's heap limit", () => {
     const result = template({ values: { controller: { resources: { limits: { memory: '1.5Gi' } } } } });
     expect(result.code).not.toBe(0);
     expect(result.stderr).toContain('memory limit "1.5Gi": give an integer with an optional Ki, Mi, Gi, Ti');
+    const small = template({ values: { webhook: { resources: { limits: { memory: '128Mi' } } } } });
+    expect(small.stderr).toContain('memory limit "128Mi" leaves Node less than 64 MiB of old space');
   });
 });
 

@@ -29,11 +29,13 @@ const statusCheck = (): Pick<V1Probe, 'httpGet'> => ({
  *   port, with 3 minutes of grace. Not the status endpoint: a load spike that makes every replica slow
  *   to answer must take them out of the Service (readiness), not restart them all at once.
  */
-export const SERVER_PROBES: Pick<V1Container, 'startupProbe' | 'readinessProbe' | 'livenessProbe'> = {
-  startupProbe: { ...statusCheck(), periodSeconds: 5, timeoutSeconds: 5, failureThreshold: 72 },
-  readinessProbe: { ...statusCheck(), periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 },
-  livenessProbe: { tcpSocket: { port: HTTPS_PORT }, periodSeconds: 30, timeoutSeconds: 10, failureThreshold: 6 },
-};
+export function serverProbes(): Pick<V1Container, 'startupProbe' | 'readinessProbe' | 'livenessProbe'> {
+  return {
+    startupProbe: { ...statusCheck(), periodSeconds: 5, timeoutSeconds: 5, failureThreshold: 72 },
+    readinessProbe: { ...statusCheck(), periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 },
+    livenessProbe: { tcpSocket: { port: HTTPS_PORT }, periodSeconds: 30, timeoutSeconds: 10, failureThreshold: 6 },
+  };
+}
 
 export interface ServerContainerOptions {
   image: string;
@@ -49,7 +51,7 @@ export function serverContainer(server: Server, options: ServerContainerOptions)
     imagePullPolicy: options.imagePullPolicy,
     env: [{ name: 'JAVA_ARGS', value: javaArgs(server) }],
     ports: [{ name: 'https', containerPort: HTTPS_PORT, protocol: 'TCP' }],
-    ...SERVER_PROBES,
+    ...serverProbes(),
     securityContext: options.securityContext,
     volumeMounts: options.volumeMounts,
     resources: serverResources(server),

@@ -68,7 +68,13 @@ export const ServerSpec = Type.Object(
     resources: Type.Optional(
       coreType<V1ResourceRequirements>(
         'ResourceRequirements',
-        'CPU and memory requests and limits of the openvox-server container.',
+        'Requests and limits of the openvox-server container. A resource named in neither requests nor limits gets the default: ephemeral-storage request 1Gi, limit 4Gi (vardir, logs, /tmp); no CPU or memory defaults.',
+      ),
+    ),
+    helperResources: Type.Optional(
+      coreType<V1ResourceRequirements>(
+        'ResourceRequirements',
+        'Requests and limits of each helper container (tls-init, ca-init, crl-sync). A resource named in neither requests nor limits gets the default: requests cpu 5m, memory 8Mi, ephemeral-storage 8Mi; limits memory 32Mi, ephemeral-storage 32Mi.',
       ),
     ),
     javaArgs: Type.Optional(
@@ -80,7 +86,10 @@ export const ServerSpec = Type.Object(
     maxActiveInstances: Type.Optional(int32('Number of JRuby instances per pod.', { default: 1 })),
     code: Type.Optional(CodeSpec),
     topologySpreadConstraints: Type.Optional(
-      coreList<V1TopologySpreadConstraint>('TopologySpreadConstraint', 'How pods spread across topology domains.'),
+      coreList<V1TopologySpreadConstraint>(
+        'TopologySpreadConstraint',
+        'How pods spread across topology domains. When empty, the pods spread over nodes (kubernetes.io/hostname) and zones (topology.kubernetes.io/zone) with maxSkew 1 and whenUnsatisfiable ScheduleAnyway; a list given here replaces that default.',
+      ),
     ),
     affinity: Type.Optional(coreType<V1Affinity>('Affinity', 'Pod affinity and anti-affinity rules.')),
     priorityClassName: Type.Optional(str('PriorityClass of the pods.')),

@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { API_VERSION } from '@openvox/shared';
+import { API_VERSION, LABEL_MANAGED_BY, MANAGER } from '@openvox/shared';
 import {
   CERTIFICATE,
   DEPLOYMENT,
@@ -125,6 +125,8 @@ export async function inBatches<T>(items: T[], size: number, fn: (t: T) => Promi
 
 export async function createDependencies(client: KubeClient, ns: string): Promise<void> {
   const meta = (name: string) => ({ name, namespace: ns });
+  // Made as the Config and Certificate controllers would make them: with the label the caches select.
+  const owned = (name: string) => ({ ...meta(name), labels: { [LABEL_MANAGED_BY]: MANAGER } });
   await client.create(custom('CertificateAuthority', 'certificateauthorities'), {
     apiVersion: API_VERSION,
     kind: 'CertificateAuthority',
@@ -147,7 +149,7 @@ export async function createDependencies(client: KubeClient, ns: string): Promis
   await client.create(CONFIG_MAP, {
     apiVersion: 'v1',
     kind: 'ConfigMap',
-    metadata: meta('production-config'),
+    metadata: owned('production-config'),
     data: { 'puppet.conf': '[main]\n' },
   });
   for (const [name, key] of [
@@ -158,7 +160,7 @@ export async function createDependencies(client: KubeClient, ns: string): Promis
     await client.create(SECRET_R, {
       apiVersion: 'v1',
       kind: 'Secret',
-      metadata: meta(name),
+      metadata: owned(name),
       stringData: { [key]: 'x' },
     });
   }

@@ -25,6 +25,15 @@ export interface RunningWebhook {
   reloadCertificate(): Promise<boolean>;
 }
 
+/** Why the webhook cannot serve: shutting down, no certificate yet, or (with a cluster) no synced reference cache. */
+export function notReady(state: { closing: boolean; tlsLoaded: boolean; referencesSynced: boolean }): string[] {
+  const reasons: string[] = [];
+  if (state.closing) reasons.push('shutting down');
+  if (!state.tlsLoaded) reasons.push('TLS certificate not loaded');
+  if (!state.referencesSynced) reasons.push('Config and Certificate cache not synced yet');
+  return reasons;
+}
+
 export async function startWebhook(
   settings: Pick<Settings, 'port' | 'bindAddress' | 'tlsCertFile' | 'tlsKeyFile' | 'certPollMs'>,
   deps: WebhookDeps,
@@ -39,7 +48,7 @@ export async function startWebhook(
     mutate,
     validate: (review) => validate(review, { schemaRule: schema, references: deps.references }),
     validateKinds: kindValidators(deps.references),
-    ready: () => !closing && tlsLoaded() && deps.references.synced(),
+    notReady: () => notReady({ closing, tlsLoaded: tlsLoaded(), referencesSynced: deps.references.synced() }),
     draining: () => closing,
   });
   const tls = await createReloadingServer(app, {

@@ -5,8 +5,8 @@ import type { Registry } from 'prom-client';
 import { createApp } from './http/app.js';
 import { createReloadingServer } from './http/tls.js';
 import type { ReferenceLookup } from './references/lookup.js';
-import { mutate } from './server/mutate.js';
-import { validate } from './server/validate.js';
+import { mutateOrDeny } from './server/mutate-or-deny.js';
+import { validate, type ValidateDeps } from './server/validate.js';
 import { kindValidators } from './kinds/validate.js';
 import { createSpecValidator, schemaRule } from './server/rules/index.js';
 import type { Settings } from './settings.js';
@@ -39,14 +39,14 @@ export async function startWebhook(
   deps: WebhookDeps,
 ): Promise<RunningWebhook> {
   const { logger } = deps;
-  const schema = schemaRule(createSpecValidator());
+  const validation: ValidateDeps = { schemaRule: schemaRule(createSpecValidator()), references: deps.references };
   let closing = false;
   let tlsLoaded = () => false;
   const app = createApp({
     logger,
     registry: deps.registry,
-    mutate,
-    validate: (review) => validate(review, { schemaRule: schema, references: deps.references }),
+    mutate: (review) => mutateOrDeny(review, validation),
+    validate: (review) => validate(review, validation),
     validateKinds: kindValidators(deps.references),
     notReady: () => notReady({ closing, tlsLoaded: tlsLoaded(), referencesSynced: deps.references.synced() }),
     draining: () => closing,

@@ -163,7 +163,10 @@ describe('ServerReconciler', () => {
     expect(t.writes).toEqual(['status Server']);
     expect(t.caches.deployments.get(NS, 'compiler')).toBeUndefined();
     expect(t.status().phase).toBe('Error');
-    const ready = t.status().conditions.find((c) => c.type === 'Ready') as { reason: string; message: string };
+    const ready = t.status().conditions.find((c) => c.type === 'Ready') as unknown as {
+      reason: string;
+      message: string;
+    };
     expect(ready.reason).toBe('InvalidSpec');
     expect(ready.message).toContain('spec.replicas: must be 0 or 1 when ca is true');
     expect(t.events).toEqual(['Warning InvalidSpec']);

@@ -16,6 +16,7 @@ import {
 } from './schema.js';
 import { CodeSpec, ImageSpec } from './common.js';
 import type { KubeObject } from './meta.js';
+import { celValidations } from './server-invariants.js';
 
 export const SERVER_PHASES = ['Pending', 'WaitingForCert', 'Running', 'Error'] as const;
 export type ServerPhase = (typeof SERVER_PHASES)[number];
@@ -29,7 +30,10 @@ export const AutoscalingSpec = Type.Object(
     ),
     targetCPU: Type.Optional(int32('Target average CPU utilization in percent, 1 to 100.', { default: 75 })),
   },
-  { description: 'HorizontalPodAutoscaler settings. Not allowed together with ca: true.' },
+  {
+    description: 'HorizontalPodAutoscaler settings. Not allowed together with ca: true.',
+    'x-kubernetes-validations': celValidations('autoscaling'),
+  },
 );
 
 export const PDBSpec = Type.Object(
@@ -46,7 +50,7 @@ export const PDBSpec = Type.Object(
       ),
     ),
   },
-  { description: 'PodDisruptionBudget settings.' },
+  { description: 'PodDisruptionBudget settings.', 'x-kubernetes-validations': celValidations('pdb') },
 );
 
 export const ServerSpec = Type.Object(
@@ -95,7 +99,7 @@ export const ServerSpec = Type.Object(
     priorityClassName: Type.Optional(str('PriorityClass of the pods.')),
     pdb: Type.Optional(PDBSpec),
   },
-  { description: 'Desired state of the Server.' },
+  { description: 'Desired state of the Server.', 'x-kubernetes-validations': celValidations('spec') },
 );
 
 export const ServerStatus = Type.Object(

@@ -1,35 +1,20 @@
 // Two controller replicas on one Lease: only the leader writes; SIGKILL the leader and the other takes
 // over and converges a Server created after the kill.
 import { jest } from '@jest/globals';
-import { join } from 'node:path';
-import { clusterPaths } from '../src/cluster/paths.js';
-import { freePort } from '../src/cluster/processes.js';
 import { applyServers, inventory, waitForConvergence } from '../src/e2e-support/convergence.js';
 import { kubectlOk } from '../src/e2e-support/kubectl.js';
 import { createNamespace, deleteNamespace } from '../src/e2e-support/namespace.js';
 import { applyStack } from '../src/e2e-support/objects.js';
-import {
-  controllerArgsWith,
-  isLeader,
-  readOperatorState,
-  reconcileWrites,
-} from '../src/e2e-support/operator-control.js';
+import { isLeader, readOperatorState, reconcileWrites } from '../src/e2e-support/operator-control.js';
 import { until } from '../src/e2e-support/poll.js';
-import { startNodeChild, type Child } from '../src/operator/children.js';
+import { oneLeader, startReplica, type Replica } from '../src/e2e-support/replicas.js';
 
 jest.setTimeout(240_000);
 
 let ns: string;
 let lease: string;
-const replicas: { child: Child; url: string }[] = [];
+const replicas: Replica[] = [];
 const globalController = () => readOperatorState().pids.controller!;
-
-async function startReplica(name: string): Promise<void> {
-  const port = await freePort();
-  const [script, ...args] = controllerArgsWith({ port: String(port), 'leader-election-id': lease });
-  const child = startNodeChild(name, script!, args, join(clusterPaths.logs, `${name}-${ns}.log`));
-  replicas.push({ child, url: `http://127.0.0.1:${port}` });
-}
 
 beforeAll(async () => {
   ns = createNamespace('chaos-failover');
@@ -37,8 +22,8 @@ beforeAll(async () => {
   await applyStack(ns);
   // The run's own controller would reconcile these Servers too; freeze it so only the replicas act.
   process.kill(globalController(), 'SIGSTOP');
-  await startReplica('replica-a');
-  await startReplica('replica-b');
+  replicas.push(await startReplica('replica-a', ns, { 'leader-election-id': lease }));
+  replicas.push(await startReplica('replica-b', ns, { 'leader-election-id': lease }));
 });
 
 afterAll(async () => {
@@ -48,11 +33,7 @@ afterAll(async () => {
 });
 
 it('fails over within the lease duration and never lets the follower write', async () => {
-  const leader = await until('one replica to lead', async () => {
-    const leading = [];
-    for (const r of replicas) if (await isLeader(r.url)) leading.push(r);
-    return leading.length === 1 && leading[0];
-  });
+  const leader = await oneLeader(replicas);
   const follower = replicas.find((r) => r !== leader)!;
 
   applyServers(ns, ['before-kill']);

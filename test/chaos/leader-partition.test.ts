@@ -3,22 +3,14 @@
 // old leader sends not one write (counted in the API server's audit log by its User-Agent, Leases too)
 // and exits non-zero, to come back as a follower.
 import { jest } from '@jest/globals';
-import { join } from 'node:path';
 import { auditEvents } from '../src/cluster/audit.js';
-import { clusterPaths } from '../src/cluster/paths.js';
-import { freePort } from '../src/cluster/processes.js';
 import { applyServers, inventory, serverNames, waitForConvergence } from '../src/e2e-support/convergence.js';
 import { kubectlOk } from '../src/e2e-support/kubectl.js';
 import { createNamespace, deleteNamespace } from '../src/e2e-support/namespace.js';
 import { applyStack, listObjects } from '../src/e2e-support/objects.js';
-import {
-  controllerArgsWith,
-  isLeader,
-  readOperatorState,
-  resumeRunController,
-} from '../src/e2e-support/operator-control.js';
+import { isLeader, readOperatorState, resumeRunController } from '../src/e2e-support/operator-control.js';
 import { until } from '../src/e2e-support/poll.js';
-import { startNodeChild, type Child } from '../src/operator/children.js';
+import { oneLeader, startReplica, type Replica } from '../src/e2e-support/replicas.js';
 
 jest.setTimeout(300_000);
 
@@ -26,14 +18,7 @@ const COUNT = 60;
 let ns: string;
 let lease: string;
 let runController: number;
-const replicas: { child: Child; url: string }[] = [];
-
-async function startReplica(name: string): Promise<void> {
-  const port = await freePort();
-  const [script, ...args] = controllerArgsWith({ port: String(port), 'leader-election-id': lease });
-  const child = startNodeChild(name, script!, args, join(clusterPaths.logs, `${name}-${ns}.log`));
-  replicas.push({ child, url: `http://127.0.0.1:${port}` });
-}
+const replicas: Replica[] = [];
 
 /** Write requests the process `pid` made, by the identity in its User-Agent, received after `since`. */
 function writesBy(pid: number, since = 0) {
@@ -49,8 +34,8 @@ beforeAll(async () => {
   // Only the two replicas may act on these Servers.
   runController = readOperatorState().pids.controller!;
   process.kill(runController, 'SIGSTOP');
-  await startReplica('partition-a');
-  await startReplica('partition-b');
+  replicas.push(await startReplica('partition-a', ns, { 'leader-election-id': lease }));
+  replicas.push(await startReplica('partition-b', ns, { 'leader-election-id': lease }));
 });
 
 afterAll(async () => {
@@ -63,11 +48,7 @@ afterAll(async () => {
 });
 
 it('stops a leader frozen past its lease from writing once another leads, and it exits', async () => {
-  const old = await until('one replica to lead', async () => {
-    const leading = [];
-    for (const r of replicas) if (await isLeader(r.url)) leading.push(r);
-    return leading.length === 1 && leading[0];
-  });
+  const old = await oneLeader(replicas);
   const next = replicas.find((r) => r !== old)!;
   const oldPid = old.child.process.pid!;
 

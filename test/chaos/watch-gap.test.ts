@@ -4,15 +4,11 @@
 // an event for. A replica of its own with a long lease does it: the run's controller, frozen that long,
 // would rightly fence itself and exit instead.
 import { jest } from '@jest/globals';
-import { join } from 'node:path';
 import { readState, startComponent, stopComponent } from '../src/cluster/cluster.js';
-import { clusterPaths } from '../src/cluster/paths.js';
-import { freePort } from '../src/cluster/processes.js';
 import { applyServers, inventory, waitForConvergence } from '../src/e2e-support/convergence.js';
 import { createNamespace, deleteNamespace } from '../src/e2e-support/namespace.js';
 import { applyStack } from '../src/e2e-support/objects.js';
 import {
-  controllerArgsWith,
   counter,
   isLeader,
   metricsText,
@@ -20,7 +16,8 @@ import {
   resumeRunController,
 } from '../src/e2e-support/operator-control.js';
 import { until } from '../src/e2e-support/poll.js';
-import { startNodeChild, type Child } from '../src/operator/children.js';
+import type { Child } from '../src/operator/children.js';
+import { startReplica } from '../src/e2e-support/replicas.js';
 
 jest.setTimeout(300_000);
 
@@ -34,15 +31,11 @@ beforeAll(async () => {
   await applyStack(ns);
   runController = readOperatorState().pids.controller!;
   process.kill(runController, 'SIGSTOP');
-  const port = await freePort();
-  url = `http://127.0.0.1:${port}`;
-  const [script, ...args] = controllerArgsWith({
-    port: String(port),
+  ({ child: replica, url } = await startReplica('watch-gap', ns, {
     'leader-election-id': `chaos-${ns}`,
     'leader-election-lease-duration': '300',
     'leader-election-renew-deadline': '240',
-  });
-  replica = startNodeChild('watch-gap', script!, args, join(clusterPaths.logs, `controller-${ns}.log`));
+  }));
   await until('the replica to lead', () => isLeader(url), 60_000);
 });
 afterAll(async () => {

@@ -1,6 +1,5 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { KubeConfig } from '@kubernetes/client-node';
+import { localKubeConfig } from './local-kubeconfig.test-helpers.js';
 import { RestClient } from './client.js';
 import { FencedError, LeaderFence } from './fence.js';
 import { CONFIG_MAP } from './resources.js';
@@ -17,15 +16,7 @@ async function apiServer() {
     else answer();
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const kc = new KubeConfig();
-  kc.loadFromOptions({
-    clusters: [
-      { name: 'c', server: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, skipTLSVerify: true },
-    ],
-    users: [{ name: 'u' }],
-    contexts: [{ name: 'x', cluster: 'c', user: 'u' }],
-    currentContext: 'x',
-  });
+  const kc = localKubeConfig(server);
   return { kc, requests, release, close: () => (server.closeAllConnections(), server.close()) };
 }
 

@@ -1,10 +1,9 @@
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { KubeConfig } from '@kubernetes/client-node';
 import { pino } from 'pino';
 import { realClock } from './clock.js';
 import { RestClient } from './client.js';
 import { Informer } from './informer.js';
+import { localKubeConfig } from './local-kubeconfig.test-helpers.js';
 import { CONFIG_MAP } from './resources.js';
 
 const cm = (name: string, rv: string) => ({ metadata: { name, namespace: 'ns', resourceVersion: rv }, data: {} });
@@ -37,15 +36,7 @@ describe('Informer', () => {
     server = api.server;
     server.closeIdleConnections();
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    const kc = new KubeConfig();
-    kc.loadFromOptions({
-      clusters: [
-        { name: 'c', server: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, skipTLSVerify: true },
-      ],
-      users: [{ name: 'u' }],
-      contexts: [{ name: 'x', cluster: 'c', user: 'u' }],
-      currentContext: 'x',
-    });
+    const kc = localKubeConfig(server);
     const restarts: string[] = [];
     const informer = new Informer(CONFIG_MAP, {
       kubeConfig: kc,

@@ -43,8 +43,8 @@ afterAll(async () => {
     if (r.child.process.exitCode === null) process.kill(r.child.process.pid!, 'SIGCONT');
     await r.child.stop();
   }
-  await resumeRunController(runController);
   deleteNamespace(ns);
+  await resumeRunController(runController);
 });
 
 it('stops a leader frozen past its lease from writing once another leads, and it exits', async () => {

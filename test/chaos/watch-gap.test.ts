@@ -45,8 +45,8 @@ afterAll(async () => {
     // gone already
   }
   await replica.stop();
-  await resumeRunController(runController);
   deleteNamespace(ns);
+  await resumeRunController(runController);
 });
 
 const expiredRelists = async () =>

@@ -17,6 +17,9 @@ function handshake(version: SecureVersion): Promise<string> {
       ca,
       minVersion: version,
       maxVersion: version,
+      // This client must be able to speak the old versions, or the refusal would be its own (OpenSSL's
+      // default security level forbids TLS < 1.2) and the test could not fail.
+      ciphers: 'DEFAULT@SECLEVEL=0',
     });
     socket.once('secureConnect', () => {
       resolve(socket.getProtocol() ?? 'unknown');
@@ -32,8 +35,9 @@ it('completes TLS 1.2 and 1.3 handshakes', async () => {
 });
 
 it('refuses TLS 1.1 and 1.0', async () => {
-  expect(await handshake('TLSv1.1')).toMatch(/^error: /);
-  expect(await handshake('TLSv1')).toMatch(/^error: /);
+  // The server's answer: a protocol_version alert.
+  expect(await handshake('TLSv1.1')).toMatch(/^error: .*(protocol version|unsupported protocol)/i);
+  expect(await handshake('TLSv1')).toMatch(/^error: .*(protocol version|unsupported protocol)/i);
 });
 
 it('gives no admission answer over plain HTTP', async () => {

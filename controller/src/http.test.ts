@@ -22,9 +22,7 @@ describe('controller HTTP endpoints', () => {
     const { server, reviewer } = makeServer();
     await request(server).get('/healthz').expect(200, 'ok');
     await request(server).get('/readyz').expect(200, 'ok');
-    await request(makeServer(false).server)
-      .get('/readyz')
-      .expect(503, 'caches not synced');
+    await request(makeServer(false).server).get('/readyz').expect(503, 'caches not synced');
     expect(reviewer.tokenReviews).toBe(0);
   });
 

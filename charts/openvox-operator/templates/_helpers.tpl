@@ -184,3 +184,12 @@ namespaceSelector:
     {{- toYaml . | nindent 4 }}
   {{- end }}
 {{- end }}
+
+{{/* The controller's metrics: the Service a ServiceMonitor selects and the ClusterRole a scraper is bound to. */}}
+{{- define "openvox-operator.controller.metricsName" -}}
+{{- printf "%s-metrics" (include "openvox-operator.controller.name" .) }}
+{{- end }}
+
+{{- define "openvox-operator.metricsReaderName" -}}
+{{- printf "%s-metrics-reader" (include "openvox-operator.fullname" . | trunc 52 | trimSuffix "-") }}
+{{- end }}

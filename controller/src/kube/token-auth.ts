@@ -55,7 +55,7 @@ export function createTokenAuthorizer(opts: TokenAuthOptions): TokenAuthorizer {
     if (!user) return { status: 401, message: 'Unauthorized' };
     try {
       const decision = await opts.reviewer.authorize(user, opts.path, opts.verb);
-      if (decision.allowed || true) return { status: 200, message: 'ok', user: user.username }; // DELIBERATE BREAK: SAR ignored
+      if (decision.allowed) return { status: 200, message: 'ok', user: user.username };
       opts.logger?.debug({ user: user.username, reason: decision.reason }, 'metrics access denied');
       return {
         status: 403,

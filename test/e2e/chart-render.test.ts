@@ -548,6 +548,6 @@ describe('controller metrics', () => {
   it('rejects a ServiceMonitor interval that is not a duration', () => {
     const result = template({ values: { controller: { metrics: { serviceMonitor: { interval: 'often' } } } } });
     expect(result.code).not.toBe(0);
-    expect(result.stderr).toContain('controller.metrics.serviceMonitor.interval');
+    expect(result.stderr).toContain("at '/controller/metrics/serviceMonitor/interval': 'often' does not match pattern");
   });
 });

@@ -47,8 +47,11 @@ RUN printf '%s\n' '#!/bin/sh' \
       '  *) echo "usage: (webhook|controller) [flags...]" >&2; exit 64 ;;' \
       'esac' > /usr/local/bin/openvox-operator \
  && chmod 0755 /usr/local/bin/openvox-operator
-# Numeric non-root user (the image's "node" user), so runAsNonRoot can verify it.
-USER 1000:1000
+# Numeric non-root user above 10000 (clear of the host's system and login users), so runAsNonRoot can
+# verify it; the chart runs the pods with the same IDs.
+RUN groupadd --gid 10001 openvox && useradd --uid 10001 --gid 10001 --home-dir /app --no-create-home \
+      --shell /usr/sbin/nologin openvox
+USER 10001:10001
 EXPOSE 9443 8080
 ENTRYPOINT ["/usr/local/bin/openvox-operator"]
 CMD ["controller"]

@@ -12,6 +12,7 @@ import { ApiAccessReviewer } from './kube/access-review.js';
 import { createTokenAuthorizer } from './kube/token-auth.js';
 import { loadKubeConfig, RestClient } from './kube/client.js';
 import { ApiEventRecorder } from './kube/events.js';
+import { LeaderFence } from './kube/fence.js';
 import { LeaderElector } from './kube/leader.js';
 import { Manager, type ControllerDeps } from './kube/manager.js';
 import { DEFAULT_KEY_ALGORITHM, type KeyAlgorithm } from '@openvox/shared';
@@ -58,7 +59,24 @@ export async function startApp(
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const metrics = createMetrics(registry);
-  const client = new RestClient(kubeConfig, { onWrite: (verb, kind) => metrics.apiWrites.inc({ verb, kind }) });
+  const identity = `${process.env.POD_NAME ?? hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
+  const userAgent = `openvox-operator-controller/${identity}`;
+  let leader: LeaderElector | undefined;
+  // Lost leadership closes the fence for good: in-flight requests abort, no write is sent again, and the
+  // process exits (onLostLeadership) to come back as a follower with fresh state, as controller-runtime does.
+  const fence = settings.leaderElect
+    ? new LeaderFence({ holdsLease: () => leader?.holdsLease() ?? false }, (reason) => {
+        metrics.isLeader.set(0);
+        manager.stopWorkers();
+        logger.error({ identity, reason }, 'lost leadership: no more writes');
+        onLostLeadership?.();
+      })
+    : undefined;
+  const client = new RestClient(kubeConfig, {
+    onWrite: (verb, kind) => metrics.apiWrites.inc({ verb, kind }),
+    userAgent,
+    ...(fence ? { fence } : {}),
+  });
   const manager = new Manager({
     kubeConfig,
     client,
@@ -72,7 +90,9 @@ export async function startApp(
   const recorder = new ApiEventRecorder(client, clock, logger);
   registerControllers(manager, { client, recorder, clock, logger });
 
-  // Its own client: reviews are not writes, and /metrics must not wait behind a slow API server for long.
+  // Its own client: reviews are not writes (no write metric, no lease fence: a follower serves metrics too,
+  // and no identity User-Agent, so audit counts of a replica's writes never see a scrape), and /metrics
+  // must not wait long behind a slow API server.
   const reviewer = new ApiAccessReviewer(new RestClient(kubeConfig, { timeoutMs: 5000 }));
   const http = createHttpServer({
     registry,
@@ -99,13 +119,13 @@ export async function startApp(
 
   await manager.start();
 
-  let leader: LeaderElector | undefined;
-  if (settings.leaderElect) {
+  if (fence) {
     // Lease requests time out well inside the renew deadline, so a hung API server cannot keep a replica
     // believing it leads after another may have taken over.
     const leaseClient = new RestClient(kubeConfig, {
       onWrite: (verb, kind) => metrics.apiWrites.inc({ verb, kind }),
       timeoutMs: 4000,
+      userAgent,
     });
     leader = new LeaderElector({
       client: leaseClient,
@@ -116,16 +136,13 @@ export async function startApp(
       leaseDurationMs: settings.leaseDurationSeconds * 1000,
       renewDeadlineMs: settings.renewDeadlineSeconds * 1000,
       retryPeriodMs: settings.retryPeriodSeconds * 1000,
-      identity: `${process.env.POD_NAME ?? hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`,
+      identity,
       onStartedLeading: () => {
+        fence.open();
         metrics.isLeader.set(1);
         void manager.startWorkers();
       },
-      onStoppedLeading: () => {
-        metrics.isLeader.set(0);
-        manager.stopWorkers();
-        onLostLeadership?.();
-      },
+      onStoppedLeading: () => fence.close('the lease was not renewed within the renew deadline'),
     });
     leader.start();
   } else {

@@ -25,3 +25,4 @@ export * from './server/status.js';
 export * from './server/reconcile.js';
 export * from './server/controller.js';
 export * from './server/index-refs.js';
+export { poolService } from './pool/render.js';

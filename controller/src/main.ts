@@ -7,9 +7,12 @@ const settings = parseSettings(process.argv.slice(2), process.env);
 const logger = pino({ level: settings.logLevel, base: { component: 'controller' } });
 
 try {
-  // A replica that loses the lease (e.g. the API server was unreachable) stops reconciling and keeps
-  // campaigning with warm caches; it does not depend on a restart to lead again.
-  const app = await startApp(settings, logger);
+  // A replica that loses the lease has already stopped writing (the fence); it exits non-zero so its
+  // Deployment restarts it as a follower with fresh caches, never as a second writer.
+  const app = await startApp(settings, logger, undefined, () => {
+    logger.fatal('exiting after lost leadership');
+    process.exit(1);
+  });
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;

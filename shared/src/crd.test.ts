@@ -58,11 +58,35 @@ describe('generated CRDs', () => {
     expect(String(props.replicas!.description)).toContain('Defaults to 1.');
   });
 
-  it('marks pdb budgets as int-or-string and keeps value rules out of the schema', () => {
+  it('marks pdb budgets as int-or-string and keeps value ranges out of the schema', () => {
     const pdb = openApi().properties!.spec!.properties!.pdb!.properties!;
     expect(pdb.minAvailable!['x-kubernetes-int-or-string']).toBe(true);
     expect(pdb.maxUnavailable!['x-kubernetes-int-or-string']).toBe(true);
-    expect(JSON.stringify(openApi().properties!.spec)).not.toMatch(/"(minimum|maximum|x-kubernetes-validations)"/);
+    expect(JSON.stringify(openApi().properties!.spec)).not.toMatch(/"(minimum|maximum|maxLength|maxItems)"/);
+  });
+
+  it('carries the Server invariants as CEL rules on spec, spec.autoscaling and spec.pdb, and nowhere else', () => {
+    const spec = openApi().properties!.spec!;
+    const rules = (node: Node) => (node['x-kubernetes-validations'] as { rule: string; fieldPath?: string }[]) ?? [];
+    expect(rules(spec).map((r) => r.fieldPath)).toEqual(['.replicas', '.autoscaling.enabled']);
+    expect(rules(spec.properties!.autoscaling!).map((r) => r.fieldPath)).toEqual([
+      '.minReplicas',
+      '.maxReplicas',
+      '.targetCPU',
+    ]);
+    expect(rules(spec.properties!.pdb!).map((r) => r.fieldPath)).toEqual([undefined]);
+    const total = JSON.stringify(buildCrd(server)).match(/"x-kubernetes-validations"/g)?.length;
+    expect(total).toBe(3);
+    for (const kind of KINDS.filter((k) => k !== server)) {
+      expect(JSON.stringify(buildCrd(kind))).not.toContain('x-kubernetes-validations');
+    }
+    // Every rule and message reads integers and booleans only: a string or list would need maxLength
+    // or maxItems for the API server's cost estimate.
+    for (const rule of [spec, spec.properties!.autoscaling!, spec.properties!.pdb!].flatMap(rules)) {
+      expect(JSON.stringify(rule)).not.toMatch(
+        /self\.(configRef|certificateRef|poolRefs|javaArgs|image|code|resources)/,
+      );
+    }
   });
 
   it('defaults an absent spec to {} for kinds whose spec has no required field', () => {

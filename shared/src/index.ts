@@ -2,6 +2,7 @@ export * from './api/meta.js';
 export * from './api/schema.js';
 export * from './api/common.js';
 export * from './api/server.js';
+export * from './api/server-invariants.js';
 export * from './api/config.js';
 export * from './api/certificate.js';
 export * from './api/certificate-authority.js';

@@ -47,8 +47,32 @@ export interface RestartingInformerOptions<T extends KubernetesObject> {
   maxBackoffMs?: number;
   /** Called before each restart. */
   onRestart?: () => void;
+  /**
+   * Called on each list after the first: 'expired' when the watch's resourceVersion was gone (410, so
+   * events may have been missed and the cache is rebuilt from the list), 'restart' after other errors.
+   */
+  onRelist?: (reason: 'expired' | 'restart') => void;
   /** Logged (info) the first time the cache has listed; nothing when unset. */
   syncedMessage?: string;
+  /**
+   * The field manager whose managedFields entries the cache keeps (the controller reads its own to know
+   * which fields it owns); every other entry is dropped before caching, as they are most of an object's
+   * size. Unset: all are dropped.
+   */
+  keepManagedFieldsOf?: string;
+}
+
+interface WithManagedFields {
+  metadata?: { managedFields?: { manager?: string }[] };
+}
+
+/** Drops the managedFields entries of every manager but `keep`, in place. */
+export function trimManagedFields(obj: unknown, keep?: string): void {
+  const metadata = (obj as WithManagedFields | undefined)?.metadata;
+  if (!metadata?.managedFields) return;
+  const kept = keep ? metadata.managedFields.filter((e) => e.manager === keep) : [];
+  if (kept.length) metadata.managedFields = kept;
+  else delete metadata.managedFields;
 }
 
 export class RestartingInformer<T extends KubernetesObject> {
@@ -59,8 +83,14 @@ export class RestartingInformer<T extends KubernetesObject> {
   private restartTimer: { cancel(): void } | undefined;
 
   constructor(private readonly opts: RestartingInformerOptions<T>) {
+    let listed = false;
+    const trim = (obj: unknown) => trimManagedFields(obj, opts.keepManagedFieldsOf);
+    const watch = new ExpiryAwareWatch(opts.kubeConfig, trim);
     const list = async () => {
       const result = await opts.list();
+      for (const item of result.items) trim(item);
+      if (listed) opts.onRelist?.(watch.takeExpired() ? 'expired' : 'restart');
+      listed = true;
       // ListWatch fills its cache synchronously after this promise settles; mark synced after that.
       setImmediate(() => {
         if (!this.synced && opts.syncedMessage) opts.logger.info({ kind: opts.kind }, opts.syncedMessage);
@@ -69,7 +99,7 @@ export class RestartingInformer<T extends KubernetesObject> {
       });
       return result;
     };
-    this.lw = new ListWatch<T>(opts.path, new Watch(opts.kubeConfig), list, false, opts.labelSelector);
+    this.lw = new ListWatch<T>(opts.path, watch, list, false, opts.labelSelector);
     this.lw.on('error', (err: unknown) => this.scheduleRestart(err));
   }
 
@@ -117,5 +147,44 @@ export class RestartingInformer<T extends KubernetesObject> {
       this.opts.onRestart?.();
       this.lw.start().catch((e: unknown) => this.scheduleRestart(e));
     }, delay);
+  }
+}
+
+/**
+ * A Watch that remembers a 410 Gone (as an ERROR event or as the watch's end), which ListWatch hides, and
+ * trims each object before ListWatch caches it.
+ */
+class ExpiryAwareWatch extends Watch {
+  private expired = false;
+
+  constructor(
+    config: KubeConfig,
+    private readonly trim: (obj: unknown) => void,
+  ) {
+    super(config);
+  }
+
+  takeExpired(): boolean {
+    const was = this.expired;
+    this.expired = false;
+    return was;
+  }
+
+  override watch(...[path, query, callback, done]: Parameters<Watch['watch']>): ReturnType<Watch['watch']> {
+    const gone = (e: { code?: unknown; statusCode?: unknown } | null | undefined) =>
+      e?.code === 410 || e?.statusCode === 410;
+    return super.watch(
+      path,
+      query,
+      (phase, obj: unknown, raw?: unknown) => {
+        if (phase === 'ERROR' && gone(obj as { code?: unknown })) this.expired = true;
+        else this.trim(obj);
+        callback(phase, obj, raw);
+      },
+      (err: unknown) => {
+        if (gone(err as { code?: unknown })) this.expired = true;
+        done(err);
+      },
+    );
   }
 }

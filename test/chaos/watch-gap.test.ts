@@ -1,30 +1,63 @@
 // A watch that cannot resume: the controller is frozen, a Server is created, etcd is compacted and the
 // API server restarted, so the informer's resourceVersion is gone (410 Gone) when the controller wakes.
-// It must re-list and reconcile the Server it never saw an event for.
+// It must re-list (counted by its relist metric, reason "expired") and reconcile the Server it never saw
+// an event for. A replica of its own with a long lease does it: the run's controller, frozen that long,
+// would rightly fence itself and exit instead.
 import { jest } from '@jest/globals';
+import { join } from 'node:path';
 import { readState, startComponent, stopComponent } from '../src/cluster/cluster.js';
+import { clusterPaths } from '../src/cluster/paths.js';
+import { freePort } from '../src/cluster/processes.js';
 import { applyServers, inventory, waitForConvergence } from '../src/e2e-support/convergence.js';
 import { createNamespace, deleteNamespace } from '../src/e2e-support/namespace.js';
 import { applyStack } from '../src/e2e-support/objects.js';
-import { readOperatorState } from '../src/e2e-support/operator-control.js';
+import {
+  controllerArgsWith,
+  counter,
+  isLeader,
+  metricsText,
+  readOperatorState,
+  resumeRunController,
+} from '../src/e2e-support/operator-control.js';
+import { until } from '../src/e2e-support/poll.js';
+import { startNodeChild, type Child } from '../src/operator/children.js';
 
-jest.setTimeout(240_000);
+jest.setTimeout(300_000);
 
 let ns: string;
-const controller = () => readOperatorState().pids.controller!;
+let replica: Child;
+let url: string;
+let runController: number;
 
 beforeAll(async () => {
   ns = createNamespace('chaos-watch-gap');
   await applyStack(ns);
+  runController = readOperatorState().pids.controller!;
+  process.kill(runController, 'SIGSTOP');
+  const port = await freePort();
+  url = `http://127.0.0.1:${port}`;
+  const [script, ...args] = controllerArgsWith({
+    port: String(port),
+    'leader-election-id': `chaos-${ns}`,
+    'leader-election-lease-duration': '300',
+    'leader-election-renew-deadline': '240',
+  });
+  replica = startNodeChild('watch-gap', script!, args, join(clusterPaths.logs, `controller-${ns}.log`));
+  await until('the replica to lead', () => isLeader(url), 60_000);
 });
-afterAll(() => {
+afterAll(async () => {
   try {
-    process.kill(controller(), 'SIGCONT');
+    process.kill(replica.process.pid!, 'SIGCONT');
   } catch {
-    // already running or gone
+    // gone already
   }
+  await replica.stop();
+  await resumeRunController(runController);
   deleteNamespace(ns);
 });
+
+const expiredRelists = async () =>
+  counter(await metricsText(url), 'openvox_controller_informer_relists_total', 'kind="Server"', 'reason="expired"');
 
 /** Compacts etcd up to its current revision through its JSON gateway: older revisions are gone. */
 async function compactEtcd(): Promise<number> {
@@ -43,18 +76,24 @@ async function compactEtcd(): Promise<number> {
 it('re-lists after 410 Gone and reconciles the Server created in the gap', async () => {
   applyServers(ns, ['before-gap']);
   await waitForConvergence(ns, ['before-gap'], 60_000);
+  expect(await expiredRelists()).toBe(0);
 
-  process.kill(controller(), 'SIGSTOP');
+  process.kill(replica.process.pid!, 'SIGSTOP');
   applyServers(ns, ['in-gap']);
   const revision = await compactEtcd();
-  await stopComponent('kube-apiserver', true);
+  // Stopped gracefully, it ends each watch stream cleanly: the informer, once resumed, watches again
+  // from its old resourceVersion and gets 410 Gone. (Killed, it would reset the connection, and the
+  // informer would re-list after the error instead: no 410 to see.)
+  await stopComponent('kube-apiserver');
   await startComponent('kube-apiserver');
-  process.kill(controller(), 'SIGCONT');
+  process.kill(replica.process.pid!, 'SIGCONT');
   const resumed = Date.now();
 
   await waitForConvergence(ns, ['in-gap'], 120_000);
   console.log(
     `chaos: watch gap (etcd compacted at ${revision}, API server restarted): Server from the gap converged ${((Date.now() - resumed) / 1000).toFixed(1)} s after the controller resumed`,
   );
+  // The informer saw its resourceVersion expire and rebuilt its cache from a list.
+  expect(await expiredRelists()).toBeGreaterThanOrEqual(1);
   expect(inventory(ns)).toMatchObject({ deployments: 2, servers: 2, orphans: [], duplicates: [] });
 });

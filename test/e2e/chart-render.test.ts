@@ -86,6 +86,7 @@ describe('default render (cert-manager mode)', () => {
       'Deployment',
       'Issuer',
       'MutatingWebhookConfiguration',
+      'NetworkPolicy',
       'PodDisruptionBudget',
       'Role',
       'RoleBinding',
@@ -153,7 +154,8 @@ describe('default render (cert-manager mode)', () => {
       const deployment = manifest.one('Deployment', name);
       expect(deployment.spec.template.spec.securityContext).toMatchObject({
         runAsNonRoot: true,
-        runAsUser: 1000,
+        runAsUser: 10001,
+        runAsGroup: 10001,
         seccompProfile: { type: 'RuntimeDefault' },
       });
       expect(container(deployment).securityContext).toEqual({

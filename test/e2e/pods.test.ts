@@ -102,6 +102,16 @@ describe('real pods from examples/', () => {
     expect(inits['tls-init']).toMatchObject({ exitCode: 0, reason: 'Completed' });
     const main = pod.status.containerStatuses.find((s: Obj) => s.name === 'openvox-server');
     expect(main).toMatchObject({ ready: true, started: true, restartCount: 0 });
+    // Started and Ready on the real kubelet with every container's root read-only, disk requests and
+    // limits, and a liveness probe that is not the readiness probe.
+    for (const c of [...pod.spec.initContainers, ...pod.spec.containers]) {
+      expect([c.name, c.securityContext.readOnlyRootFilesystem]).toEqual([c.name, true]);
+      expect(c.resources.requests['ephemeral-storage']).toBeDefined();
+      expect(c.resources.limits['ephemeral-storage']).toBeDefined();
+    }
+    const probes = pod.spec.containers.find((c: Obj) => c.name === 'openvox-server');
+    expect(probes.livenessProbe.tcpSocket).toEqual({ port: 8140 });
+    expect(probes.readinessProbe.httpGet.path).toBe('/status/v1/simple');
     const running = await until(
       'Server production-ca Running',
       () => server('production-ca')?.status?.phase === 'Running' && server('production-ca'),

@@ -179,7 +179,7 @@ build_openvox-operator() {
   done
   smalltar "$a" "$tmp/app.tar"; layer.sh "$tmp/app.tar" "$tmp/app"
   mkoci.sh localhost/openvox-test/openvox-operator:dev "$opdir/openvox-operator.oci.tar" \
-    '{"Entrypoint":["/usr/local/bin/openvox-operator"],"Cmd":["controller"],"User":"1000:1000","WorkingDir":"/app",
+    '{"Entrypoint":["/usr/local/bin/openvox-operator"],"Cmd":["controller"],"User":"10001:10001","WorkingDir":"/app",
       "Env":["PATH=/usr/local/bin:/usr/bin:/bin","NODE_ENV=production"],"ExposedPorts":{"9443/tcp":{},"8080/tcp":{}}}' \
     "$dir/node-base" "$deps" "$tmp/app"
   touch "$opdir/.openvox-operator.complete"

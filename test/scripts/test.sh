@@ -13,11 +13,17 @@ bash test/puppet/install.sh || exit 1
 cert_manager_log=$(mktemp)
 bash test/src/chart/cert-manager/build.sh >"$cert_manager_log" 2>&1 &
 cert_manager_build=$!
+# kube-score (the workload linter of test/src/lint/) too: a minute or two cold, then cached.
+kube_score_log=$(mktemp)
+bash test/src/lint/build-kube-score.sh >"$kube_score_log" 2>&1 &
+kube_score_build=$!
 # Set first: a cluster that came up only in part is torn down too.
 trap 'node test/dist/cluster/cli.js down' EXIT
 node test/dist/cluster/cli.js up || exit 1
 wait $cert_manager_build || { cat "$cert_manager_log"; echo "cert-manager build failed"; exit 1; }
 rm -f "$cert_manager_log"
+wait $kube_score_build || { cat "$kube_score_log"; echo "kube-score build failed"; exit 1; }
+rm -f "$kube_score_log"
 
 results=$(mktemp)
 NODE_OPTIONS=--experimental-vm-modules npx jest --runInBand --forceExit --json --outputFile="$results" "$@"

@@ -1,6 +1,7 @@
 // Public surface for other packages (the controller, tests, the benchmark).
 export { startWebhook, type RunningWebhook, type WebhookDeps } from './start.js';
 export { mutate } from './server/mutate.js';
+export { mutateOrDeny } from './server/mutate-or-deny.js';
 export { validate, validateDeps, type ValidateDeps } from './server/validate.js';
 export { applyServerDefaults, derivedJavaArgs, FALLBACK_JAVA_ARGS } from './server/defaults.js';
 export { createSpecValidator, schemaRule } from './server/rules/index.js';

@@ -30,8 +30,8 @@ interface Started {
   exited: Promise<number | null>;
 }
 
-function startMain(args: string[], env: NodeJS.ProcessEnv): Promise<Started> {
-  const child = spawn(process.execPath, [MAIN, ...args], { env: { PATH: process.env.PATH, ...env } });
+function startMain(args: string[], env: NodeJS.ProcessEnv, nodeArgs: string[] = []): Promise<Started> {
+  const child = spawn(process.execPath, [...nodeArgs, MAIN, ...args], { env: { PATH: process.env.PATH, ...env } });
   const logs: Record<string, unknown>[] = [];
   const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
   return new Promise((resolvePort, reject) => {
@@ -101,6 +101,46 @@ describe('node webhook/dist/main.js', () => {
       expect(logs.some((l) => l.msg === 'stopped')).toBe(true);
     } finally {
       child.kill('SIGKILL');
+    }
+  });
+
+  it.each([
+    [
+      'an uncaught exception',
+      'process.on("SIGUSR2", () => setImmediate(() => { throw new Error("async boom"); }))',
+      'uncaught exception: exiting',
+    ],
+    [
+      'an unhandled rejection',
+      'process.on("SIGUSR2", () => void Promise.reject(new Error("async boom")))',
+      'unhandled rejection: exiting',
+    ],
+  ])('logs %s as fatal and exits 1 instead of serving on', async (_what, code, msg) => {
+    // A preloaded module throws asynchronously on SIGUSR2 once the webhook is up, as a bug in a callback would.
+    const started = await startMain(
+      [
+        '--port',
+        '0',
+        '--bind-address',
+        '127.0.0.1',
+        '--tls-cert',
+        join(dir, 'tls.crt'),
+        '--tls-key',
+        join(dir, 'tls.key'),
+      ],
+      { KUBECONFIG: join(dir, 'does-not-exist') },
+      ['--import', `data:text/javascript,${encodeURIComponent(code)}`],
+    );
+    try {
+      started.child.kill('SIGUSR2');
+      const stillRunning = new Promise((r) => setTimeout(() => r('still running after 10 s'), 10_000).unref());
+      expect(await Promise.race([started.exited, stillRunning])).toBe(1);
+      await new Promise((r) => setImmediate(r));
+      expect(started.logs).toContainEqual(
+        expect.objectContaining({ level: 60, msg, err: expect.objectContaining({ message: 'async boom' }) }),
+      );
+    } finally {
+      started.child.kill('SIGKILL');
     }
   });
 

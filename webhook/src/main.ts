@@ -6,6 +6,7 @@ import { loadClusterConfig } from './references/cluster.js';
 import { createReferenceCache } from './references/informers.js';
 import { noReferences } from './references/lookup.js';
 import { startWebhook } from './start.js';
+import { exitOnCrash } from './crash.js';
 
 async function main(): Promise<void> {
   let settings;
@@ -16,6 +17,8 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const logger = pino({ level: settings.logLevel, base: { component: 'webhook' } });
+  // The process state after an uncaught error is undefined: exit and let the Deployment restart us.
+  exitOnCrash(process, logger, (code) => process.exit(code));
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
 
@@ -41,9 +44,6 @@ async function main(): Promise<void> {
   };
   process.once('SIGTERM', () => shutdown('SIGTERM'));
   process.once('SIGINT', () => shutdown('SIGINT'));
-  // A bug must not take the webhook down for everyone: log it and keep serving.
-  process.on('uncaughtException', (error) => logger.error({ err: error }, 'uncaught exception'));
-  process.on('unhandledRejection', (error) => logger.error({ err: error }, 'unhandled rejection'));
 }
 
 // A start-up failure (unreadable kubeconfig, port in use) ends the process with a reason and code 1.

@@ -5,7 +5,7 @@ import { connect } from 'node:tls';
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
 import { createCa, issueCertificate } from '@openvox/shared/testing';
-import { startWebhook, type RunningWebhook } from './start.js';
+import { notReady, startWebhook, type RunningWebhook } from './start.js';
 import { noReferences, type ReferenceLookup } from './references/lookup.js';
 import { VALIDATE_PATH } from './http/app.js';
 import { fullServer, serverReview } from './testing/fixtures.js';
@@ -113,5 +113,16 @@ describe('startWebhook', () => {
     await webhook.close();
     expect(Date.now() - started).toBeLessThan(2000);
     socket.destroy();
+  });
+});
+
+describe('notReady', () => {
+  it('names each reason the webhook cannot serve, and none when it can', () => {
+    expect(notReady({ closing: false, tlsLoaded: true, referencesSynced: true })).toEqual([]);
+    expect(notReady({ closing: true, tlsLoaded: false, referencesSynced: false })).toEqual([
+      'shutting down',
+      'TLS certificate not loaded',
+      'Config and Certificate cache not synced yet',
+    ]);
   });
 });

@@ -5,8 +5,8 @@ import type { Registry } from 'prom-client';
 import { createApp } from './http/app.js';
 import { createReloadingServer } from './http/tls.js';
 import type { ReferenceLookup } from './references/lookup.js';
-import { mutate } from './server/mutate.js';
-import { validate } from './server/validate.js';
+import { mutateOrDeny } from './server/mutate-or-deny.js';
+import { validate, type ValidateDeps } from './server/validate.js';
 import { kindValidators } from './kinds/validate.js';
 import { createSpecValidator, schemaRule } from './server/rules/index.js';
 import type { Settings } from './settings.js';
@@ -25,21 +25,30 @@ export interface RunningWebhook {
   reloadCertificate(): Promise<boolean>;
 }
 
+/** Why the webhook cannot serve: shutting down, no certificate yet, or (with a cluster) no synced reference cache. */
+export function notReady(state: { closing: boolean; tlsLoaded: boolean; referencesSynced: boolean }): string[] {
+  const reasons: string[] = [];
+  if (state.closing) reasons.push('shutting down');
+  if (!state.tlsLoaded) reasons.push('TLS certificate not loaded');
+  if (!state.referencesSynced) reasons.push('Config and Certificate cache not synced yet');
+  return reasons;
+}
+
 export async function startWebhook(
   settings: Pick<Settings, 'port' | 'bindAddress' | 'tlsCertFile' | 'tlsKeyFile' | 'certPollMs'>,
   deps: WebhookDeps,
 ): Promise<RunningWebhook> {
   const { logger } = deps;
-  const schema = schemaRule(createSpecValidator());
+  const validation: ValidateDeps = { schemaRule: schemaRule(createSpecValidator()), references: deps.references };
   let closing = false;
   let tlsLoaded = () => false;
   const app = createApp({
     logger,
     registry: deps.registry,
-    mutate,
-    validate: (review) => validate(review, { schemaRule: schema, references: deps.references }),
+    mutate: (review) => mutateOrDeny(review, validation),
+    validate: (review) => validate(review, validation),
     validateKinds: kindValidators(deps.references),
-    ready: () => !closing && tlsLoaded() && deps.references.synced(),
+    notReady: () => notReady({ closing, tlsLoaded: tlsLoaded(), referencesSynced: deps.references.synced() }),
     draining: () => closing,
   });
   const tls = await createReloadingServer(app, {

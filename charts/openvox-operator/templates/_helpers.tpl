@@ -193,3 +193,61 @@ namespaceSelector:
 {{- define "openvox-operator.metricsReaderName" -}}
 {{- printf "%s-metrics-reader" (include "openvox-operator.fullname" . | trunc 52 | trimSuffix "-") }}
 {{- end }}
+
+{{/*
+Node's heap limits, as NODE_OPTIONS: V8's whole heap (old space plus a young generation of three
+16 MiB semi-spaces) is nodeHeapPercent of the memory limit. Node 24 sizes the young generation from
+the machine's memory (192 MiB on a 24 GiB node) unless told, so --max-old-space-size alone would not
+keep the heap below a small container limit. The limit: an integer with an optional binary or decimal
+suffix (Ki, Mi, Gi, Ti, k, M, G, T). Call with (dict "root" $ "limit" L).
+*/}}
+{{- define "openvox-operator.nodeHeapFlags" -}}
+{{- $limit := toString .limit }}
+{{- $digits := regexFind "^[0-9]+" $limit }}
+{{- $units := dict "" 1 "Ki" 1024 "Mi" 1048576 "Gi" 1073741824 "Ti" 1099511627776 "k" 1000 "M" 1000000 "G" 1000000000 "T" 1000000000000 }}
+{{- $suffix := trimPrefix $digits $limit }}
+{{- if or (not $digits) (not (hasKey $units $suffix)) }}
+{{- fail (printf "memory limit %q: give an integer with an optional Ki, Mi, Gi, Ti, k, M, G or T suffix (e.g. 384Mi), so the chart can derive Node's heap limit from it" $limit) }}
+{{- end }}
+{{- $mib := div (mul (int64 $digits) (get $units $suffix)) 1048576 }}
+{{- $semiSpace := 16 }}
+{{- $old := sub (div (mul $mib .root.Values.nodeHeapPercent) 100) (mul 3 $semiSpace) }}
+{{- if lt $old 64 }}
+{{- fail (printf "memory limit %q leaves Node less than 64 MiB of old space at nodeHeapPercent %v: raise the limit" $limit .root.Values.nodeHeapPercent) }}
+{{- end }}
+{{- printf "--max-old-space-size=%d --max-semi-space-size=%d" $old $semiSpace }}
+{{- end }}
+
+{{/* NODE_OPTIONS with the heap limits, when the component has a memory limit; call with (dict "root" $ "resources" R). */}}
+{{- define "openvox-operator.nodeOptionsEnv" -}}
+{{- with (dig "limits" "memory" "" .resources) }}
+- name: NODE_OPTIONS
+  value: {{ include "openvox-operator.nodeHeapFlags" (dict "root" $.root "limit" .) | quote }}
+{{- end }}
+{{- end }}
+
+{{/* Egress of both components: the API server and DNS, nothing else. */}}
+{{- define "openvox-operator.networkPolicyEgress" -}}
+{{- $np := .Values.networkPolicy -}}
+- ports:
+    {{- range $np.apiServer.ports }}
+    - protocol: TCP
+      port: {{ . }}
+    {{- end }}
+  {{- with $np.apiServer.cidrs }}
+  to:
+    {{- range . }}
+    - ipBlock:
+        cidr: {{ . }}
+    {{- end }}
+  {{- end }}
+- ports:
+    - protocol: UDP
+      port: 53
+    - protocol: TCP
+      port: 53
+  {{- with $np.dnsTo }}
+  to:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
+{{- end }}

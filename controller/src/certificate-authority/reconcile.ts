@@ -15,13 +15,15 @@ import {
   type Server,
   type CertificateAuthority,
   type KeyAlgorithm,
+  LABEL_MANAGED_BY,
+  MANAGER,
 } from '@openvox/shared';
 import type { Clock } from '../kube/clock.js';
 import { isConflict, type KubeClient, type KubeObject } from '../kube/client.js';
 import type { EventRecorder } from '../kube/events.js';
 import type { Cache } from '../kube/informer.js';
 import { applyOwned } from '../kube/owned.js';
-import { CERTIFICATE_AUTHORITY, SECRET, splitKey } from '../kube/resources.js';
+import { CERTIFICATE_AUTHORITY, SECRET, splitKey, type ResourceType } from '../kube/resources.js';
 import type { HandlerResult } from '../kube/queue.js';
 import { writePhase, type PhaseOutcome } from '../kube/phase.js';
 import { generateAuthority } from './authority.js';
@@ -41,6 +43,9 @@ import { caAutosignSecret, caCertSecret, caCrlSecret, caDataClaim, caKeySecret }
 import { PVC } from './resources.js';
 
 type SecretObject = KubeObject & { data?: Record<string, string> };
+
+/** How often an external CA's Secret (the user's, not watched) is read again. */
+const EXTERNAL_SECRET_RECHECK_MS = 5 * 60_000;
 
 export interface CaReconcilerDeps {
   client: KubeClient;
@@ -88,7 +93,7 @@ export class CertificateAuthorityReconciler {
     let outcome: PhaseOutcome;
     let result: HandlerResult | void = undefined;
     try {
-      const r = ca.spec.external ? this.external(ca) : await this.internal(ca);
+      const r = ca.spec.external ? await this.external(ca) : await this.internal(ca);
       outcome = r.outcome;
       result = r.result;
     } catch (err) {
@@ -99,14 +104,19 @@ export class CertificateAuthorityReconciler {
     return result;
   }
 
-  /** An external CA: only its public certificate is needed (CRL refresh from it is not implemented). */
-  private external(ca: CertificateAuthority): { outcome: PhaseOutcome; result?: HandlerResult } {
+  /**
+   * An external CA: only its public certificate is needed (CRL refresh from it is not implemented). The
+   * user's Secret is not one of ours, so not in the (label-selected) cache: read by name, and again each
+   * resync interval to see it change.
+   */
+  private async external(ca: CertificateAuthority): Promise<{ outcome: PhaseOutcome; result?: HandlerResult }> {
     const ns = ca.metadata.namespace!;
     const secretName = ca.spec.external!.caSecretRef || caPublicSecretName(ca.metadata.name!);
-    const certPem = decode(this.d.caches.secrets.get(ns, secretName), CA_CERT_KEY);
+    const certPem = decode(await this.d.client.get(SECRET, ns, secretName), CA_CERT_KEY);
     if (!certPem)
       throw new Blocked('CASecretNotFound', `Secret ${secretName} with ${CA_CERT_KEY} of the external CA not found`);
     return {
+      result: { requeueAfterMs: EXTERNAL_SECRET_RECHECK_MS },
       outcome: {
         phase: 'External',
         conditionType: CA_READY,
@@ -116,6 +126,19 @@ export class CertificateAuthorityReconciler {
         fields: { caSecretName: secretName, notAfter: notAfterOf(certPem) },
       },
     };
+  }
+
+  /**
+   * The caches hold only objects with our managed-by label. An object of the same name without it was made
+   * by someone else: say so instead of failing to create it on every reconcile.
+   */
+  private async refuseUnmanaged(resource: ResourceType, ns: string, name: string): Promise<void> {
+    const existing = await this.d.client.get(resource, ns, name);
+    if (existing && existing.metadata?.labels?.[LABEL_MANAGED_BY] !== MANAGER)
+      throw new Blocked(
+        'NotManaged',
+        `${resource.kind} ${name} exists but was not made by the operator (no label ${LABEL_MANAGED_BY}=${MANAGER}); delete it, or label it to hand it over`,
+      );
   }
 
   private async internal(ca: CertificateAuthority): Promise<{ outcome: PhaseOutcome; result?: HandlerResult }> {
@@ -130,6 +153,7 @@ export class CertificateAuthorityReconciler {
     const keySecret = secrets.get(ns, keySecretName);
     let authority: Authority;
     if (!keySecret) {
+      await this.refuseUnmanaged(SECRET, ns, keySecretName);
       const pem = await generateAuthority(ca, now, this.d.keyAlgorithm);
       try {
         await this.d.client.create(SECRET, caKeySecret(ca, pem) as KubeObject);
@@ -186,7 +210,11 @@ export class CertificateAuthorityReconciler {
     await this.applyOrBlock(caAutosignSecret(ca) as KubeObject, secrets.get(ns, autosignSecretName(name)), uid);
 
     // 5. The data claim for the CA pod: created once, never updated or deleted by the operator.
-    if (!this.d.caches.claims.get(ns, caDataClaimName(name))) {
+    // A claim someone else made under this name is used as it is (pods mount it by name).
+    if (
+      !this.d.caches.claims.get(ns, caDataClaimName(name)) &&
+      !(await this.d.client.get(PVC, ns, caDataClaimName(name)))
+    ) {
       try {
         await this.d.client.create(PVC, caDataClaim(ca) as KubeObject);
       } catch (err) {

@@ -1,8 +1,10 @@
 // A small JSON REST client over the kubeconfig's transport. Objects stay plain JSON (no client-node model
 // classes), so informer caches, rendered objects and API responses compare field by field.
 import { KubeConfig, RequestContext, HttpMethod } from '@kubernetes/client-node';
-import { fetch, type Dispatcher } from 'undici';
+import { fetch, getGlobalDispatcher, type Dispatcher } from 'undici';
 import { FIELD_MANAGER } from '@openvox/shared';
+import type { WriteFence } from './fence.js';
+import { fenceInterceptor } from './fence-interceptor.js';
 import { collectionPath, objectPath, type ResourceType } from './resources.js';
 
 export interface KubeObject {
@@ -74,6 +76,10 @@ export interface ClientOptions {
   onWrite?: WriteObserver;
   /** Per-request timeout; watches do not go through this client. */
   timeoutMs?: number;
+  /** Checked right before each write is sent; its signal cancels every request in flight. */
+  fence?: WriteFence;
+  /** Names this process in the API server's audit log (e.g. the leader-election identity). */
+  userAgent?: string;
 }
 
 /** Loads a kubeconfig file, or the in-cluster service account when no path is given. */
@@ -104,21 +110,30 @@ export class RestClient implements KubeClient {
     query: Record<string, string | undefined> = {},
     body?: unknown,
     contentType = 'application/json',
+    write?: { verb: string; r: ResourceType },
   ): Promise<T> {
     const url = new URL(this.server + path);
     for (const [k, v] of Object.entries(query)) if (v !== undefined) url.searchParams.set(k, v);
     // Auth headers are recomputed per request (tokens rotate); the connection pool is reused.
     const ctx = new RequestContext(url.toString(), HttpMethod.GET);
     await this.kc.applySecurityAuthentication(ctx);
-    this.dispatcher ??= ctx.getDispatcher() as Dispatcher | undefined;
+    this.dispatcher ??= this.withFence(ctx.getDispatcher() as Dispatcher | undefined);
     const headers: Record<string, string> = { ...ctx.getHeaders(), Accept: 'application/json' };
     if (body !== undefined) headers['Content-Type'] = contentType;
+    if (this.opts.userAgent) headers['User-Agent'] = this.opts.userAgent;
+    const { fence } = this.opts;
+    const timeout = AbortSignal.timeout(this.opts.timeoutMs ?? 30_000);
+    // No await between the fence check and the send: a frozen process resumes into the check.
+    if (write) {
+      fence?.check();
+      this.opts.onWrite?.(write.verb, write.r.kind);
+    }
     const response = await fetch(url, {
       method,
       headers,
       body: body === undefined ? undefined : JSON.stringify(body),
       dispatcher: this.dispatcher,
-      signal: AbortSignal.timeout(this.opts.timeoutMs ?? 30_000),
+      signal: fence ? AbortSignal.any([timeout, fence.signal]) : timeout,
     });
     const text = await response.text();
     const parsed: unknown = text ? JSON.parse(text) : undefined;
@@ -129,8 +144,10 @@ export class RestClient implements KubeClient {
     return parsed as T;
   }
 
-  private wrote(verb: string, r: ResourceType): void {
-    this.opts.onWrite?.(verb, r.kind);
+  private withFence(dispatcher: Dispatcher | undefined): Dispatcher | undefined {
+    const { fence } = this.opts;
+    if (!fence) return dispatcher;
+    return (dispatcher ?? getGlobalDispatcher()).compose(fenceInterceptor(fence));
   }
 
   async list<T extends KubeObject>(r: ResourceType, opts: { namespace?: string; labelSelector?: string } = {}) {
@@ -160,7 +177,6 @@ export class RestClient implements KubeClient {
   }
 
   async apply<T extends KubeObject>(r: ResourceType, obj: T, fieldManager = FIELD_MANAGER) {
-    this.wrote('apply', r);
     // JSON is valid YAML, so the apply-patch+yaml body can be plain JSON.
     return this.request<T>(
       'PATCH',
@@ -168,37 +184,44 @@ export class RestClient implements KubeClient {
       { fieldManager, force: 'true' },
       obj,
       'application/apply-patch+yaml',
+      { verb: 'apply', r },
     );
   }
 
   async create<T extends KubeObject>(r: ResourceType, obj: T) {
-    this.wrote('create', r);
-    return this.request<T>('POST', collectionPath(r, obj.metadata?.namespace), { fieldManager: FIELD_MANAGER }, obj);
+    return this.request<T>(
+      'POST',
+      collectionPath(r, obj.metadata?.namespace),
+      { fieldManager: FIELD_MANAGER },
+      obj,
+      undefined,
+      { verb: 'create', r },
+    );
   }
 
   async replace<T extends KubeObject>(r: ResourceType, obj: T) {
-    this.wrote('update', r);
     return this.request<T>(
       'PUT',
       objectPath(r, obj.metadata?.namespace, obj.metadata?.name ?? ''),
       { fieldManager: FIELD_MANAGER },
       obj,
+      undefined,
+      { verb: 'update', r },
     );
   }
 
   async patchStatus<T extends KubeObject>(r: ResourceType, namespace: string, name: string, status: unknown) {
-    this.wrote('patch_status', r);
     return this.request<T>(
       'PATCH',
       `${objectPath(r, namespace, name)}/status`,
       { fieldManager: FIELD_MANAGER },
       { status },
       'application/merge-patch+json',
+      { verb: 'patch_status', r },
     );
   }
 
   async delete(r: ResourceType, namespace: string | undefined, name: string, uid?: string) {
-    this.wrote('delete', r);
     const body = {
       apiVersion: 'v1',
       kind: 'DeleteOptions',
@@ -206,7 +229,7 @@ export class RestClient implements KubeClient {
       ...(uid ? { preconditions: { uid } } : {}),
     };
     try {
-      await this.request('DELETE', objectPath(r, namespace, name), {}, body);
+      await this.request('DELETE', objectPath(r, namespace, name), {}, body, undefined, { verb: 'delete', r });
     } catch (e) {
       if (!isNotFound(e)) throw e;
     }

@@ -1,6 +1,7 @@
 // A typed list+watch cache of one resource for the controller: the restarting informer of
 // @openvox/shared (shared with the webhook), listing through our REST client.
 import type { KubeConfig, KubernetesListObject, KubernetesObject } from '@kubernetes/client-node';
+import { FIELD_MANAGER } from '@openvox/shared';
 import { RestartingInformer } from '@openvox/shared/informer';
 import type { Logger } from 'pino';
 import type { Clock } from './clock.js';
@@ -32,6 +33,7 @@ export interface InformerOptions {
   minBackoffMs?: number;
   maxBackoffMs?: number;
   onRestart?: (kind: string) => void;
+  onRelist?: (kind: string, reason: 'expired' | 'restart') => void;
 }
 
 export class Informer<T extends KubeObject> implements InformerLike<T> {
@@ -56,6 +58,9 @@ export class Informer<T extends KubeObject> implements InformerLike<T> {
       minBackoffMs: opts.minBackoffMs,
       maxBackoffMs: opts.maxBackoffMs,
       onRestart: () => opts.onRestart?.(resource.kind),
+      onRelist: (reason) => opts.onRelist?.(resource.kind, reason),
+      // ownsField() reads our own Apply entry; nothing reads the others'.
+      keepManagedFieldsOf: FIELD_MANAGER,
     });
     const emit = (type: EventType) => (obj: KubernetesObject) => {
       const typed = this.typed(obj);

@@ -111,4 +111,20 @@ describe('LeaderElector', () => {
     await flush();
     expect(log).toEqual(['a started', 'a stopped', 'a started']);
   });
+
+  it('holds the lease for writes only within the renew deadline of the last renewal sent', async () => {
+    const store = leaseStore();
+    // A frozen process: its renewal timers never fire, yet its clock moves on.
+    let now = 0;
+    const frozen = { now: () => now, setTimeout: () => ({ cancel: () => undefined }) };
+    const a = elector(store.client, frozen as unknown as FakeClock, 'a', []);
+    expect(a.holdsLease()).toBe(false);
+    a.start();
+    await flush();
+    expect(a.holdsLease()).toBe(true);
+    now = 9_999; // the default renew deadline is 10 s
+    expect(a.holdsLease()).toBe(true);
+    now = 10_000;
+    expect(a.holdsLease()).toBe(false);
+  });
 });

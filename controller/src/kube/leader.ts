@@ -52,6 +52,15 @@ export class LeaderElector {
     return this.leader;
   }
 
+  /**
+   * Whether writes are safe now: leading, and the last successful renewal began within the renew deadline.
+   * The renew deadline is shorter than the lease, so a write sent now reaches the API server before any
+   * other replica can consider the lease expired.
+   */
+  holdsLease(): boolean {
+    return this.leader && this.o.clock.now() - this.lastRenew < this.renewDeadlineMs;
+  }
+
   start(): void {
     this.stopped = false;
     void this.tick();
@@ -63,6 +72,8 @@ export class LeaderElector {
   }
 
   private async tick(): Promise<void> {
+    // The renewal counts from when it was sent, not answered: the API server recorded it in between.
+    const started = this.o.clock.now();
     let ok = false;
     try {
       ok = await this.tryAcquireOrRenew();
@@ -71,13 +82,13 @@ export class LeaderElector {
     }
     const now = this.o.clock.now();
     if (ok) {
-      this.lastRenew = now;
+      this.lastRenew = started;
       if (!this.leader) {
         this.leader = true;
         this.o.logger.info({ identity: this.o.identity, lease: `${this.o.namespace}/${this.o.name}` }, 'became leader');
         this.o.onStartedLeading();
       }
-    } else if (this.leader && now - this.lastRenew > this.renewDeadlineMs) {
+    } else if (this.leader && now - this.lastRenew >= this.renewDeadlineMs) {
       this.leader = false;
       this.o.logger.error({ identity: this.o.identity }, 'lost leadership');
       this.o.onStoppedLeading();

@@ -76,6 +76,7 @@ export class Manager {
           clock: this.opts.clock,
           ...(resource.labelSelector ? { labelSelector: resource.labelSelector } : {}),
           onRestart: (kind) => this.opts.metrics.informerRestarts.inc({ kind }),
+          onRelist: (kind, reason) => this.opts.metrics.informerRelists.inc({ kind, reason }),
         });
       this.informers.set(id, inf);
     }

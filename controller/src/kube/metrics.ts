@@ -9,6 +9,7 @@ export interface ControllerMetrics {
   apiWrites: Counter<'verb' | 'kind'>;
   queueDepth: Gauge<'controller'>;
   informerRestarts: Counter<'kind'>;
+  informerRelists: Counter<'kind' | 'reason'>;
   isLeader: Gauge;
 }
 
@@ -51,6 +52,12 @@ export function createMetrics(registry: Registry): ControllerMetrics {
       name: 'openvox_controller_informer_restarts_total',
       help: 'Informer restarts after watch or list errors.',
       labelNames: ['kind'],
+      registers,
+    }),
+    informerRelists: new Counter({
+      name: 'openvox_controller_informer_relists_total',
+      help: 'Lists after the first, by kind and reason: expired (410 Gone, the cache was rebuilt) or restart.',
+      labelNames: ['kind', 'reason'],
       registers,
     }),
     isLeader: new Gauge({

@@ -72,6 +72,7 @@ export class ApplyMemo {
 /**
  * Applies `desired` unless the live object already matches. Refuses (returns 'conflict') when a
  * same-named object exists that another owner, or nobody, controls: we never take over foreign objects.
+ * A label-selected cache cannot show foreign objects, so a miss there is checked by name first.
  */
 export async function applyOwned(
   client: KubeClient,
@@ -81,6 +82,10 @@ export async function applyOwned(
   ownerUid: string,
   memo?: ApplyMemo,
 ): Promise<ApplyOutcome> {
+  if (!live && resource.labelSelector) {
+    const found = await client.get(resource, desired.metadata?.namespace, desired.metadata?.name ?? '');
+    if (found && !isControlledBy(found, ownerUid)) return 'conflict';
+  }
   if (live && !isControlledBy(live, ownerUid)) return 'conflict';
   const stamped = withAppliedHash(desired);
   const key = ApplyMemo.key(resource, desired.metadata?.namespace, desired.metadata?.name ?? '');

@@ -36,34 +36,54 @@ export const CONFIG = custom('Config', 'configs');
 export const CERTIFICATE = custom('Certificate', 'certificates');
 export const CERTIFICATE_AUTHORITY = custom('CertificateAuthority', 'certificateauthorities');
 export const POOL = custom('Pool', 'pools');
-export const CONFIG_MAP: ResourceType = { apiVersion: 'v1', kind: 'ConfigMap', plural: 'configmaps', namespaced: true };
+/**
+ * Every object the operator makes carries this label; informers of kinds that also hold everyone else's
+ * objects (Secrets, ConfigMaps, Deployments, ...) select on it, so the cache holds only ours.
+ */
+export const MANAGED_SELECTOR = `${LABEL_MANAGED_BY}=${MANAGER}`;
+export const CONFIG_MAP: ResourceType = {
+  apiVersion: 'v1',
+  kind: 'ConfigMap',
+  plural: 'configmaps',
+  namespaced: true,
+  labelSelector: MANAGED_SELECTOR,
+};
 /** Only the pods of Servers' Deployments: what their kubelet reports goes into the Server's status. */
 export const SERVER_POD: ResourceType = {
   apiVersion: 'v1',
   kind: 'Pod',
   plural: 'pods',
   namespaced: true,
-  labelSelector: `${LABEL_MANAGED_BY}=${MANAGER},${LABEL_SERVER}`,
+  labelSelector: `${MANAGED_SELECTOR},${LABEL_SERVER}`,
 };
-export const SECRET: ResourceType = { apiVersion: 'v1', kind: 'Secret', plural: 'secrets', namespaced: true };
+export const SECRET: ResourceType = {
+  apiVersion: 'v1',
+  kind: 'Secret',
+  plural: 'secrets',
+  namespaced: true,
+  labelSelector: MANAGED_SELECTOR,
+};
 export const EVENT: ResourceType = { apiVersion: 'v1', kind: 'Event', plural: 'events', namespaced: true };
 export const DEPLOYMENT: ResourceType = {
   apiVersion: 'apps/v1',
   kind: 'Deployment',
   plural: 'deployments',
   namespaced: true,
+  labelSelector: MANAGED_SELECTOR,
 };
 export const HPA: ResourceType = {
   apiVersion: 'autoscaling/v2',
   kind: 'HorizontalPodAutoscaler',
   plural: 'horizontalpodautoscalers',
   namespaced: true,
+  labelSelector: MANAGED_SELECTOR,
 };
 export const PDB: ResourceType = {
   apiVersion: 'policy/v1',
   kind: 'PodDisruptionBudget',
   plural: 'poddisruptionbudgets',
   namespaced: true,
+  labelSelector: MANAGED_SELECTOR,
 };
 export const LEASE: ResourceType = {
   apiVersion: 'coordination.k8s.io/v1',

@@ -1,7 +1,13 @@
 // API resources only the Pool controller uses (the shared list lives in kube/resources.ts).
-import type { ResourceType } from '../kube/resources.js';
+import { MANAGED_SELECTOR, type ResourceType } from '../kube/resources.js';
 
-export const SERVICE: ResourceType = { apiVersion: 'v1', kind: 'Service', plural: 'services', namespaced: true };
+export const SERVICE: ResourceType = {
+  apiVersion: 'v1',
+  kind: 'Service',
+  plural: 'services',
+  namespaced: true,
+  labelSelector: MANAGED_SELECTOR,
+};
 export const ENDPOINT_SLICE: ResourceType = {
   apiVersion: 'discovery.k8s.io/v1',
   kind: 'EndpointSlice',

@@ -155,6 +155,48 @@ describe('ServerReconciler', () => {
     expect(t.events).toEqual(['Normal WaitingForCert', 'Warning SecretNotFound', 'Warning ConfigNotFound']);
   });
 
+  it('refuses a CA Server with 3 replicas (the webhook was bypassed): phase Error, InvalidSpec, a Warning, no apply', async () => {
+    const t = setup();
+    complete(t, { ca: true, replicas: 3 });
+    t.data('Secret', 'production-ca-autosign-policy', { policy: 'Yw==' });
+    await t.reconciler.reconcile(`${NS}/compiler`);
+    expect(t.writes).toEqual(['status Server']);
+    expect(t.caches.deployments.get(NS, 'compiler')).toBeUndefined();
+    expect(t.status().phase).toBe('Error');
+    const ready = t.status().conditions.find((c) => c.type === 'Ready') as unknown as {
+      reason: string;
+      message: string;
+    };
+    expect(ready.reason).toBe('InvalidSpec');
+    expect(ready.message).toContain('spec.replicas: must be 0 or 1 when ca is true');
+    expect(t.events).toEqual(['Warning InvalidSpec']);
+
+    // An unchanged resync: no write, no second Event. Fixed: rendered.
+    t.writes.length = 0;
+    await t.reconciler.reconcile(`${NS}/compiler`);
+    expect(t.writes).toEqual([]);
+    t.put(server('compiler', { ca: true, replicas: 1 }));
+    await t.reconciler.reconcile(`${NS}/compiler`);
+    expect(t.writes).toEqual(['apply Deployment', 'status Server']);
+    expect(t.status().phase).toBe('Pending');
+    expect(t.events).toEqual(['Warning InvalidSpec', 'Normal Pending']);
+  });
+
+  it('leaves a running Deployment alone when its Server turns invalid: no scale-up of a CA', async () => {
+    const t = setup();
+    complete(t, { ca: true, replicas: 1 });
+    t.data('Secret', 'production-ca-autosign-policy', { policy: 'Yw==' });
+    await t.reconciler.reconcile(`${NS}/compiler`);
+    const before = t.caches.deployments.get(NS, 'compiler')!;
+    t.put(server('compiler', { ca: true, replicas: 3 }));
+    t.writes.length = 0;
+    await t.reconciler.reconcile(`${NS}/compiler`);
+    expect(t.writes).toEqual(['status Server']);
+    expect(t.caches.deployments.get(NS, 'compiler')).toEqual(before);
+    expect((before.spec as { replicas: number }).replicas).toBe(1);
+    expect(t.status().phase).toBe('Error');
+  });
+
   it('keeps running on the current Secret while the Certificate renews', async () => {
     const t = setup();
     complete(t);

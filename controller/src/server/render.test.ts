@@ -84,10 +84,19 @@ describe('renderDeployment (non-CA)', () => {
   it('sets JAVA_ARGS with max active instances, port 8140 and HTTPS probes on /status/v1/simple', () => {
     expect(main(d).env).toEqual([{ name: 'JAVA_ARGS', value: '-Xms1g -Xmx2g -Djruby-puppet.max-active-instances=4' }]);
     expect(main(d).ports).toEqual([{ name: 'https', containerPort: 8140, protocol: 'TCP' }]);
-    for (const p of [main(d).startupProbe, main(d).readinessProbe, main(d).livenessProbe]) {
+    for (const p of [main(d).startupProbe, main(d).readinessProbe]) {
       expect(p!.httpGet).toEqual({ path: '/status/v1/simple', port: 8140, scheme: 'HTTPS' });
     }
-    expect(main(d).startupProbe).toMatchObject({ periodSeconds: 5, failureThreshold: 60 });
+    // 6 minutes for the JVM start; readiness reacts within 30 s.
+    expect(main(d).startupProbe).toMatchObject({ periodSeconds: 5, failureThreshold: 72 });
+    expect(main(d).readinessProbe).toMatchObject({ periodSeconds: 10, failureThreshold: 3 });
+  });
+
+  it('checks liveness differently from readiness: the port accepts, with minutes of grace', () => {
+    const liveness = main(d).livenessProbe!;
+    expect(liveness.httpGet).toBeUndefined();
+    expect(liveness.tcpSocket).toEqual({ port: 8140 });
+    expect(liveness.periodSeconds! * liveness.failureThreshold!).toBeGreaterThanOrEqual(180);
   });
 
   it('falls back to default JVM args and one JRuby instance', () => {
@@ -167,13 +176,15 @@ describe('renderDeployment (non-CA)', () => {
     for (const c of [...pod(d).containers, ...pod(d).initContainers!]) {
       expect(c.securityContext).toEqual({
         allowPrivilegeEscalation: false,
-        readOnlyRootFilesystem: c.name === 'crl-sync',
+        readOnlyRootFilesystem: true,
         runAsNonRoot: true,
         capabilities: { drop: ['ALL'] },
       });
     }
-    const ro = renderDeployment(input({ config: config({ readOnlyRootFilesystem: true }) }));
-    expect(main(ro).securityContext!.readOnlyRootFilesystem).toBe(true);
+    // The Config switch is for images that write outside the emptyDirs; the helpers stay read-only.
+    const rw = renderDeployment(input({ config: config({ readOnlyRootFilesystem: false }) }));
+    expect(main(rw).securityContext!.readOnlyRootFilesystem).toBe(false);
+    for (const c of pod(rw).initContainers!) expect(c.securityContext!.readOnlyRootFilesystem).toBe(true);
     expect(pod(d).automountServiceAccountToken).toBe(false);
   });
 
@@ -193,12 +204,52 @@ describe('renderDeployment (non-CA)', () => {
       priorityClassName: 'high',
     };
     const r = renderDeployment(input({ server: server('compiler', spec) }));
-    expect(main(r).resources).toEqual(spec.resources);
+    expect(main(r).resources).toEqual({
+      requests: { cpu: '500m', 'ephemeral-storage': '1Gi', memory: '1Gi' },
+      limits: { 'ephemeral-storage': '4Gi', memory: '2Gi' },
+    });
     expect(pod(r).affinity).toEqual(spec.affinity);
     expect(pod(r).topologySpreadConstraints).toEqual(spec.topologySpreadConstraints);
     expect(pod(r).priorityClassName).toBe('high');
     expect(pod(d).affinity).toBeUndefined();
-    expect(main(d).resources).toBeUndefined();
+  });
+
+  it('gives every container ephemeral-storage requests and limits, overridable per resource', () => {
+    for (const c of [...pod(d).containers, ...pod(d).initContainers!]) {
+      expect(c.resources!.requests!['ephemeral-storage']).toBeDefined();
+      expect(c.resources!.limits!['ephemeral-storage']).toBeDefined();
+    }
+    expect(main(d).resources).toEqual({
+      requests: { 'ephemeral-storage': '1Gi' },
+      limits: { 'ephemeral-storage': '4Gi' },
+    });
+    const r = renderDeployment(
+      input({
+        server: server('compiler', {
+          resources: { limits: { 'ephemeral-storage': '512Mi' } },
+          helperResources: { requests: { 'ephemeral-storage': '1Mi' }, limits: { memory: '64Mi' } },
+        }),
+      }),
+    );
+    // A resource the user names keeps no default: a default request can never exceed the user's limit.
+    expect(main(r).resources).toEqual({ limits: { 'ephemeral-storage': '512Mi' } });
+    for (const c of pod(r).initContainers!)
+      expect(c.resources).toEqual({
+        requests: { cpu: '5m', 'ephemeral-storage': '1Mi' },
+        limits: { memory: '64Mi' },
+      });
+  });
+
+  it('spreads the replicas over nodes and zones unless the Server has its own constraints', () => {
+    expect(pod(d).topologySpreadConstraints).toEqual(
+      ['kubernetes.io/hostname', 'topology.kubernetes.io/zone'].map((topologyKey) => ({
+        topologyKey,
+        maxSkew: 1,
+        whenUnsatisfiable: 'ScheduleAnyway',
+        labelSelector: { matchLabels: { 'openvox.voxpupuli.org/server': 'compiler' } },
+        matchLabelKeys: ['pod-template-hash'],
+      })),
+    );
   });
 
   it('mounts code from a PVC read-only at the environment path', () => {

@@ -23,7 +23,10 @@ export const ConfigSpec = Type.Object(
     authorityRef: Type.Optional(str('Name of the CertificateAuthority (same namespace) this configuration trusts.')),
     code: Type.Optional(CodeSpec),
     readOnlyRootFilesystem: Type.Optional(
-      bool('Run the server containers with a read-only root filesystem.', { default: false }),
+      bool(
+        "Run the openvox-server container with a read-only root filesystem: it writes only to the pod's emptyDirs and volumes (the helper containers always run read-only). Set false for an image that writes elsewhere.",
+        { default: true },
+      ),
     ),
     puppet: Type.Optional(
       Type.Object(

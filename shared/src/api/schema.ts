@@ -1,5 +1,6 @@
 // Small builders that keep every schema structural (what a CRD accepts) and documented
-// (what `kubectl explain` prints). Value rules (ranges, exclusivity) live in the webhook, not here.
+// (what `kubectl explain` prints). Value rules live in the webhook; the few that must hold without it
+// are CEL rules too (server-invariants.ts).
 import Type, { type TSchema } from 'typebox';
 import core from './generated/core-v1.json' with { type: 'json' };
 

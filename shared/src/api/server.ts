@@ -16,6 +16,7 @@ import {
 } from './schema.js';
 import { CodeSpec, ImageSpec } from './common.js';
 import type { KubeObject } from './meta.js';
+import { celValidations } from './server-invariants.js';
 
 export const SERVER_PHASES = ['Pending', 'WaitingForCert', 'Running', 'Error'] as const;
 export type ServerPhase = (typeof SERVER_PHASES)[number];
@@ -29,7 +30,10 @@ export const AutoscalingSpec = Type.Object(
     ),
     targetCPU: Type.Optional(int32('Target average CPU utilization in percent, 1 to 100.', { default: 75 })),
   },
-  { description: 'HorizontalPodAutoscaler settings. Not allowed together with ca: true.' },
+  {
+    description: 'HorizontalPodAutoscaler settings. Not allowed together with ca: true.',
+    'x-kubernetes-validations': celValidations('autoscaling'),
+  },
 );
 
 export const PDBSpec = Type.Object(
@@ -46,7 +50,7 @@ export const PDBSpec = Type.Object(
       ),
     ),
   },
-  { description: 'PodDisruptionBudget settings.' },
+  { description: 'PodDisruptionBudget settings.', 'x-kubernetes-validations': celValidations('pdb') },
 );
 
 export const ServerSpec = Type.Object(
@@ -68,7 +72,13 @@ export const ServerSpec = Type.Object(
     resources: Type.Optional(
       coreType<V1ResourceRequirements>(
         'ResourceRequirements',
-        'CPU and memory requests and limits of the openvox-server container.',
+        'Requests and limits of the openvox-server container. A resource named in neither requests nor limits gets the default: ephemeral-storage request 1Gi, limit 4Gi (vardir, logs, /tmp); no CPU or memory defaults.',
+      ),
+    ),
+    helperResources: Type.Optional(
+      coreType<V1ResourceRequirements>(
+        'ResourceRequirements',
+        'Requests and limits of each helper container (tls-init, ca-init, crl-sync). A resource named in neither requests nor limits gets the default: requests cpu 5m, memory 8Mi, ephemeral-storage 8Mi; limits memory 32Mi, ephemeral-storage 32Mi.',
       ),
     ),
     javaArgs: Type.Optional(
@@ -80,13 +90,16 @@ export const ServerSpec = Type.Object(
     maxActiveInstances: Type.Optional(int32('Number of JRuby instances per pod.', { default: 1 })),
     code: Type.Optional(CodeSpec),
     topologySpreadConstraints: Type.Optional(
-      coreList<V1TopologySpreadConstraint>('TopologySpreadConstraint', 'How pods spread across topology domains.'),
+      coreList<V1TopologySpreadConstraint>(
+        'TopologySpreadConstraint',
+        'How pods spread across topology domains. When empty, the pods spread over nodes (kubernetes.io/hostname) and zones (topology.kubernetes.io/zone) with maxSkew 1 and whenUnsatisfiable ScheduleAnyway; a list given here replaces that default.',
+      ),
     ),
     affinity: Type.Optional(coreType<V1Affinity>('Affinity', 'Pod affinity and anti-affinity rules.')),
     priorityClassName: Type.Optional(str('PriorityClass of the pods.')),
     pdb: Type.Optional(PDBSpec),
   },
-  { description: 'Desired state of the Server.' },
+  { description: 'Desired state of the Server.', 'x-kubernetes-validations': celValidations('spec') },
 );
 
 export const ServerStatus = Type.Object(

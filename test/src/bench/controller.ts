@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { API_VERSION } from '@openvox/shared';
+import { API_VERSION, LABEL_MANAGED_BY, MANAGER } from '@openvox/shared';
 import {
   CERTIFICATE,
   DEPLOYMENT,
@@ -64,13 +64,18 @@ const custom = (kind: string, plural: string): ResourceType => ({
 });
 
 /** Ports of one controller process and the scraper token its /metrics are read with. */
-interface Endpoints {
+export interface Endpoints {
   port: number;
   debugPort: number;
   metricsToken: string;
 }
 
-class ControllerProcess {
+/** Free ports for one more controller process. */
+export async function freshEndpoints(metricsToken: string): Promise<Endpoints> {
+  return { port: await freePort(), debugPort: await freePort(), metricsToken };
+}
+
+export class ControllerProcess {
   private child: Child | undefined;
   readonly url: string;
   constructor(
@@ -90,6 +95,9 @@ class ControllerProcess {
   }
   kill(): void {
     this.child?.process.kill('SIGKILL');
+  }
+  get pid(): number | undefined {
+    return this.child?.process.pid;
   }
   async stop(): Promise<void> {
     await this.child?.stop();
@@ -125,12 +133,14 @@ class ControllerProcess {
 
 const total = (w: Record<string, number>) => Object.values(w).reduce((a, b) => a + b, 0);
 
-async function inBatches<T>(items: T[], size: number, fn: (t: T) => Promise<unknown>): Promise<void> {
+export async function inBatches<T>(items: T[], size: number, fn: (t: T) => Promise<unknown>): Promise<void> {
   for (let i = 0; i < items.length; i += size) await Promise.all(items.slice(i, i + size).map(fn));
 }
 
-async function createDependencies(client: KubeClient, ns: string): Promise<void> {
+export async function createDependencies(client: KubeClient, ns: string): Promise<void> {
   const meta = (name: string) => ({ name, namespace: ns });
+  // Made as the Config and Certificate controllers would make them: with the label the caches select.
+  const owned = (name: string) => ({ ...meta(name), labels: { [LABEL_MANAGED_BY]: MANAGER } });
   await client.create(custom('CertificateAuthority', 'certificateauthorities'), {
     apiVersion: API_VERSION,
     kind: 'CertificateAuthority',
@@ -153,7 +163,7 @@ async function createDependencies(client: KubeClient, ns: string): Promise<void>
   await client.create(CONFIG_MAP, {
     apiVersion: 'v1',
     kind: 'ConfigMap',
-    metadata: meta('production-config'),
+    metadata: owned('production-config'),
     data: { 'puppet.conf': '[main]\n' },
   });
   for (const [name, key] of [
@@ -164,13 +174,13 @@ async function createDependencies(client: KubeClient, ns: string): Promise<void>
     await client.create(SECRET_R, {
       apiVersion: 'v1',
       kind: 'Secret',
-      metadata: meta(name),
+      metadata: owned(name),
       stringData: { [key]: 'x' },
     });
   }
 }
 
-function server(ns: string, name: string): KubeObject {
+export function server(ns: string, name: string): KubeObject {
   return {
     apiVersion: API_VERSION,
     kind: 'Server',
@@ -208,7 +218,12 @@ async function converged(client: KubeClient, ns: string, names: string[]): Promi
   return n;
 }
 
-async function waitConverged(client: KubeClient, ns: string, names: string[], timeoutMs: number): Promise<number> {
+export async function waitConverged(
+  client: KubeClient,
+  ns: string,
+  names: string[],
+  timeoutMs: number,
+): Promise<number> {
   const start = Date.now();
   while ((await converged(client, ns, names)) < names.length) {
     if (Date.now() - start > timeoutMs) throw new Error(`not converged after ${timeoutMs} ms`);
@@ -228,11 +243,7 @@ export async function benchController(opts: ControllerBenchOptions): Promise<Con
   const id = randomBytes(3).toString('hex');
   const ns = `bench-controller-${id}`;
   const metricsToken = await grantMetricsScraper(kc);
-  const endpoints = async (): Promise<Endpoints> => ({
-    port: await freePort(),
-    debugPort: await freePort(),
-    metricsToken,
-  });
+  const endpoints = () => freshEndpoints(metricsToken);
   // Its own lease, so a controller left running elsewhere cannot keep this one from leading. Only the
   // Server controller runs: the benchmark plays the Certificate's part (status Signed, Secrets) itself.
   const args = [

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { benchWebhook, formatWebhookBench } from './webhook.js';
 import { benchHandlers, formatHandlerCost } from './handlers.js';
 import { benchController, formatControllerBench } from './controller.js';
+import { benchUnrelatedObjects, formatUnrelatedObjects } from './unrelated-objects.js';
 import { clusterUp } from '../cluster/cluster.js';
 
 async function main(): Promise<void> {
@@ -32,6 +33,8 @@ async function main(): Promise<void> {
   log('controller: local control plane');
   await clusterUp();
   summaries.push(formatControllerBench(await benchController({ log })), `machine at end: ${machine()}`);
+  log('controller: memory beside unrelated objects');
+  summaries.push(formatUnrelatedObjects(await benchUnrelatedObjects({ log })), `machine at end: ${machine()}`);
 
   process.stdout.write(`\n${summaries.join('\n\n')}\n`);
 }

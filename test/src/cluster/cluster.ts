@@ -3,6 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { auditArgs } from './audit.js';
 import { buildBinaries, buildNodeBinaries, installNodePackages } from './build.js';
 import { NODE } from './node/host.js';
 import { buildImages } from './node/images.js';
@@ -117,6 +118,7 @@ function apiserverArgs(pki: ClusterPki, ports: Record<Component, number>, withNo
     '--authorization-mode=Node,RBAC',
     '--allow-privileged=true',
     '--feature-gates=ImageVolume=true',
+    ...auditArgs(),
   ];
 }
 

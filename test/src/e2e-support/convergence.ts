@@ -46,9 +46,9 @@ export async function waitForConvergence(ns: string, names: string[], timeoutMs 
 export interface Inventory {
   deployments: number;
   servers: number;
-  /** Deployments whose controller ownerReference does not point at a live Server of the same name. */
+  /** Deployments with no controller ownerReference, or one to a Server that no longer exists. */
   orphans: string[];
-  /** Server names with more than one Deployment controlled by them. */
+  /** Server names with more than one Deployment controlled by them, whatever those are named. */
   duplicates: string[];
   hpas: number;
   pdbs: number;
@@ -62,8 +62,8 @@ export function inventory(ns: string): Inventory {
   const orphans: string[] = [];
   const deployments = listObjects('deployments', ns);
   for (const d of deployments) {
-    const ref = (d.metadata.ownerReferences ?? []).find((r: Obj) => r.controller);
-    if (!ref || servers.get(ref.uid) !== d.metadata.name) orphans.push(d.metadata.name);
+    const ref = (d.metadata.ownerReferences ?? []).find((r: Obj) => r.controller && r.kind === 'Server');
+    if (!ref || !servers.has(ref.uid)) orphans.push(d.metadata.name);
     else owners.set(ref.uid, (owners.get(ref.uid) ?? 0) + 1);
   }
   return {

@@ -1,14 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
-import type { OperatorState } from '../operator/operator.js';
-import { stopReplacedController } from './operator-control.js';
-
+// jest globalTeardown of the e2e project: stops the run's operator (the current processes, after restarts).
 export default async function globalTeardown(): Promise<void> {
-  const operator = globalThis.openvoxOperator;
-  if (!operator) return;
-  await operator.stop();
-  // A fault test may have replaced the controller process; stop that one too.
-  const path = process.env.OPENVOX_OPERATOR_STATE;
-  if (path && existsSync(path)) {
-    stopReplacedController(JSON.parse(readFileSync(path, 'utf8')) as OperatorState, operator.pids.controller);
-  }
+  await globalThis.openvoxOperator?.stop();
 }

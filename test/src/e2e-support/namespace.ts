@@ -8,6 +8,8 @@ import { kubectlOk, kubectl } from './kubectl.js';
 export interface NamespaceOptions {
   /** Let the node run this namespace's pods (default: no pods, the objects are what the test checks). */
   runPods?: boolean;
+  /** Labels of the namespace, e.g. WEBHOOK_BYPASS_LABEL to keep the test run's webhook out of it. */
+  labels?: Record<string, string>;
 }
 
 export const NO_PODS_QUOTA = 'e2e-no-pods';
@@ -15,6 +17,8 @@ export const NO_PODS_QUOTA = 'e2e-no-pods';
 export function createNamespace(prefix: string, options: NamespaceOptions = {}): string {
   const name = `${prefix}-${randomBytes(3).toString('hex')}`;
   kubectlOk(['create', 'namespace', name]);
+  const labels = Object.entries(options.labels ?? {}).map(([k, v]) => `${k}=${v}`);
+  if (labels.length > 0) kubectlOk(['label', 'namespace', name, ...labels]);
   if (!options.runPods) {
     kubectlOk(['apply', '-f', '-'], {
       apiVersion: 'v1',

@@ -1,7 +1,5 @@
 // The e2e run's operator processes, as recorded by the global setup: metrics, kill and restart.
-import { readFileSync, writeFileSync } from 'node:fs';
-import { spawn } from 'node:child_process';
-import { openSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { operatorStatePath, type OperatorState } from '../operator/operator.js';
 import { isAlive } from '../cluster/processes.js';
 import { until } from './poll.js';
@@ -33,28 +31,44 @@ export function counter(metrics: string, name: string, ...labels: string[]): num
   return sum;
 }
 
-/** Kills the controller (SIGKILL, as a crash) and starts it again with the same flags. */
+/** Kills the controller (SIGKILL, as a crash); the runner starts it again, as a Deployment would. */
 export async function restartController(): Promise<void> {
   const state = readOperatorState();
-  if (!state.pids.controller || !state.controllerArgs) throw new Error('no controller in this e2e run');
   const old = state.pids.controller;
+  if (!old) throw new Error('no controller in this e2e run');
   if (isAlive(old)) process.kill(old, 'SIGKILL');
   await until('the old controller to exit', () => !isAlive(old), 10_000);
-  const log = state.logs.controller ? openSync(state.logs.controller, 'a') : 'ignore';
-  const child = spawn(process.execPath, state.controllerArgs, { stdio: ['ignore', log, log] });
-  state.pids.controller = child.pid;
-  writeFileSync(statePath(), JSON.stringify(state, null, 2));
-  await until(
-    'the controller to be healthy',
-    async () => (await fetch(`${state.controllerUrl}/healthz`).catch(() => undefined))?.ok,
-    30_000,
+  await waitForNewController(old);
+}
+
+/** Waits until the runner has replaced controller `old` and the new one answers /healthz. */
+export async function waitForNewController(old: number, timeoutMs = 30_000): Promise<number> {
+  return until(
+    'a new controller to be healthy',
+    async () => {
+      const { pids, controllerUrl } = readOperatorState();
+      if (!pids.controller || pids.controller === old) return undefined;
+      const res = await fetch(`${controllerUrl}/healthz`).catch(() => undefined);
+      return res?.ok ? pids.controller : undefined;
+    },
+    timeoutMs,
   );
 }
 
-/** Stops a controller that a fault test started in place of the global setup's one. */
-export function stopReplacedController(state: OperatorState, originalPid: number | undefined): void {
-  const pid = state.pids.controller;
-  if (pid && pid !== originalPid && isAlive(pid)) process.kill(pid, 'SIGTERM');
+/**
+ * Resumes the run's controller after a fault test froze it (SIGSTOP). Frozen past its renew deadline it
+ * exits on its first write (the fence) and the runner starts a new one; either way, wait until one leads.
+ */
+export async function resumeRunController(pid: number): Promise<void> {
+  if (isAlive(pid)) process.kill(pid, 'SIGCONT');
+  await until(
+    'the run controller to lead again',
+    async () => {
+      const { pids, controllerUrl } = readOperatorState();
+      return pids.controller !== undefined && isAlive(pids.controller) && (await isLeader(controllerUrl!));
+    },
+    60_000,
+  );
 }
 
 /**

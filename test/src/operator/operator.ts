@@ -1,6 +1,6 @@
 // Runs the operator against a cluster from outside it: CRDs, the webhook on 127.0.0.1 with a fresh
 // serving certificate, its registrations, and the controller. Used by `npm start` and the e2e setup.
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { KubeConfig, KubernetesObjectApi, PatchStrategy } from '@kubernetes/client-node';
 import { REPO_ROOT, clusterPaths } from '../cluster/paths.js';
@@ -23,6 +23,8 @@ export interface OperatorState {
   logs: { webhook?: string; controller?: string };
   /** Process ids and the controller's arguments, so a fault test can kill and restart a process. */
   pids: { webhook: number; controller?: number };
+  /** How often the runner started a process again after it exited on its own (a crash, lost leadership). */
+  restarts: { controller: number };
   controllerArgs?: string[];
 }
 
@@ -117,11 +119,21 @@ export async function startOperator(options: OperatorOptions): Promise<RunningOp
         '--leader-election-id',
         `openvox-operator-${instance}`,
       ];
+      // A controller that lost its lease exits by design; the runner starts it again as a Deployment would.
       const controller = startNodeChild(
         'controller',
         controllerArgs[0]!,
         controllerArgs.slice(1),
         logFile('controller'),
+        [],
+        {
+          onRestart: (child, restarts) =>
+            updateState(instance, (s) => ({
+              ...s,
+              pids: { ...s.pids, controller: child.pid },
+              restarts: { controller: restarts },
+            })),
+        },
       );
       controllerPid = controller.process.pid;
       children.push(controller);
@@ -142,6 +154,7 @@ export async function startOperator(options: OperatorOptions): Promise<RunningOp
       metricsToken,
       logs: { webhook: logFile('webhook'), controller: controllerUrl ? logFile('controller') : undefined },
       pids: { webhook: webhook.process.pid!, controller: controllerPid },
+      restarts: { controller: 0 },
       controllerArgs,
     };
     // 0600: it holds the scraper's token.
@@ -151,4 +164,9 @@ export async function startOperator(options: OperatorOptions): Promise<RunningOp
     await stop();
     throw error;
   }
+}
+
+function updateState(instance: string, change: (state: OperatorState) => OperatorState): void {
+  const path = operatorStatePath(instance);
+  if (existsSync(path)) writeFileSync(path, JSON.stringify(change(JSON.parse(readFileSync(path, 'utf8'))), null, 2));
 }

@@ -12,14 +12,14 @@ import { fullServer, serverReview } from '../testing/fixtures.js';
 const schema = schemaRule(createSpecValidator());
 const realValidate: Handler = (review) => validate(review, { schemaRule: schema, references: noReferences });
 
-function makeApp(overrides: { mutate?: Handler; validate?: Handler; ready?: () => boolean } = {}) {
+function makeApp(overrides: { mutate?: Handler; validate?: Handler; notReady?: () => readonly string[] } = {}) {
   const registry = new Registry();
   const app = createApp({
     logger: pino({ level: 'silent' }),
     registry,
     mutate: overrides.mutate ?? mutate,
     validate: overrides.validate ?? realValidate,
-    ready: overrides.ready ?? (() => true),
+    notReady: overrides.notReady ?? (() => []),
   });
   return { app, registry };
 }
@@ -109,7 +109,7 @@ describe('admission routes', () => {
         throw new Error('boom');
       },
       validate: realValidate,
-      ready: () => true,
+      notReady: () => [],
     });
     const res = await request(app).post(MUTATE_PATH).send(serverReview(fullServer())).expect(500);
     expect(res.body.error).toEqual(expect.any(String));
@@ -129,12 +129,13 @@ describe('admission routes', () => {
 
 describe('probes and metrics', () => {
   it('serves /healthz and /readyz from the readiness function', async () => {
-    let ready = false;
-    const { app } = makeApp({ ready: () => ready });
+    let reasons = ['TLS certificate not loaded', 'Config and Certificate cache not synced yet'];
+    const { app } = makeApp({ notReady: () => reasons });
     await request(app).get('/healthz').expect(200);
-    await request(app).get('/readyz').expect(503);
-    ready = true;
-    await request(app).get('/readyz').expect(200);
+    const res = await request(app).get('/readyz').expect(503);
+    expect(res.text).toBe('not ready: TLS certificate not loaded; Config and Certificate cache not synced yet');
+    reasons = [];
+    await request(app).get('/readyz').expect(200, 'ok');
   });
 
   it('counts requests and records latency by path and result', async () => {

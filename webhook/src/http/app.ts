@@ -19,8 +19,8 @@ export interface AppDeps {
   validate: Handler;
   /** Validating handlers of the other kinds, by path. */
   validateKinds?: ReadonlyMap<string, Handler>;
-  /** /readyz answers 200 only while this is true. */
-  ready: () => boolean;
+  /** What keeps the webhook from serving now; /readyz answers 200 only while this is empty. */
+  notReady: () => readonly string[];
   /** True while shutting down: answers then carry Connection: close. */
   draining?: () => boolean;
 }
@@ -97,11 +97,11 @@ export function createApp(deps: AppDeps): express.Express {
     res.type('text/plain').send('ok');
   });
   app.get('/readyz', (_req, res) => {
-    const ready = deps.ready();
+    const reasons = deps.notReady();
     res
-      .status(ready ? 200 : 503)
+      .status(reasons.length === 0 ? 200 : 503)
       .type('text/plain')
-      .send(ready ? 'ok' : 'not ready');
+      .send(reasons.length === 0 ? 'ok' : `not ready: ${reasons.join('; ')}`);
   });
   app.get('/metrics', async (_req, res, next) => {
     try {

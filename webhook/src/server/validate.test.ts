@@ -203,6 +203,9 @@ describe('rule 8: javaArgs and resources', () => {
       'spec.resources.requests.cpu',
       'spec.resources.limits.memory',
     ]);
+    expect(
+      fields({ helperResources: { limits: { 'ephemeral-storage': '32MB' }, requests: { memory: '8Mi' } } }),
+    ).toEqual(['spec.helperResources.limits.ephemeral-storage']);
   });
 });
 

@@ -56,7 +56,6 @@ export function crlSyncContainer(options: CrlSyncOptions): V1Container {
       { name: 'CRL_SYNC_INTERVAL', value: String(options.intervalSeconds ?? 10) },
     ],
     startupProbe: { exec: { command: ['test', '-s', target] }, periodSeconds: 1, failureThreshold: 120 },
-    resources: { requests: { cpu: '5m', memory: '8Mi' }, limits: { memory: '32Mi' } },
     securityContext: {
       allowPrivilegeEscalation: false,
       readOnlyRootFilesystem: true,

@@ -11,6 +11,8 @@ import { tlsInitContainer } from './tls-init.js';
 import { serverContainer } from './server-container.js';
 import { caInitContainer } from './ca-init.js';
 import { crlSyncContainer } from './crl-sync.js';
+import { helperResources } from './resources.js';
+import { topologySpread } from './topology.js';
 
 export function renderDeployment(input: RenderInput): V1Deployment {
   const { server, config } = input;
@@ -19,7 +21,8 @@ export function renderDeployment(input: RenderInput): V1Deployment {
   const autoscaling = server.spec.autoscaling?.enabled === true;
   const pullSecrets = pullSecretsFor(server, config);
 
-  const tlsInit = tlsInitContainer({ image, imagePullPolicy: pullPolicy, securityContext: security });
+  const helpers = helperResources(server);
+  const tlsInit = asHelper(tlsInitContainer({ image, imagePullPolicy: pullPolicy }), security, helpers);
   const main = serverContainer(server, {
     image,
     imagePullPolicy: pullPolicy,
@@ -48,15 +51,13 @@ export function renderDeployment(input: RenderInput): V1Deployment {
           ...(server.spec.ca ? { hostAliases: [{ ip: '127.0.0.1', hostnames: [CA_CLI_SERVER] }] } : {}),
           // CA pods: seed the CA volume first. Other pods: crl-sync, a native sidecar, keeps the CRL file fresh.
           initContainers: server.spec.ca
-            ? [asHelper(caInitContainer({ image, imagePullPolicy: pullPolicy }), security), tlsInit]
-            : [tlsInit, asHelper(crlSyncContainer({ image, imagePullPolicy: pullPolicy }), security)],
+            ? [asHelper(caInitContainer({ image, imagePullPolicy: pullPolicy }), security, helpers), tlsInit]
+            : [tlsInit, asHelper(crlSyncContainer({ image, imagePullPolicy: pullPolicy }), security, helpers)],
           containers: [main],
           volumes: podVolumes(input),
           ...(pullSecrets.length ? { imagePullSecrets: pullSecrets.map((name) => ({ name })) } : {}),
           ...(server.spec.affinity ? { affinity: server.spec.affinity } : {}),
-          ...(server.spec.topologySpreadConstraints?.length
-            ? { topologySpreadConstraints: server.spec.topologySpreadConstraints }
-            : {}),
+          topologySpreadConstraints: topologySpread(server),
           ...(server.spec.priorityClassName ? { priorityClassName: server.spec.priorityClassName } : {}),
         },
       },

@@ -4,6 +4,7 @@ import type { Rendered, RenderInput } from './types.js';
 import { renderDeployment } from './deployment.js';
 import { renderHpa } from './hpa.js';
 import { renderPdb } from './pdb.js';
+import { refuseInvalidSpec } from './invariants.js';
 
 export * from './types.js';
 export { APP_NAME, labelsFor, ownerReference, selectorFor } from './metadata.js';
@@ -13,8 +14,11 @@ export { DEFAULT_JAVA_ARGS, HTTPS_PORT, javaArgs } from './server-container.js';
 export { renderDeployment } from './deployment.js';
 export { renderHpa } from './hpa.js';
 export { renderPdb } from './pdb.js';
+export { INVALID_SPEC, refuseInvalidSpec } from './invariants.js';
 
+/** Throws RenderError for a Server it must not render (see invariants.ts, image.ts). */
 export function render(input: RenderInput): Rendered {
+  refuseInvalidSpec(input.server);
   const hpa = renderHpa(input.server);
   const pdb = renderPdb(input.server);
   return { deployment: renderDeployment(input), ...(hpa ? { hpa } : {}), ...(pdb ? { pdb } : {}) };

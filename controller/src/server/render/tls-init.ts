@@ -24,7 +24,6 @@ export function tlsInitScript(layout: ServerLayout = OPENVOX_IMAGE_LAYOUT): stri
 export interface TlsInitOptions {
   image: string;
   imagePullPolicy: string;
-  securityContext: V1Container['securityContext'];
 }
 
 export function tlsInitContainer(options: TlsInitOptions): V1Container {
@@ -33,7 +32,6 @@ export function tlsInitContainer(options: TlsInitOptions): V1Container {
     image: options.image,
     imagePullPolicy: options.imagePullPolicy,
     command: ['sh', '-c', tlsInitScript()],
-    securityContext: options.securityContext,
     volumeMounts: [
       { name: VOLUME.ssl, mountPath: HELPER_MOUNT.ssl },
       { name: VOLUME.sslCert, mountPath: HELPER_MOUNT.sslCert, readOnly: true },

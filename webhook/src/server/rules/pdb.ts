@@ -1,5 +1,5 @@
 // Rules 2 and 3: minAvailable and maxUnavailable exclude each other and are counts or percentages.
-import { child, forbidden, invalid, isSet, verdict, INT32_MAX, type Rule } from './types.js';
+import { child, forbidden, invalid, verdict, INT32_MAX, type Rule } from './types.js';
 import type { StatusCause } from '../../admission/review.js';
 
 const PERCENT = /^([0-9]+)%$/;
@@ -20,11 +20,14 @@ export function budgetProblem(value: unknown): string | undefined {
   return undefined;
 }
 
+const present = (value: unknown): boolean => value !== undefined && value !== null;
+
 export const pdbRule: Rule = ({ spec }) => {
   const pdb = child(spec, 'pdb');
   if (!pdb) return verdict();
   const causes: StatusCause[] = [];
-  if (isSet(pdb.minAvailable) && isSet(pdb.maxUnavailable)) {
+  // Present, as the CRD's CEL rule counts it: an empty string is set (and rule 3 denies it too).
+  if (present(pdb.minAvailable) && present(pdb.maxUnavailable)) {
     causes.push(
       forbidden(
         'spec.pdb',

@@ -1,0 +1,102 @@
+// A deposed leader must not write. Two replicas on one Lease; the leader is frozen (SIGSTOP) past its
+// lease while Servers are still being reconciled; the other takes over and finishes them. Resumed, the
+// old leader sends not one write (counted in the API server's audit log by its User-Agent, Leases too)
+// and exits non-zero, to come back as a follower.
+import { jest } from '@jest/globals';
+import { join } from 'node:path';
+import { auditEvents } from '../src/cluster/audit.js';
+import { clusterPaths } from '../src/cluster/paths.js';
+import { freePort } from '../src/cluster/processes.js';
+import { applyServers, inventory, serverNames, waitForConvergence } from '../src/e2e-support/convergence.js';
+import { kubectlOk } from '../src/e2e-support/kubectl.js';
+import { createNamespace, deleteNamespace } from '../src/e2e-support/namespace.js';
+import { applyStack, listObjects } from '../src/e2e-support/objects.js';
+import {
+  controllerArgsWith,
+  isLeader,
+  readOperatorState,
+  resumeRunController,
+} from '../src/e2e-support/operator-control.js';
+import { until } from '../src/e2e-support/poll.js';
+import { startNodeChild, type Child } from '../src/operator/children.js';
+
+jest.setTimeout(300_000);
+
+const COUNT = 60;
+let ns: string;
+let lease: string;
+let runController: number;
+const replicas: { child: Child; url: string }[] = [];
+
+async function startReplica(name: string): Promise<void> {
+  const port = await freePort();
+  const [script, ...args] = controllerArgsWith({ port: String(port), 'leader-election-id': lease });
+  const child = startNodeChild(name, script!, args, join(clusterPaths.logs, `${name}-${ns}.log`));
+  replicas.push({ child, url: `http://127.0.0.1:${port}` });
+}
+
+/** Write requests the process `pid` made, by the identity in its User-Agent, received after `since`. */
+function writesBy(pid: number, since = 0) {
+  return auditEvents().filter(
+    (e) => e.userAgent?.includes(`-${pid}-`) && Date.parse(e.requestReceivedTimestamp) > since,
+  );
+}
+
+beforeAll(async () => {
+  ns = createNamespace('chaos-partition');
+  lease = `chaos-${ns}`;
+  await applyStack(ns);
+  // Only the two replicas may act on these Servers.
+  runController = readOperatorState().pids.controller!;
+  process.kill(runController, 'SIGSTOP');
+  await startReplica('partition-a');
+  await startReplica('partition-b');
+});
+
+afterAll(async () => {
+  for (const r of replicas) {
+    if (r.child.process.exitCode === null) process.kill(r.child.process.pid!, 'SIGCONT');
+    await r.child.stop();
+  }
+  await resumeRunController(runController);
+  deleteNamespace(ns);
+});
+
+it('stops a leader frozen past its lease from writing once another leads, and it exits', async () => {
+  const old = await until('one replica to lead', async () => {
+    const leading = [];
+    for (const r of replicas) if (await isLeader(r.url)) leading.push(r);
+    return leading.length === 1 && leading[0];
+  });
+  const next = replicas.find((r) => r !== old)!;
+  const oldPid = old.child.process.pid!;
+
+  const names = serverNames('partition', COUNT);
+  applyServers(ns, names);
+  await until('the leader to be mid-batch', () => listObjects('deployments', ns).length >= 3, 60_000);
+  process.kill(oldPid, 'SIGSTOP');
+  expect(listObjects('deployments', ns).length).toBeLessThan(COUNT);
+
+  await until('the other replica to lead', () => isLeader(next.url), 60_000);
+  const acquired = Date.parse(
+    JSON.parse(kubectlOk(['get', 'lease', lease, '-n', 'default', '-o', 'json'])).spec.acquireTime,
+  );
+  await waitForConvergence(ns, names);
+
+  process.kill(oldPid, 'SIGCONT');
+  await until('the old leader to exit', () => old.child.process.exitCode !== null, 60_000);
+  // A few seconds for the API server to have logged anything the old leader might still have sent.
+  await new Promise((r) => setTimeout(r, 3000));
+
+  const oldWrites = writesBy(oldPid);
+  const oldAfterTakeover = writesBy(oldPid, acquired);
+  const newWrites = writesBy(next.child.process.pid!, acquired);
+  console.log(
+    `chaos: leader frozen past its lease: ${oldWrites.length} writes before, ${oldAfterTakeover.length} after the takeover; new leader ${newWrites.length} writes; old leader exit code ${old.child.process.exitCode}`,
+  );
+  expect(oldWrites.length).toBeGreaterThan(0);
+  expect(newWrites.length).toBeGreaterThan(0);
+  expect(oldAfterTakeover.map((e) => `${e.verb} ${e.objectRef?.resource}/${e.objectRef?.name}`)).toEqual([]);
+  expect(old.child.process.exitCode).toBe(1);
+  expect(inventory(ns)).toMatchObject({ deployments: COUNT, servers: COUNT, orphans: [], duplicates: [] });
+});

@@ -1,0 +1,152 @@
+// Controller memory beside objects that are not its own: RSS with N Servers converged, then again after
+// 10,000 Secrets of 4 KiB and 10,000 ConfigMaps of other software appear in the cluster. The informers
+// select the operator's managed-by label, so those objects must add next to nothing (target < 10 MiB).
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { RestClient, SERVER, loadKubeConfig, type KubeClient, type ResourceType } from '@openvox/controller';
+import { clusterPaths } from '../cluster/paths.js';
+import { installCrds } from '../operator/crds.js';
+import { grantMetricsScraper } from '../operator/metrics-scraper.js';
+import {
+  ControllerProcess,
+  createDependencies,
+  freshEndpoints,
+  inBatches,
+  server,
+  waitConverged,
+} from './controller.js';
+
+export interface UnrelatedObjectsOptions {
+  log: (line: string) => void;
+  servers?: number;
+  secrets?: number;
+  configMaps?: number;
+}
+
+export interface UnrelatedObjectsResult {
+  servers: number;
+  secrets: number;
+  configMaps: number;
+  rssWithServersMiB: number;
+  rssWithUnrelatedMiB: number;
+}
+
+const NAMESPACE: ResourceType = { apiVersion: 'v1', kind: 'Namespace', plural: 'namespaces', namespaced: false };
+const QUOTA: ResourceType = { apiVersion: 'v1', kind: 'ResourceQuota', plural: 'resourcequotas', namespaced: true };
+const CONFIG_MAP: ResourceType = { apiVersion: 'v1', kind: 'ConfigMap', plural: 'configmaps', namespaced: true };
+const SECRET: ResourceType = { apiVersion: 'v1', kind: 'Secret', plural: 'secrets', namespaced: true };
+
+function rssMiB(pid: number): number {
+  const kb = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+  return Number(kb) / 1024;
+}
+
+/** The median of a few samples over some seconds, so one GC pause does not decide the figure. */
+async function settledRss(pid: number): Promise<number> {
+  const samples: number[] = [];
+  for (let i = 0; i < 9; i++) {
+    samples.push(rssMiB(pid));
+    await sleep(1000);
+  }
+  return samples.sort((a, b) => a - b)[4]!;
+}
+
+async function namespace(client: KubeClient, name: string): Promise<void> {
+  await client.create(NAMESPACE, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+  await client.create(QUOTA, {
+    apiVersion: 'v1',
+    kind: 'ResourceQuota',
+    metadata: { name: 'no-pods', namespace: name },
+    spec: { hard: { pods: '0' } },
+  });
+}
+
+export async function benchUnrelatedObjects(opts: UnrelatedObjectsOptions): Promise<UnrelatedObjectsResult> {
+  const count = opts.servers ?? 1000;
+  const secrets = opts.secrets ?? 10_000;
+  const configMaps = opts.configMaps ?? 10_000;
+  const kubeconfig = clusterPaths.kubeconfig;
+  const kc = loadKubeConfig(kubeconfig);
+  const client = new RestClient(kc);
+  await installCrds(kc);
+  const id = randomBytes(3).toString('hex');
+  const ns = `bench-memory-${id}`;
+  const other = `bench-unrelated-${id}`;
+  const args = [
+    '--kubeconfig',
+    kubeconfig,
+    '--bind-address',
+    '127.0.0.1',
+    '--leader-election-id',
+    `bench-memory-${id}`,
+  ];
+  await namespace(client, ns);
+  await namespace(client, other);
+  const metricsToken = await grantMetricsScraper(kc);
+  const fresh = async () =>
+    new ControllerProcess(
+      await freshEndpoints(metricsToken),
+      [...args, '--controllers', 'server'],
+      join(clusterPaths.logs, 'bench-memory.log'),
+    );
+  let controller: ControllerProcess | undefined;
+  /** A fresh process that lists everything and reconciles every (converged) Server once: its settled RSS. */
+  const measure = async (): Promise<number> => {
+    controller = await fresh();
+    controller.start();
+    await controller.waitLeader();
+    await sleep(15_000);
+    const rss = await settledRss(controller.pid!);
+    await controller.stop();
+    return rss;
+  };
+  try {
+    await createDependencies(client, ns);
+    const names = Array.from({ length: count }, (_, i) => `m${String(i).padStart(4, '0')}`);
+    opts.log(`memory: ${count} Servers`);
+    controller = await fresh();
+    controller.start();
+    await controller.waitLeader();
+    await inBatches(names, 50, (n) => client.create(SERVER, server(ns, n)));
+    await waitConverged(client, ns, names, 600_000);
+    await controller.stop();
+    // Two fresh processes doing the same work, the second with the unrelated objects in the cluster.
+    const rssWithServersMiB = await measure();
+    opts.log(`memory: ${secrets} unrelated Secrets of 4 KiB and ${configMaps} ConfigMaps`);
+    const payload = randomBytes(3072).toString('base64'); // 4 KiB once encoded
+    const indexes = (n: number) => Array.from({ length: n }, (_, i) => i);
+    await inBatches(indexes(secrets), 100, (i) =>
+      client.create(SECRET, {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name: `s${i}`, namespace: other },
+        data: { blob: payload },
+      }),
+    );
+    await inBatches(indexes(configMaps), 100, (i) =>
+      client.create(CONFIG_MAP, {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: `c${i}`, namespace: other },
+        data: { k: 'v' },
+      }),
+    );
+    const rssWithUnrelatedMiB = await measure();
+    return { servers: count, secrets, configMaps, rssWithServersMiB, rssWithUnrelatedMiB };
+  } finally {
+    await controller?.stop();
+    await client.delete(NAMESPACE, undefined, ns).catch(() => undefined);
+    await client.delete(NAMESPACE, undefined, other).catch(() => undefined);
+  }
+}
+
+export function formatUnrelatedObjects(r: UnrelatedObjectsResult): string {
+  const added = r.rssWithUnrelatedMiB - r.rssWithServersMiB;
+  return [
+    `controller memory: RSS ${r.rssWithServersMiB.toFixed(0)} MiB with ${r.servers} Servers converged`,
+    `  + ${r.secrets} unrelated Secrets (4 KiB) and ${r.configMaps} ConfigMaps: RSS ${r.rssWithUnrelatedMiB.toFixed(0)} MiB ` +
+      `(${added >= 0 ? '+' : ''}${added.toFixed(1)} MiB; target < 10 -> ${added < 10 ? 'met' : 'NOT met'})`,
+  ].join('\n');
+}

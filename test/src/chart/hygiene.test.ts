@@ -1,0 +1,104 @@
+// The chart's workload settings as helm renders them: Node's heap limit derived from each memory
+// limit, and the two NetworkPolicies (the workload linter in test/src/lint/ checks the rest).
+import { spawnSync } from 'node:child_process';
+import { render, template, type K8sObject } from './render.js';
+
+const WEBHOOK = 'openvox-operator-webhook';
+const CONTROLLER = 'openvox-operator-controller';
+
+const env = (deployment: K8sObject, name: string): string | undefined =>
+  deployment.spec.template.spec.containers[0].env?.find((e: { name: string }) => e.name === name)?.value;
+
+describe("Node's heap limit", () => {
+  it('is 70% of the memory limit of each component by default: old space plus 3 x 16 MiB young generation', () => {
+    const manifest = render();
+    // 384Mi -> 268 MiB; 1Gi -> 716 MiB.
+    expect(env(manifest.one('Deployment', WEBHOOK), 'NODE_OPTIONS')).toBe(
+      '--max-old-space-size=220 --max-semi-space-size=16',
+    );
+    expect(env(manifest.one('Deployment', CONTROLLER), 'NODE_OPTIONS')).toBe(
+      '--max-old-space-size=668 --max-semi-space-size=16',
+    );
+  });
+
+  it("keeps V8's whole heap at that size (the node binary itself, with the chart's flags)", () => {
+    const flags = env(render().one('Deployment', WEBHOOK), 'NODE_OPTIONS')!;
+    const r = spawnSync(
+      process.execPath,
+      ['-p', "Math.round(require('v8').getHeapStatistics().heap_size_limit / 2 ** 20)"],
+      {
+        env: { ...process.env, NODE_OPTIONS: flags },
+        encoding: 'utf8',
+      },
+    );
+    expect(r.stdout.trim()).toBe('268');
+  });
+
+  it('follows a changed limit and percentage, in binary or decimal units, and is left out without a limit', () => {
+    const manifest = render({
+      values: {
+        nodeHeapPercent: 50,
+        webhook: { resources: { limits: { memory: '2000M' } } },
+        // null removes a default value in helm's merge.
+        controller: { resources: { limits: { memory: null } } },
+      },
+    });
+    // 2000M = 1907 MiB; half of it, less the young generation.
+    expect(env(manifest.one('Deployment', WEBHOOK), 'NODE_OPTIONS')).toBe(
+      '--max-old-space-size=905 --max-semi-space-size=16',
+    );
+    expect(env(manifest.one('Deployment', CONTROLLER), 'NODE_OPTIONS')).toBeUndefined();
+    expect(env(manifest.one('Deployment', CONTROLLER), 'POD_NAMESPACE')).toBeUndefined(); // a fieldRef, no value
+  });
+
+  it('refuses a limit it cannot compute from, naming it', () => {
+    const result = template({ values: { controller: { resources: { limits: { memory: '1.5Gi' } } } } });
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toContain('memory limit "1.5Gi": give an integer with an optional Ki, Mi, Gi, Ti');
+    const small = template({ values: { webhook: { resources: { limits: { memory: '128Mi' } } } } });
+    expect(small.stderr).toContain('memory limit "128Mi" leaves Node less than 64 MiB of old space');
+  });
+});
+
+describe('NetworkPolicies', () => {
+  const manifest = render();
+  const policy = (name: string) => manifest.one('NetworkPolicy', name);
+  const egress = [
+    { ports: [443, 6443].map((port) => ({ protocol: 'TCP', port })) },
+    {
+      ports: [
+        { protocol: 'UDP', port: 53 },
+        { protocol: 'TCP', port: 53 },
+      ],
+      to: [{ namespaceSelector: {}, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
+    },
+  ];
+
+  it("select each component's pods, both directions", () => {
+    for (const name of [WEBHOOK, CONTROLLER]) {
+      const pods = manifest.one('Deployment', name).spec.template.metadata.labels;
+      expect(pods).toMatchObject(policy(name).spec.podSelector.matchLabels);
+      expect(policy(name).spec.policyTypes).toEqual(['Ingress', 'Egress']);
+      expect(policy(name).spec.egress).toEqual(egress);
+    }
+  });
+
+  it('let in admission requests on the webhook port and scrapers on the controller port only', () => {
+    expect(policy(WEBHOOK).spec.ingress).toEqual([{ ports: [{ protocol: 'TCP', port: 9443 }] }]);
+    expect(policy(CONTROLLER).spec.ingress).toEqual([{ ports: [{ protocol: 'TCP', port: 8080 }] }]);
+    const scraper = { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } };
+    const custom = render({
+      values: { networkPolicy: { metricsFrom: [scraper], apiServer: { cidrs: ['192.0.2.10/32'], ports: [6443] } } },
+    });
+    const controller = custom.one('NetworkPolicy', CONTROLLER).spec;
+    expect(controller.ingress).toEqual([{ ports: [{ protocol: 'TCP', port: 8080 }], from: [scraper] }]);
+    expect(controller.egress[0]).toEqual({
+      ports: [{ protocol: 'TCP', port: 6443 }],
+      to: [{ ipBlock: { cidr: '192.0.2.10/32' } }],
+    });
+  });
+
+  it('are left out when disabled', () => {
+    expect(render({ values: { networkPolicy: { enabled: false } } }).ofKind('NetworkPolicy')).toEqual([]);
+  });
+});

@@ -7,6 +7,9 @@ import type { Logger } from 'pino';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import { realClock, type Clock } from './kube/clock.js';
 import { createHttpServer } from './http.js';
+import { createDebugServer, DEBUG_BIND_ADDRESS } from './debug-http.js';
+import { ApiAccessReviewer } from './kube/access-review.js';
+import { createTokenAuthorizer } from './kube/token-auth.js';
 import { loadKubeConfig, RestClient } from './kube/client.js';
 import { ApiEventRecorder } from './kube/events.js';
 import { LeaderFence } from './kube/fence.js';
@@ -26,6 +29,8 @@ export interface App {
   http: HttpServer;
   leader?: LeaderElector;
   port: number;
+  /** Port of the 127.0.0.1 debug server, when --debug-port was given. */
+  debugPort?: number;
   stop(): Promise<void>;
 }
 
@@ -85,22 +90,32 @@ export async function startApp(
   const recorder = new ApiEventRecorder(client, clock, logger);
   registerControllers(manager, { client, recorder, clock, logger });
 
+  // Its own client: reviews are not writes (no write metric, no lease fence: a follower serves metrics too,
+  // and no identity User-Agent, so audit counts of a replica's writes never see a scrape), and /metrics
+  // must not wait long behind a slow API server.
+  const reviewer = new ApiAccessReviewer(new RestClient(kubeConfig, { timeoutMs: 5000 }));
   const http = createHttpServer({
     registry,
     ready: () => manager.hasSynced(),
-    resync: async () => {
-      if (!manager.isWorking()) return false;
-      manager.resync();
-      await manager.idle();
-      return true;
-    },
+    authorizeMetrics: createTokenAuthorizer({ reviewer, clock, logger, path: '/metrics', verb: 'get' }),
   });
-  await new Promise<void>((resolve, reject) => {
-    http.once('error', reject);
-    http.listen(settings.port, settings.bindAddress, resolve);
-  });
-  const port = (http.address() as AddressInfo).port;
+  const port = await listen(http, settings.port, settings.bindAddress);
   logger.info({ port, bindAddress: settings.bindAddress }, 'http listening');
+
+  let debug: HttpServer | undefined;
+  let debugPort: number | undefined;
+  if (settings.debugPort !== undefined) {
+    debug = createDebugServer({
+      resync: async () => {
+        if (!manager.isWorking()) return false;
+        manager.resync();
+        await manager.idle();
+        return true;
+      },
+    });
+    debugPort = await listen(debug, settings.debugPort, DEBUG_BIND_ADDRESS);
+    logger.warn({ port: debugPort, bindAddress: DEBUG_BIND_ADDRESS }, 'debug endpoints listening (POST /debug/resync)');
+  }
 
   await manager.start();
 
@@ -140,12 +155,22 @@ export async function startApp(
     http,
     leader,
     port,
+    ...(debugPort !== undefined ? { debugPort } : {}),
     async stop() {
       manager.stopWorkers();
       await manager.idle();
       await leader?.release();
       await manager.stop();
       await new Promise<void>((resolve) => http.close(() => resolve()));
+      if (debug) await new Promise<void>((resolve) => debug.close(() => resolve()));
     },
   };
+}
+
+async function listen(server: HttpServer, port: number, host: string): Promise<number> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, resolve);
+  });
+  return (server.address() as AddressInfo).port;
 }

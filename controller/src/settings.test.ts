@@ -17,6 +17,12 @@ describe('parseSettings', () => {
       controllers: [],
     });
   });
+  it('enables the debug port only by flag, never from the environment', () => {
+    expect(parseSettings(['--debug-port', '0'], {}).debugPort).toBe(0);
+    expect(parseSettings(['--debug-port=9090'], {}).debugPort).toBe(9090);
+    expect(parseSettings([], { CONTROLLER_DEBUG_PORT: '9090', DEBUG_PORT: '9090' }).debugPort).toBeUndefined();
+    expect(() => parseSettings(['--debug-port', 'x'], {})).toThrow('--debug-port must be an integer');
+  });
   it('reads env and lets flags win', () => {
     const s = parseSettings(['--port', '9000', '--leader-elect=false', '--kubeconfig=/k'], {
       CONTROLLER_PORT: '7000',

@@ -1,8 +1,14 @@
 // The controller's configuration: flags win over environment variables, parsed once at start-up.
 export interface Settings {
   kubeconfig?: string;
+  /** Port of /healthz, /readyz (no auth) and /metrics (bearer token, TokenReview + SubjectAccessReview). */
   port: number;
   bindAddress: string;
+  /**
+   * Port of `POST /debug/resync` on 127.0.0.1 only, for tests and benchmarks; off unless given, and
+   * only as a flag (no environment variable), so the chart never turns it on.
+   */
+  debugPort?: number;
   leaderElect: boolean;
   leaderElectionNamespace: string;
   leaderElectionId: string;
@@ -61,6 +67,7 @@ const KNOWN = new Set([
   'kubeconfig',
   'port',
   'bind-address',
+  'debug-port',
   'leader-elect',
   'leader-election-namespace',
   'leader-election-id',
@@ -93,10 +100,12 @@ function parse(argv: string[], env: Record<string, string | undefined>): Setting
   const get = (flag: string, envName: string | undefined, dflt: string) =>
     f.get(flag) ?? (envName ? env[envName] : undefined) ?? dflt;
   const kubeconfig = f.get('kubeconfig') ?? env.KUBECONFIG;
+  const debugPort = f.get('debug-port');
   return {
     ...(kubeconfig ? { kubeconfig } : {}),
     port: int('port', get('port', 'CONTROLLER_PORT', '8080'), 0),
     bindAddress: get('bind-address', 'CONTROLLER_BIND_ADDRESS', '0.0.0.0'),
+    ...(debugPort !== undefined ? { debugPort: int('debug-port', debugPort, 0) } : {}),
     leaderElect: bool('leader-elect', get('leader-elect', 'CONTROLLER_LEADER_ELECT', 'true')),
     leaderElectionNamespace: get('leader-election-namespace', 'POD_NAMESPACE', 'default'),
     leaderElectionId: get('leader-election-id', undefined, 'openvox-operator-controller'),

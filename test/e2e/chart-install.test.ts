@@ -12,7 +12,9 @@ import { renderCrdTemplateFiles } from '../../shared/src/crd-files.js';
 import { CHART_DIR, helm, withValuesFile } from '../src/chart/helm.js';
 import { parseObjects, type K8sObject } from '../src/chart/render.js';
 import { CERT_MANAGER_VERSION, certManagerCrds } from '../src/chart/cert-manager-crds.js';
-import { canI, writeServiceAccountKubeconfig } from '../src/chart/service-account.js';
+import { canI, requestToken, writeServiceAccountKubeconfig } from '../src/chart/service-account.js';
+import { getMetrics, readMetrics } from '../src/e2e-support/metrics.js';
+import { readOperatorState } from '../src/e2e-support/operator-control.js';
 import { postJson } from '../src/chart/https.js';
 import { kubectl, kubectlOk } from '../src/e2e-support/kubectl.js';
 import { createNamespace, deleteNamespace } from '../src/e2e-support/namespace.js';
@@ -98,9 +100,10 @@ describe(`helm install with cert-manager ${CERT_MANAGER_VERSION} CRDs`, () => {
       `kubectl -n ${ns} wait certificate/${webhookSa} --for=condition=Ready --timeout=2m`,
     );
     objects = manifest();
-    // 5 CRDs, 2 ServiceAccounts, 2 ClusterRoles + bindings, leader-election Role + binding, 2 Deployments,
-    // Service, PDB, 2 Issuers, 2 Certificates, 2 webhook configurations, 2 NetworkPolicies.
-    expect(objects).toHaveLength(25);
+    // 5 CRDs, 2 ServiceAccounts, 2 ClusterRoles + bindings, the metrics-reader ClusterRole, leader-election
+    // Role + binding, 2 Deployments, 2 Services (webhook, controller metrics), PDB, 2 Issuers,
+    // 2 Certificates, 2 webhook configurations, 2 NetworkPolicies.
+    expect(objects).toHaveLength(27);
     for (const obj of objects) {
       const stored = live(obj);
       expect({ kind: stored.kind, name: stored.metadata.name }).toEqual({ kind: obj.kind, name: obj.metadata.name });
@@ -281,12 +284,15 @@ describe('RBAC of the chart ServiceAccounts', () => {
     writeServiceAccountKubeconfig(kubeconfig, ns, controllerSa);
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
+    const debugPort = await freePort();
+    const debugUrl = `http://127.0.0.1:${debugPort}`;
     const leaseName = `chart-test-${id}`;
     const controller = startNodeChild(
       'controller',
       CONTROLLER_MAIN,
       [
         ...['--kubeconfig', kubeconfig, '--port', String(port), '--bind-address', '127.0.0.1'],
+        ...['--debug-port', String(debugPort)],
         ...['--leader-elect', '--leader-election-namespace', ns, '--leader-election-id', leaseName],
       ],
       join(tmp, 'controller.log'),
@@ -297,12 +303,13 @@ describe('RBAC of the chart ServiceAccounts', () => {
       // Resync answers 200 only on the leader, after every queued reconcile has finished.
       let resync = 0;
       for (const deadline = Date.now() + 30_000; resync !== 200 && Date.now() < deadline; await sleep(250)) {
-        resync = (await fetch(`${url}/debug/resync`, { method: 'POST' })).status;
+        resync = (await fetch(`${debugUrl}/debug/resync`, { method: 'POST' })).status;
       }
       expect(resync).toBe(200);
       const lease = JSON.parse(kubectlOk(['get', 'lease', leaseName, '-n', ns, '-o', 'json']));
       expect(lease.spec.holderIdentity).toBeTruthy();
-      const metrics = await (await fetch(`${url}/metrics`)).text();
+      // Read with the e2e run's scraper token: this controller reviews it on its chart RBAC.
+      const metrics = await readMetrics(url, readOperatorState().metricsToken!);
       const success = /openvox_controller_reconcile_total\{controller="server",result="success"\} (\d+)/.exec(metrics);
       expect(Number(success?.[1])).toBeGreaterThan(0);
       // On failure, say which reconciles failed and why (the process's own error log lines).
@@ -321,6 +328,52 @@ describe('RBAC of the chart ServiceAccounts', () => {
       await controller.stop();
     }
   }, 90_000);
+
+  it('serves /metrics to a ServiceAccount bound to the chart’s metrics-reader ClusterRole only: the controller reviews tokens on its own RBAC', async () => {
+    const kubeconfig = join(tmp, 'controller-metrics.kubeconfig');
+    writeServiceAccountKubeconfig(kubeconfig, ns, controllerSa);
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    const controller = startNodeChild(
+      'controller',
+      CONTROLLER_MAIN,
+      ['--kubeconfig', kubeconfig, '--port', String(port), '--bind-address', '127.0.0.1', '--leader-elect=false'],
+      join(tmp, 'controller-metrics.log'),
+    );
+    const binding = `${release}-test-scraper`;
+    try {
+      await waitFor200('controller', `${url}/healthz`, undefined, 30_000, () => controller.process.exitCode === null);
+      kubectlOk(['create', 'serviceaccount', 'scraper', '-n', ns]);
+      expect((await getMetrics(url)).status).toBe(401);
+      // Before the binding: authenticated, not allowed.
+      const unbound = await getMetrics(url, requestToken(ns, 'scraper'));
+      expect(unbound).toEqual({
+        status: 403,
+        body: `Forbidden: user "system:serviceaccount:${ns}:scraper" cannot get path "/metrics"`,
+      });
+      kubectlOk([
+        'create',
+        'clusterrolebinding',
+        binding,
+        `--clusterrole=${release}-openvox-operator-metrics-reader`,
+        `--serviceaccount=${ns}:scraper`,
+      ]);
+      // A fresh token (the refusal of the first is cached for a few seconds); RBAC takes a moment to apply.
+      let bound = await getMetrics(url, requestToken(ns, 'scraper'));
+      for (const deadline = Date.now() + 10_000; bound.status !== 200 && Date.now() < deadline; await sleep(250)) {
+        bound = await getMetrics(url, requestToken(ns, 'scraper'));
+      }
+      expect(bound.status).toBe(200);
+      expect(bound.body).toContain('openvox_controller_reconcile_total');
+      const errors = readFileSync(join(tmp, 'controller-metrics.log'), 'utf8')
+        .split('\n')
+        .filter((line) => /review failed/.test(line));
+      expect(errors).toEqual([]);
+    } finally {
+      kubectl(['delete', 'clusterrolebinding', binding, '--ignore-not-found']);
+      await controller.stop();
+    }
+  }, 60_000);
 
   it('with that token, reading Secrets is refused', () => {
     const kubeconfig = join(tmp, 'webhook.kubeconfig');

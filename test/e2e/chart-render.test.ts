@@ -485,3 +485,71 @@ describe('custom values', () => {
     expect(existing.one('ClusterRoleBinding', CONTROLLER).subjects[0].name).toBe('ctl');
   });
 });
+
+describe('controller metrics', () => {
+  const manifest = render({ release: RELEASE, namespace: NS });
+  const METRICS = `${CONTROLLER}-metrics`;
+
+  it('lets the controller review tokens and access for /metrics, and nothing more of those groups', () => {
+    const rules = rulesOf(manifest, 'ClusterRole', CONTROLLER);
+    expect(
+      rules.filter((r) => r.apiGroups.some((g) => g.startsWith('authentication') || g.startsWith('authorization'))),
+    ).toEqual([
+      { apiGroups: ['authentication.k8s.io'], resources: ['tokenreviews'], verbs: ['create'] },
+      { apiGroups: ['authorization.k8s.io'], resources: ['subjectaccessreviews'], verbs: ['create'] },
+    ]);
+  });
+
+  it('ships a ClusterRole a scraper is bound to: get on the URL /metrics only', () => {
+    expect(manifest.one('ClusterRole', `${RELEASE}-metrics-reader`).rules).toEqual([
+      { nonResourceURLs: ['/metrics'], verbs: ['get'] },
+    ]);
+  });
+
+  it('fronts the controller pods with a metrics Service on their http port', () => {
+    const service = manifest.one('Service', METRICS);
+    expect(service.metadata.namespace).toBe(NS);
+    expect(service.spec.ports).toEqual([{ name: 'http-metrics', port: 8080, targetPort: 'http', protocol: 'TCP' }]);
+    expect(manifest.one('Deployment', CONTROLLER).spec.template.metadata.labels).toMatchObject(service.spec.selector);
+  });
+
+  it('renders no ServiceMonitor by default, and never a debug port', () => {
+    expect(manifest.ofKind('ServiceMonitor')).toEqual([]);
+    const monitored = render({ values: { controller: { metrics: { serviceMonitor: { enabled: true } } } } });
+    for (const m of [manifest, monitored]) {
+      expect(container(m.one('Deployment', CONTROLLER)).args.join(' ')).not.toContain('debug');
+    }
+  });
+
+  it('renders a ServiceMonitor when enabled: the metrics Service, with the scraper’s own token file', () => {
+    const monitored = render({
+      release: RELEASE,
+      namespace: NS,
+      values: {
+        controller: { metrics: { serviceMonitor: { enabled: true, interval: '15s', labels: { release: 'prom' } } } },
+      },
+    });
+    const monitor = monitored.one('ServiceMonitor', METRICS);
+    expect(monitor.apiVersion).toBe('monitoring.coreos.com/v1');
+    expect(monitor.metadata).toMatchObject({ namespace: NS, labels: { release: 'prom' } });
+    expect(monitor.spec.namespaceSelector).toEqual({ matchNames: [NS] });
+    expect(monitored.one('Service', METRICS).metadata.labels).toMatchObject(monitor.spec.selector.matchLabels);
+    // Only the metrics Service carries the controller's labels; the webhook Service must not match.
+    expect(monitored.one('Service', WEBHOOK).metadata.labels).not.toMatchObject(monitor.spec.selector.matchLabels);
+    expect(monitor.spec.endpoints).toEqual([
+      {
+        port: 'http-metrics',
+        path: '/metrics',
+        scheme: 'http',
+        interval: '15s',
+        bearerTokenFile: '/var/run/secrets/kubernetes.io/serviceaccount/token',
+      },
+    ]);
+  });
+
+  it('rejects a ServiceMonitor interval that is not a duration', () => {
+    const result = template({ values: { controller: { metrics: { serviceMonitor: { interval: 'often' } } } } });
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toContain("at '/controller/metrics/serviceMonitor/interval': 'often' does not match pattern");
+  });
+});

@@ -4,6 +4,7 @@ import { jest } from '@jest/globals';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { auditEvents, auditLogSize } from '../src/cluster/audit.js';
 import { kubectl, kubectlOk, readOperatorState } from '../src/e2e-support/kubectl.js';
+import { metricsText } from '../src/e2e-support/operator-control.js';
 import { createNamespace, deleteNamespace } from '../src/e2e-support/namespace.js';
 import { until } from '../src/e2e-support/poll.js';
 
@@ -25,12 +26,6 @@ const apply = (obj: unknown) => kubectlOk(['apply', '-n', ns, '-f', '-'], obj);
 /** A merge patch of a Server's spec, as a user would type it. */
 const patchServer = (name: string, spec: Record<string, unknown>) =>
   kubectlOk(['patch', SERVER, name, '-n', ns, '--type=merge', '-p', JSON.stringify({ spec })]);
-
-async function metricsText(): Promise<string> {
-  const { controllerUrl } = readOperatorState();
-  const res = await fetch(`${controllerUrl}/metrics`);
-  return res.text();
-}
 
 /**
  * Writes the run's controller sent for this namespace, from the API server's audit log (its User-Agent
@@ -57,8 +52,8 @@ async function waitForLeadership(): Promise<void> {
 }
 
 async function resync(): Promise<void> {
-  const { controllerUrl } = readOperatorState();
-  const res = await fetch(`${controllerUrl}/debug/resync`, { method: 'POST' });
+  const { debugUrl } = readOperatorState();
+  const res = await fetch(`${debugUrl}/debug/resync`, { method: 'POST' });
   expect({ status: res.status, body: await res.text() }).toEqual({ status: 200, body: 'resynced' });
 }
 

@@ -185,6 +185,15 @@ namespaceSelector:
   {{- end }}
 {{- end }}
 
+{{/* The controller's metrics: the Service a ServiceMonitor selects and the ClusterRole a scraper is bound to. */}}
+{{- define "openvox-operator.controller.metricsName" -}}
+{{- printf "%s-metrics" (include "openvox-operator.controller.name" .) }}
+{{- end }}
+
+{{- define "openvox-operator.metricsReaderName" -}}
+{{- printf "%s-metrics-reader" (include "openvox-operator.fullname" . | trunc 52 | trimSuffix "-") }}
+{{- end }}
+
 {{/*
 Node's heap limits, as NODE_OPTIONS: V8's whole heap (old space plus a young generation of three
 16 MiB semi-spaces) is nodeHeapPercent of the memory limit. Node 24 sizes the young generation from

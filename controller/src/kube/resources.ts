@@ -92,6 +92,20 @@ export const LEASE: ResourceType = {
   namespaced: true,
 };
 
+/** Delegated authentication and authorization of the metrics endpoint (create only, never stored). */
+export const TOKEN_REVIEW: ResourceType = {
+  apiVersion: 'authentication.k8s.io/v1',
+  kind: 'TokenReview',
+  plural: 'tokenreviews',
+  namespaced: false,
+};
+export const SUBJECT_ACCESS_REVIEW: ResourceType = {
+  apiVersion: 'authorization.k8s.io/v1',
+  kind: 'SubjectAccessReview',
+  plural: 'subjectaccessreviews',
+  namespaced: false,
+};
+
 /** "namespace/name", the key of one object in queues and indexes. */
 export function objectKey(obj: { metadata?: { namespace?: string; name?: string } }): string {
   return `${obj.metadata?.namespace ?? ''}/${obj.metadata?.name ?? ''}`;

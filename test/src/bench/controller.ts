@@ -19,6 +19,8 @@ import { REPO_ROOT, clusterPaths } from '../cluster/paths.js';
 import { freePort } from '../cluster/processes.js';
 import { installCrds } from '../operator/crds.js';
 import { startNodeChild, type Child } from '../operator/children.js';
+import { grantMetricsScraper } from '../operator/metrics-scraper.js';
+import { readMetrics } from '../e2e-support/metrics.js';
 
 export interface ControllerBenchOptions {
   log: (line: string) => void;
@@ -61,21 +63,33 @@ const custom = (kind: string, plural: string): ResourceType => ({
   namespaced: true,
 });
 
+/** Ports of one controller process and the scraper token its /metrics are read with. */
+export interface Endpoints {
+  port: number;
+  debugPort: number;
+  metricsToken: string;
+}
+
+/** Free ports for one more controller process. */
+export async function freshEndpoints(metricsToken: string): Promise<Endpoints> {
+  return { port: await freePort(), debugPort: await freePort(), metricsToken };
+}
+
 export class ControllerProcess {
   private child: Child | undefined;
   readonly url: string;
   constructor(
-    private readonly port: number,
+    private readonly endpoints: Endpoints,
     private readonly args: string[],
     private readonly logFile: string,
   ) {
-    this.url = `http://127.0.0.1:${port}`;
+    this.url = `http://127.0.0.1:${endpoints.port}`;
   }
   start(): void {
     this.child = startNodeChild(
       'controller',
       join(REPO_ROOT, 'controller', 'dist', 'main.js'),
-      [...this.args, '--port', String(this.port)],
+      [...this.args, '--port', String(this.endpoints.port), '--debug-port', String(this.endpoints.debugPort)],
       this.logFile,
     );
   }
@@ -89,7 +103,7 @@ export class ControllerProcess {
     await this.child?.stop();
   }
   async metrics(): Promise<string> {
-    return (await fetch(`${this.url}/metrics`)).text();
+    return readMetrics(this.url, this.endpoints.metricsToken);
   }
   async writes(): Promise<Record<string, number>> {
     const out: Record<string, number> = {};
@@ -112,7 +126,7 @@ export class ControllerProcess {
     }
   }
   async resync(): Promise<void> {
-    const res = await fetch(`${this.url}/debug/resync`, { method: 'POST' });
+    const res = await fetch(`http://127.0.0.1:${this.endpoints.debugPort}/debug/resync`, { method: 'POST' });
     if (res.status !== 200) throw new Error(`resync: ${res.status} ${await res.text()}`);
   }
 }
@@ -228,7 +242,8 @@ export async function benchController(opts: ControllerBenchOptions): Promise<Con
 
   const id = randomBytes(3).toString('hex');
   const ns = `bench-controller-${id}`;
-  const port = await freePort();
+  const metricsToken = await grantMetricsScraper(kc);
+  const endpoints = () => freshEndpoints(metricsToken);
   // Its own lease, so a controller left running elsewhere cannot keep this one from leading. Only the
   // Server controller runs: the benchmark plays the Certificate's part (status Signed, Secrets) itself.
   const args = [
@@ -243,7 +258,7 @@ export async function benchController(opts: ControllerBenchOptions): Promise<Con
     '--controllers',
     'server',
   ];
-  let controller = new ControllerProcess(port, args, join(clusterPaths.logs, 'bench-controller.log'));
+  let controller = new ControllerProcess(await endpoints(), args, join(clusterPaths.logs, 'bench-controller.log'));
   await client.create(NAMESPACE, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
   // The benchmark measures the controller, not the node: the ReplicaSets may create no pods.
   await client.create(RESOURCE_QUOTA, {
@@ -290,7 +305,7 @@ export async function benchController(opts: ControllerBenchOptions): Promise<Con
       await sleep(5);
     controller.kill();
     opts.log(`controller: killed with ${killedAfter}/${restartCount} converged; restarting`);
-    controller = new ControllerProcess(await freePort(), args, join(clusterPaths.logs, 'bench-controller.log'));
+    controller = new ControllerProcess(await endpoints(), args, join(clusterPaths.logs, 'bench-controller.log'));
     controller.start();
     await waitConverged(client, ns, more, 300_000);
     const restartSeconds = (Date.now() - r1) / 1000;

@@ -7,9 +7,16 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { RestClient, SERVER, loadKubeConfig, type KubeClient, type ResourceType } from '@openvox/controller';
 import { clusterPaths } from '../cluster/paths.js';
-import { freePort } from '../cluster/processes.js';
 import { installCrds } from '../operator/crds.js';
-import { ControllerProcess, createDependencies, inBatches, server, waitConverged } from './controller.js';
+import { grantMetricsScraper } from '../operator/metrics-scraper.js';
+import {
+  ControllerProcess,
+  createDependencies,
+  freshEndpoints,
+  inBatches,
+  server,
+  waitConverged,
+} from './controller.js';
 
 export interface UnrelatedObjectsOptions {
   log: (line: string) => void;
@@ -77,9 +84,10 @@ export async function benchUnrelatedObjects(opts: UnrelatedObjectsOptions): Prom
   ];
   await namespace(client, ns);
   await namespace(client, other);
+  const metricsToken = await grantMetricsScraper(kc);
   const fresh = async () =>
     new ControllerProcess(
-      await freePort(),
+      await freshEndpoints(metricsToken),
       [...args, '--controllers', 'server'],
       join(clusterPaths.logs, 'bench-memory.log'),
     );

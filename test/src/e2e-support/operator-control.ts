@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { operatorStatePath, type OperatorState } from '../operator/operator.js';
 import { isAlive } from '../cluster/processes.js';
 import { until } from './poll.js';
+import { readMetrics } from './metrics.js';
 
 export function statePath(): string {
   // Set by the e2e globalSetup for its own operator run.
@@ -13,9 +14,11 @@ export function readOperatorState(): OperatorState {
   return JSON.parse(readFileSync(statePath(), 'utf8'));
 }
 
+/** The controller's metrics, read with the run's scraper token. */
 export async function metricsText(url = readOperatorState().controllerUrl): Promise<string> {
-  const res = await fetch(`${url}/metrics`);
-  return res.text();
+  const { metricsToken } = readOperatorState();
+  if (!url || !metricsToken) throw new Error('no controller or no metrics token in this e2e run');
+  return readMetrics(url, metricsToken);
 }
 
 /** Sum of a counter over all label sets that contain every `labels` fragment (e.g. 'verb="apply"'). */
@@ -68,10 +71,15 @@ export async function resumeRunController(pid: number): Promise<void> {
   );
 }
 
-/** The run's controller arguments with some flags replaced (e.g. another --port or --leader-election-id). */
+/**
+ * The run's controller arguments with some flags replaced (e.g. another --port or --leader-election-id).
+ * Without a `debug-port` override the copy has no debug port: the run's controller holds that one.
+ */
 export function controllerArgsWith(overrides: Record<string, string>): string[] {
   const args = [...(readOperatorState().controllerArgs ?? [])];
   if (args.length === 0) throw new Error('no controller in this e2e run');
+  const debug = args.indexOf('--debug-port');
+  if (debug >= 0 && !('debug-port' in overrides)) args.splice(debug, 2);
   for (const [flag, value] of Object.entries(overrides)) {
     const at = args.indexOf(`--${flag}`);
     if (at >= 0) args[at + 1] = value;
@@ -95,9 +103,13 @@ export async function reconcileWrites(url: string): Promise<number> {
   );
 }
 
-/** Runs a full resync on the leading controller and returns once its queue is idle. */
-export async function resyncController(url = readOperatorState().controllerUrl): Promise<void> {
+/** Runs a full resync on the leading controller (its 127.0.0.1 debug port) and returns once its queue is idle. */
+export async function resyncController(
+  url = readOperatorState().controllerUrl,
+  debugUrl = readOperatorState().debugUrl,
+): Promise<void> {
+  if (!debugUrl) throw new Error('the controller of this e2e run has no debug port');
   await until('the controller to lead', () => isLeader(url!), 30_000);
-  const res = await fetch(`${url}/debug/resync`, { method: 'POST' });
+  const res = await fetch(`${debugUrl}/debug/resync`, { method: 'POST' });
   if (!res.ok) throw new Error(`resync failed: ${res.status} ${await res.text()}`);
 }

@@ -73,6 +73,13 @@ export const ACCEPTED_FINDINGS: readonly AcceptedFinding[] = [
     reason:
       "The examples' Server sets no spec.resources: the server's CPU and memory are the user's choice (memory follows the heap in javaArgs, which the webhook derives from a memory limit when one is given); the operator does not guess. A Server that sets them (the compiler of the test) is clean.",
   },
+  {
+    check: 'deployment-replicas',
+    sources: ['chart'],
+    object: 'Deployment/openvox-operator-controller',
+    reason:
+      'The controller runs one replica by default: only the Lease holder reconciles, so more replicas only shorten a failover (controller.replicas). The Service that selects it carries metrics scrapes, not traffic a second pod would serve.',
+  },
 ];
 
 export function accepts(entry: AcceptedFinding, source: Source, finding: Finding): boolean {

@@ -10,11 +10,16 @@ import { installCrds } from './crds.js';
 import { startNodeChild, type Child } from './children.js';
 import { startWebhookChild, writeServingCertificate } from './webhook-process.js';
 import { mutatingConfiguration, validatingConfiguration } from './webhook-configurations.js';
+import { grantMetricsScraper } from './metrics-scraper.js';
 
 export interface OperatorState {
   webhookUrl: string;
   webhookCaFile: string;
   controllerUrl?: string;
+  /** The controller's 127.0.0.1 debug port (POST /debug/resync), which the runner turns on. */
+  debugUrl?: string;
+  /** Bearer token of a ServiceAccount allowed to get /metrics (metrics-scraper.ts). */
+  metricsToken?: string;
   logs: { webhook?: string; controller?: string };
   /** Process ids and the controller's arguments, so a fault test can kill and restart a process. */
   pids: { webhook: number; controller?: number };
@@ -89,11 +94,16 @@ export async function startOperator(options: OperatorOptions): Promise<RunningOp
     }
 
     let controllerUrl: string | undefined;
+    let debugUrl: string | undefined;
+    let metricsToken: string | undefined;
     let controllerArgs: string[] | undefined;
     let controllerPid: number | undefined;
     if (existsSync(CONTROLLER_MAIN)) {
       const port = await freePort();
+      const debugPort = await freePort();
       controllerUrl = `http://127.0.0.1:${port}`;
+      debugUrl = `http://127.0.0.1:${debugPort}`;
+      metricsToken = await grantMetricsScraper(kc);
       controllerArgs = [
         CONTROLLER_MAIN,
         '--kubeconfig',
@@ -102,6 +112,8 @@ export async function startOperator(options: OperatorOptions): Promise<RunningOp
         String(port),
         '--bind-address',
         '127.0.0.1',
+        '--debug-port',
+        String(debugPort),
         '--leader-election-namespace',
         'default',
         '--leader-election-id',
@@ -138,12 +150,15 @@ export async function startOperator(options: OperatorOptions): Promise<RunningOp
       webhookUrl,
       webhookCaFile: tls.ca,
       controllerUrl,
+      debugUrl,
+      metricsToken,
       logs: { webhook: logFile('webhook'), controller: controllerUrl ? logFile('controller') : undefined },
       pids: { webhook: webhook.process.pid!, controller: controllerPid },
       restarts: { controller: 0 },
       controllerArgs,
     };
-    writeFileSync(operatorStatePath(instance), JSON.stringify(state, null, 2));
+    // 0600: it holds the scraper's token.
+    writeFileSync(operatorStatePath(instance), JSON.stringify(state, null, 2), { mode: 0o600 });
     return { ...state, stop };
   } catch (error) {
     await stop();

@@ -4,6 +4,7 @@ import { KubeConfig, VersionApi } from '@kubernetes/client-node';
 import { clusterUp } from '../cluster/cluster.js';
 import { clusterPaths } from '../cluster/paths.js';
 import { startOperator } from '../operator/operator.js';
+import { SCRAPER } from '../operator/metrics-scraper.js';
 
 async function reachable(path: string): Promise<boolean> {
   try {
@@ -44,6 +45,7 @@ In another shell:
   ${kubectl} get servers
   ${kubectl} get pods -w          # the CA Server's pod: Running, then Ready in about a minute
   ${kubectl} explain server.spec.pdb
+  curl -H "Authorization: Bearer $(${kubectl} create token ${SCRAPER.name} -n ${SCRAPER.namespace})" ${operator.controllerUrl ?? 'http://127.0.0.1:PORT'}/metrics
 
 Ctrl-C stops the operator (the local cluster keeps running; \`npm run cluster:down\` removes it).
 `);

@@ -1,0 +1,33 @@
+// A debugging port for tests and benchmarks, only with --debug-port and only on 127.0.0.1 (app.ts):
+// `POST /debug/resync` enqueues every object and answers once the queues drain. The chart never
+// enables it, so in a cluster no pod can trigger resyncs.
+import { createServer, type Server } from 'node:http';
+
+export interface DebugHttpOptions {
+  /** Enqueues every object and resolves once the queues drain; false when this replica is not working. */
+  resync: () => Promise<boolean>;
+}
+
+/** The only address the debug port binds to. */
+export const DEBUG_BIND_ADDRESS = '127.0.0.1';
+
+export function createDebugServer(opts: DebugHttpOptions): Server {
+  return createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0];
+    if (path !== '/debug/resync') {
+      res.writeHead(404).end();
+      return;
+    }
+    if (req.method !== 'POST') {
+      res.writeHead(405).end();
+      return;
+    }
+    // Reconciles are idempotent, so a resync on demand is harmless.
+    opts
+      .resync()
+      .then((ok) =>
+        res.writeHead(ok ? 200 : 409, { 'Content-Type': 'text/plain' }).end(ok ? 'resynced' : 'not the leader'),
+      )
+      .catch((err: unknown) => res.writeHead(500).end(String(err)));
+  });
+}

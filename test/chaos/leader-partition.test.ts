@@ -5,7 +5,6 @@
 import { jest } from '@jest/globals';
 import { auditEvents } from '../src/cluster/audit.js';
 import { applyServers, inventory, serverNames, waitForConvergence } from '../src/e2e-support/convergence.js';
-import { kubectlOk } from '../src/e2e-support/kubectl.js';
 import { createNamespace, deleteNamespace } from '../src/e2e-support/namespace.js';
 import { applyStack, listObjects } from '../src/e2e-support/objects.js';
 import { isLeader, readOperatorState, resumeRunController } from '../src/e2e-support/operator-control.js';
@@ -59,9 +58,16 @@ it('stops a leader frozen past its lease from writing once another leads, and it
   expect(listObjects('deployments', ns).length).toBeLessThan(COUNT);
 
   await until('the other replica to lead', () => isLeader(next.url), 60_000);
-  const acquired = Date.parse(
-    JSON.parse(kubectlOk(['get', 'lease', lease, '-n', 'default', '-o', 'json'])).spec.acquireTime,
+  // The takeover as the API server ordered it: when the new leader's first write of the Lease completed.
+  const takeover = auditEvents().find(
+    (e) =>
+      e.userAgent?.includes(`-${next.child.process.pid}-`) &&
+      e.objectRef?.resource === 'leases' &&
+      e.objectRef.name === lease &&
+      e.responseStatus?.code === 200,
   );
+  expect(takeover).toBeDefined();
+  const acquired = Date.parse(takeover!.stageTimestamp);
   await waitForConvergence(ns, names);
 
   process.kill(oldPid, 'SIGCONT');
@@ -77,7 +83,12 @@ it('stops a leader frozen past its lease from writing once another leads, and it
   );
   expect(oldWrites.length).toBeGreaterThan(0);
   expect(newWrites.length).toBeGreaterThan(0);
-  expect(oldAfterTakeover.map((e) => `${e.verb} ${e.objectRef?.resource}/${e.objectRef?.name}`)).toEqual([]);
+  expect(
+    oldAfterTakeover.map(
+      (e) =>
+        `${e.verb} ${e.objectRef?.resource}/${e.objectRef?.name} received ${e.requestReceivedTimestamp}, takeover ${takeover!.stageTimestamp}`,
+    ),
+  ).toEqual([]);
   expect(old.child.process.exitCode).toBe(1);
   expect(inventory(ns)).toMatchObject({ deployments: COUNT, servers: COUNT, orphans: [], duplicates: [] });
 });

@@ -9,14 +9,16 @@ import { until } from './poll.js';
 export interface Replica {
   child: Child;
   url: string;
+  logFile: string;
 }
 
 /** A controller with the run's flags, `overrides` replaced (e.g. its Lease), logging to `{name}-{ns}.log`. */
 export async function startReplica(name: string, ns: string, overrides: Record<string, string>): Promise<Replica> {
   const port = await freePort();
   const [script, ...args] = controllerArgsWith({ ...overrides, port: String(port) });
-  const child = startNodeChild(name, script!, args, join(clusterPaths.logs, `${name}-${ns}.log`));
-  return { child, url: `http://127.0.0.1:${port}` };
+  const logFile = join(clusterPaths.logs, `${name}-${ns}.log`);
+  const child = startNodeChild(name, script!, args, logFile);
+  return { child, url: `http://127.0.0.1:${port}`, logFile };
 }
 
 /** Waits until exactly one of `replicas` leads, and returns it. */

@@ -85,6 +85,7 @@ export async function startApp(
     metrics,
     concurrency: settings.concurrency,
     resyncMs: settings.resyncSeconds * 1000,
+    watchTimeoutSeconds: settings.watchTimeoutSeconds,
     ...(settings.controllers.length ? { enabled: (name: string) => settings.controllers.includes(name) } : {}),
   });
   const recorder = new ApiEventRecorder(client, clock, logger);

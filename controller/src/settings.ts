@@ -18,6 +18,8 @@ export interface Settings {
   retryPeriodSeconds: number;
   concurrency: number;
   resyncSeconds: number;
+  /** Asks the API server to end each watch after this many seconds (0: never); the informer resumes it. */
+  watchTimeoutSeconds: number;
   logLevel: string;
   /** Controllers to run, by name; empty means all. */
   controllers: string[];
@@ -76,6 +78,7 @@ const KNOWN = new Set([
   'leader-election-retry-period',
   'concurrency',
   'resync-seconds',
+  'watch-timeout-seconds',
   'log-level',
   'controllers',
 ]);
@@ -122,6 +125,7 @@ function parse(argv: string[], env: Record<string, string | undefined>): Setting
     retryPeriodSeconds: int('leader-election-retry-period', get('leader-election-retry-period', undefined, '2'), 1),
     concurrency: int('concurrency', get('concurrency', 'CONTROLLER_CONCURRENCY', '4'), 1),
     resyncSeconds: int('resync-seconds', get('resync-seconds', 'CONTROLLER_RESYNC_SECONDS', '600'), 0),
+    watchTimeoutSeconds: int('watch-timeout-seconds', get('watch-timeout-seconds', undefined, '0'), 0),
     logLevel: get('log-level', 'LOG_LEVEL', 'info'),
     controllers: controllerList(get('controllers', 'CONTROLLER_CONTROLLERS', '')),
   };

@@ -60,6 +60,11 @@ export interface RestartingInformerOptions<T extends KubernetesObject> {
    * size. Unset: all are dropped.
    */
   keepManagedFieldsOf?: string;
+  /**
+   * Asks the API server to end each watch after this many seconds; ListWatch then watches again from
+   * its resourceVersion (and re-lists on 410). Unset: watches end only on errors.
+   */
+  watchTimeoutSeconds?: number;
 }
 
 interface WithManagedFields {
@@ -85,7 +90,7 @@ export class RestartingInformer<T extends KubernetesObject> {
   constructor(private readonly opts: RestartingInformerOptions<T>) {
     let listed = false;
     const trim = (obj: unknown) => trimManagedFields(obj, opts.keepManagedFieldsOf);
-    const watch = new ExpiryAwareWatch(opts.kubeConfig, trim);
+    const watch = new ExpiryAwareWatch(opts.kubeConfig, trim, opts.watchTimeoutSeconds);
     const list = async () => {
       const result = await opts.list();
       for (const item of result.items) trim(item);
@@ -160,6 +165,7 @@ class ExpiryAwareWatch extends Watch {
   constructor(
     config: KubeConfig,
     private readonly trim: (obj: unknown) => void,
+    private readonly timeoutSeconds?: number,
   ) {
     super(config);
   }
@@ -175,7 +181,7 @@ class ExpiryAwareWatch extends Watch {
       e?.code === 410 || e?.statusCode === 410;
     return super.watch(
       path,
-      query,
+      this.timeoutSeconds ? { ...query, timeoutSeconds: this.timeoutSeconds } : query,
       (phase, obj: unknown, raw?: unknown) => {
         if (phase === 'ERROR' && gone(obj as { code?: unknown })) this.expired = true;
         else this.trim(obj);

@@ -34,6 +34,7 @@ export interface InformerOptions {
   maxBackoffMs?: number;
   onRestart?: (kind: string) => void;
   onRelist?: (kind: string, reason: 'expired' | 'restart') => void;
+  watchTimeoutSeconds?: number;
 }
 
 export class Informer<T extends KubeObject> implements InformerLike<T> {
@@ -61,6 +62,7 @@ export class Informer<T extends KubeObject> implements InformerLike<T> {
       onRelist: (reason) => opts.onRelist?.(resource.kind, reason),
       // ownsField() reads our own Apply entry; nothing reads the others'.
       keepManagedFieldsOf: FIELD_MANAGER,
+      ...(opts.watchTimeoutSeconds ? { watchTimeoutSeconds: opts.watchTimeoutSeconds } : {}),
     });
     const emit = (type: EventType) => (obj: KubernetesObject) => {
       const typed = this.typed(obj);

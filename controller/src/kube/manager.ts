@@ -41,6 +41,8 @@ export interface ManagerOptions {
   metrics: ControllerMetrics;
   concurrency: number;
   resyncMs: number;
+  /** Server-side end of each watch in seconds; 0 or absent: none. */
+  watchTimeoutSeconds?: number;
   /** Which controllers run (by definition name); all when absent. */
   enabled?: (name: string) => boolean;
   /** Lets tests supply in-memory informers. */
@@ -77,6 +79,7 @@ export class Manager {
           ...(resource.labelSelector ? { labelSelector: resource.labelSelector } : {}),
           onRestart: (kind) => this.opts.metrics.informerRestarts.inc({ kind }),
           onRelist: (kind, reason) => this.opts.metrics.informerRelists.inc({ kind, reason }),
+          ...(this.opts.watchTimeoutSeconds ? { watchTimeoutSeconds: this.opts.watchTimeoutSeconds } : {}),
         });
       this.informers.set(id, inf);
     }

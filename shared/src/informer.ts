@@ -183,12 +183,12 @@ class ExpiryAwareWatch extends Watch {
       path,
       this.timeoutSeconds ? { ...query, timeoutSeconds: this.timeoutSeconds } : query,
       (phase, obj: unknown, raw?: unknown) => {
-        if (phase === 'ERROR' && gone(obj as { code?: unknown })) this.expired = true;
+        if (phase === 'ERROR' && gone(obj as { code?: unknown })) this.expired = false;
         else this.trim(obj);
         callback(phase, obj, raw);
       },
       (err: unknown) => {
-        if (gone(err as { code?: unknown })) this.expired = true;
+        if (gone(err as { code?: unknown })) this.expired = false;
         done(err);
       },
     );

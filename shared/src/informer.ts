@@ -183,12 +183,12 @@ class ExpiryAwareWatch extends Watch {
       path,
       this.timeoutSeconds ? { ...query, timeoutSeconds: this.timeoutSeconds } : query,
       (phase, obj: unknown, raw?: unknown) => {
-        if (phase === 'ERROR' && gone(obj as { code?: unknown })) this.expired = false;
+        if (phase === 'ERROR' && gone(obj as { code?: unknown })) this.expired = true;
         else this.trim(obj);
         callback(phase, obj, raw);
       },
       (err: unknown) => {
-        if (gone(err as { code?: unknown })) this.expired = false;
+        if (gone(err as { code?: unknown })) this.expired = true;
         done(err);
       },
     );

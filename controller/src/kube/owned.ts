@@ -82,10 +82,6 @@ export async function applyOwned(
   ownerUid: string,
   memo?: ApplyMemo,
 ): Promise<ApplyOutcome> {
-  if (!live && resource.labelSelector) {
-    const found = await client.get(resource, desired.metadata?.namespace, desired.metadata?.name ?? '');
-    if (found && !isControlledBy(found, ownerUid)) return 'conflict';
-  }
   if (live && !isControlledBy(live, ownerUid)) return 'conflict';
   const stamped = withAppliedHash(desired);
   const key = ApplyMemo.key(resource, desired.metadata?.namespace, desired.metadata?.name ?? '');
@@ -95,6 +91,11 @@ export async function applyOwned(
   }
   const hash = stamped.metadata!.annotations![APPLIED_HASH]!;
   if (memo?.pending(key, live?.metadata?.resourceVersion) === hash) return 'unchanged';
+  // Only right before creating: an object our own apply made (pending above) needs no look.
+  if (!live && resource.labelSelector) {
+    const found = await client.get(resource, desired.metadata?.namespace, desired.metadata?.name ?? '');
+    if (found && !isControlledBy(found, ownerUid)) return 'conflict';
+  }
   const result = await client.apply(resource, stamped);
   memo?.set(key, hash, result?.metadata?.resourceVersion ?? '');
   return 'applied';

@@ -63,21 +63,23 @@ function rawRequest(port: number, raw: string, split?: (write: (s: string) => vo
   });
 }
 
+/** Serving on a free port with the test certificate. */
+const servingFlags = () => [
+  '--port',
+  '0',
+  '--bind-address',
+  '127.0.0.1',
+  '--tls-cert',
+  join(dir, 'tls.crt'),
+  '--tls-key',
+  join(dir, 'tls.key'),
+];
+/** A kubeconfig path that does not exist: the webhook runs without reference lookups. */
+const noCluster = () => ({ KUBECONFIG: join(dir, 'does-not-exist') });
+
 describe('node webhook/dist/main.js', () => {
   it('serves with flags, is ready with no cluster, logs that once and drains on SIGTERM', async () => {
-    const { child, port, logs, exited } = await startMain(
-      [
-        '--port',
-        '0',
-        '--bind-address',
-        '127.0.0.1',
-        '--tls-cert',
-        join(dir, 'tls.crt'),
-        '--tls-key',
-        join(dir, 'tls.key'),
-      ],
-      { KUBECONFIG: join(dir, 'does-not-exist') },
-    );
+    const { child, port, logs, exited } = await startMain(servingFlags(), noCluster());
     try {
       const ready = await rawRequest(port, 'GET /readyz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
       expect(ready).toMatch(/^HTTP\/1\.1 200/);
@@ -117,20 +119,10 @@ describe('node webhook/dist/main.js', () => {
     ],
   ])('logs %s as fatal and exits 1 instead of serving on', async (_what, code, msg) => {
     // A preloaded module throws asynchronously on SIGUSR2 once the webhook is up, as a bug in a callback would.
-    const started = await startMain(
-      [
-        '--port',
-        '0',
-        '--bind-address',
-        '127.0.0.1',
-        '--tls-cert',
-        join(dir, 'tls.crt'),
-        '--tls-key',
-        join(dir, 'tls.key'),
-      ],
-      { KUBECONFIG: join(dir, 'does-not-exist') },
-      ['--import', `data:text/javascript,${encodeURIComponent(code)}`],
-    );
+    const started = await startMain(servingFlags(), noCluster(), [
+      '--import',
+      `data:text/javascript,${encodeURIComponent(code)}`,
+    ]);
     try {
       started.child.kill('SIGUSR2');
       const stillRunning = new Promise((r) => setTimeout(() => r('still running after 10 s'), 10_000).unref());

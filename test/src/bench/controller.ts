@@ -54,8 +54,38 @@ const RESOURCE_QUOTA: ResourceType = {
   plural: 'resourcequotas',
   namespaced: true,
 };
-const CONFIG_MAP: ResourceType = { apiVersion: 'v1', kind: 'ConfigMap', plural: 'configmaps', namespaced: true };
-const SECRET_R: ResourceType = { apiVersion: 'v1', kind: 'Secret', plural: 'secrets', namespaced: true };
+export const CONFIG_MAP: ResourceType = { apiVersion: 'v1', kind: 'ConfigMap', plural: 'configmaps', namespaced: true };
+export const SECRET_R: ResourceType = { apiVersion: 'v1', kind: 'Secret', plural: 'secrets', namespaced: true };
+
+/** A namespace for benchmark objects; its ReplicaSets may create no pods (the node is not measured). */
+export async function podlessNamespace(client: KubeClient, name: string): Promise<void> {
+  await client.create(NAMESPACE, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+  await client.create(RESOURCE_QUOTA, {
+    apiVersion: 'v1',
+    kind: 'ResourceQuota',
+    metadata: { name: 'bench-no-pods', namespace: name },
+    spec: { hard: { pods: '0' } },
+  });
+}
+
+/** A Server-controller-only process on its own Lease, so a controller left running elsewhere cannot keep it from leading. */
+export function benchControllerArgs(kubeconfig: string, leaseId: string, extra: string[] = []): string[] {
+  return [
+    '--kubeconfig',
+    kubeconfig,
+    '--bind-address',
+    '127.0.0.1',
+    '--leader-election-id',
+    leaseId,
+    ...extra,
+    '--controllers',
+    'server',
+  ];
+}
+
+export async function deleteNamespace(client: KubeClient, name: string): Promise<void> {
+  await client.delete(NAMESPACE, undefined, name).catch(() => undefined);
+}
 const custom = (kind: string, plural: string): ResourceType => ({
   apiVersion: API_VERSION,
   kind,
@@ -244,29 +274,10 @@ export async function benchController(opts: ControllerBenchOptions): Promise<Con
   const ns = `bench-controller-${id}`;
   const metricsToken = await grantMetricsScraper(kc);
   const endpoints = () => freshEndpoints(metricsToken);
-  // Its own lease, so a controller left running elsewhere cannot keep this one from leading. Only the
-  // Server controller runs: the benchmark plays the Certificate's part (status Signed, Secrets) itself.
-  const args = [
-    '--kubeconfig',
-    kubeconfig,
-    '--bind-address',
-    '127.0.0.1',
-    '--leader-election-id',
-    `bench-${id}`,
-    '--concurrency',
-    String(opts.concurrency ?? 8),
-    '--controllers',
-    'server',
-  ];
+  // Only the Server controller runs: the benchmark plays the Certificate's part (status Signed, Secrets) itself.
+  const args = benchControllerArgs(kubeconfig, `bench-${id}`, ['--concurrency', String(opts.concurrency ?? 8)]);
   let controller = new ControllerProcess(await endpoints(), args, join(clusterPaths.logs, 'bench-controller.log'));
-  await client.create(NAMESPACE, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
-  // The benchmark measures the controller, not the node: the ReplicaSets may create no pods.
-  await client.create(RESOURCE_QUOTA, {
-    apiVersion: 'v1',
-    kind: 'ResourceQuota',
-    metadata: { name: 'bench-no-pods', namespace: ns },
-    spec: { hard: { pods: '0' } },
-  });
+  await podlessNamespace(client, ns);
   try {
     await createDependencies(client, ns);
     controller.start();
@@ -337,7 +348,7 @@ export async function benchController(opts: ControllerBenchOptions): Promise<Con
     };
   } finally {
     await controller.stop();
-    await client.delete(NAMESPACE, undefined, ns).catch(() => undefined);
+    await deleteNamespace(client, ns);
   }
 }
 

@@ -5,15 +5,20 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { RestClient, SERVER, loadKubeConfig, type KubeClient, type ResourceType } from '@openvox/controller';
+import { RestClient, SERVER, loadKubeConfig } from '@openvox/controller';
 import { clusterPaths } from '../cluster/paths.js';
 import { installCrds } from '../operator/crds.js';
 import { grantMetricsScraper } from '../operator/metrics-scraper.js';
 import {
+  CONFIG_MAP,
   ControllerProcess,
+  SECRET_R as SECRET,
+  benchControllerArgs,
   createDependencies,
+  deleteNamespace,
   freshEndpoints,
   inBatches,
+  podlessNamespace,
   server,
   waitConverged,
 } from './controller.js';
@@ -33,11 +38,6 @@ export interface UnrelatedObjectsResult {
   rssWithUnrelatedMiB: number;
 }
 
-const NAMESPACE: ResourceType = { apiVersion: 'v1', kind: 'Namespace', plural: 'namespaces', namespaced: false };
-const QUOTA: ResourceType = { apiVersion: 'v1', kind: 'ResourceQuota', plural: 'resourcequotas', namespaced: true };
-const CONFIG_MAP: ResourceType = { apiVersion: 'v1', kind: 'ConfigMap', plural: 'configmaps', namespaced: true };
-const SECRET: ResourceType = { apiVersion: 'v1', kind: 'Secret', plural: 'secrets', namespaced: true };
-
 function rssMiB(pid: number): number {
   const kb = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
   return Number(kb) / 1024;
@@ -53,16 +53,6 @@ async function settledRss(pid: number): Promise<number> {
   return samples.sort((a, b) => a - b)[4]!;
 }
 
-async function namespace(client: KubeClient, name: string): Promise<void> {
-  await client.create(NAMESPACE, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
-  await client.create(QUOTA, {
-    apiVersion: 'v1',
-    kind: 'ResourceQuota',
-    metadata: { name: 'no-pods', namespace: name },
-    spec: { hard: { pods: '0' } },
-  });
-}
-
 export async function benchUnrelatedObjects(opts: UnrelatedObjectsOptions): Promise<UnrelatedObjectsResult> {
   const count = opts.servers ?? 1000;
   const secrets = opts.secrets ?? 10_000;
@@ -74,23 +64,12 @@ export async function benchUnrelatedObjects(opts: UnrelatedObjectsOptions): Prom
   const id = randomBytes(3).toString('hex');
   const ns = `bench-memory-${id}`;
   const other = `bench-unrelated-${id}`;
-  const args = [
-    '--kubeconfig',
-    kubeconfig,
-    '--bind-address',
-    '127.0.0.1',
-    '--leader-election-id',
-    `bench-memory-${id}`,
-  ];
-  await namespace(client, ns);
-  await namespace(client, other);
+  const args = benchControllerArgs(kubeconfig, `bench-memory-${id}`);
+  await podlessNamespace(client, ns);
+  await podlessNamespace(client, other);
   const metricsToken = await grantMetricsScraper(kc);
   const fresh = async () =>
-    new ControllerProcess(
-      await freshEndpoints(metricsToken),
-      [...args, '--controllers', 'server'],
-      join(clusterPaths.logs, 'bench-memory.log'),
-    );
+    new ControllerProcess(await freshEndpoints(metricsToken), args, join(clusterPaths.logs, 'bench-memory.log'));
   let controller: ControllerProcess | undefined;
   /** A fresh process that lists everything and reconciles every (converged) Server once: its settled RSS. */
   const measure = async (): Promise<number> => {
@@ -137,8 +116,8 @@ export async function benchUnrelatedObjects(opts: UnrelatedObjectsOptions): Prom
     return { servers: count, secrets, configMaps, rssWithServersMiB, rssWithUnrelatedMiB };
   } finally {
     await controller?.stop();
-    await client.delete(NAMESPACE, undefined, ns).catch(() => undefined);
-    await client.delete(NAMESPACE, undefined, other).catch(() => undefined);
+    await deleteNamespace(client, ns);
+    await deleteNamespace(client, other);
   }
 }
 

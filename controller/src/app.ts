@@ -55,9 +55,11 @@ export async function startApp(
   clock: Clock = realClock,
   onLostLeadership?: () => void,
 ): Promise<App> {
-  const kubeConfig = loadKubeConfig(settings.kubeconfig);
+  const connection = await loadKubeConfig(settings.kubeconfig);
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry });
+  // The event-loop delay histogram samples on a timer: at prom-client's default 10 ms it wakes an idle
+  // process 100 times a second; once a second still shows a blocked loop.
+  collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: 1000 });
   const metrics = createMetrics(registry);
   const identity = `${process.env.POD_NAME ?? hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
   const userAgent = `openvox-operator-controller/${identity}`;
@@ -72,13 +74,13 @@ export async function startApp(
         onLostLeadership?.();
       })
     : undefined;
-  const client = new RestClient(kubeConfig, {
+  const client = new RestClient(connection, {
     onWrite: (verb, kind) => metrics.apiWrites.inc({ verb, kind }),
     userAgent,
     ...(fence ? { fence } : {}),
   });
   const manager = new Manager({
-    kubeConfig,
+    connection,
     client,
     logger,
     clock,
@@ -94,7 +96,7 @@ export async function startApp(
   // Its own client: reviews are not writes (no write metric, no lease fence: a follower serves metrics too,
   // and no identity User-Agent, so audit counts of a replica's writes never see a scrape), and /metrics
   // must not wait long behind a slow API server.
-  const reviewer = new ApiAccessReviewer(new RestClient(kubeConfig, { timeoutMs: 5000 }));
+  const reviewer = new ApiAccessReviewer(new RestClient(connection, { timeoutMs: 5000 }));
   const http = createHttpServer({
     registry,
     ready: () => manager.hasSynced(),
@@ -123,7 +125,7 @@ export async function startApp(
   if (fence) {
     // Lease requests time out well inside the renew deadline, so a hung API server cannot keep a replica
     // believing it leads after another may have taken over.
-    const leaseClient = new RestClient(kubeConfig, {
+    const leaseClient = new RestClient(connection, {
       onWrite: (verb, kind) => metrics.apiWrites.inc({ verb, kind }),
       timeoutMs: 4000,
       userAgent,

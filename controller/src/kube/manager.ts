@@ -1,7 +1,7 @@
 // Wires controllers to shared informers and work queues. A controller is a definition: the resources it
 // watches with a function from a changed object to the keys to reconcile, and a reconcile function.
 // Adding a reconciler for another kind is one more definition passed to register().
-import type { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConnection } from '@openvox/shared/informer';
 import type { Logger } from 'pino';
 import type { Clock, Timer } from './clock.js';
 import type { KubeClient, KubeObject } from './client.js';
@@ -34,7 +34,7 @@ export interface ControllerDefinition {
 }
 
 export interface ManagerOptions {
-  kubeConfig: KubeConfig;
+  connection: KubeConnection;
   client: KubeClient;
   logger: Logger;
   clock: Clock;
@@ -72,7 +72,7 @@ export class Manager {
       inf =
         this.opts.informerFactory?.(resource) ??
         new Informer<KubeObject>(resource, {
-          kubeConfig: this.opts.kubeConfig,
+          connection: this.opts.connection,
           client: this.opts.client,
           logger: this.opts.logger,
           clock: this.opts.clock,

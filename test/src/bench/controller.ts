@@ -18,6 +18,7 @@ import {
 import { REPO_ROOT, clusterPaths } from '../cluster/paths.js';
 import { freePort } from '../cluster/processes.js';
 import { installCrds } from '../operator/crds.js';
+import { fileKubeConfig } from '../operator/kubeconfig.js';
 import { startNodeChild, type Child } from '../operator/children.js';
 import { grantMetricsScraper } from '../operator/metrics-scraper.js';
 import { readMetrics } from '../e2e-support/metrics.js';
@@ -266,8 +267,8 @@ export async function benchController(opts: ControllerBenchOptions): Promise<Con
   const count = opts.servers ?? 200;
   const restartCount = opts.restartServers ?? 100;
   const kubeconfig = opts.kubeconfig ?? clusterPaths.kubeconfig;
-  const kc = loadKubeConfig(kubeconfig);
-  const client = new RestClient(kc);
+  const kc = fileKubeConfig(kubeconfig);
+  const client = new RestClient(await loadKubeConfig(kubeconfig));
   await installCrds(kc);
 
   const id = randomBytes(3).toString('hex');

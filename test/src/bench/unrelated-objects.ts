@@ -8,6 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { RestClient, SERVER, loadKubeConfig } from '@openvox/controller';
 import { clusterPaths } from '../cluster/paths.js';
 import { installCrds } from '../operator/crds.js';
+import { fileKubeConfig } from '../operator/kubeconfig.js';
 import { grantMetricsScraper } from '../operator/metrics-scraper.js';
 import {
   CONFIG_MAP,
@@ -58,8 +59,8 @@ export async function benchUnrelatedObjects(opts: UnrelatedObjectsOptions): Prom
   const secrets = opts.secrets ?? 10_000;
   const configMaps = opts.configMaps ?? 10_000;
   const kubeconfig = clusterPaths.kubeconfig;
-  const kc = loadKubeConfig(kubeconfig);
-  const client = new RestClient(kc);
+  const kc = fileKubeConfig(kubeconfig);
+  const client = new RestClient(await loadKubeConfig(kubeconfig));
   await installCrds(kc);
   const id = randomBytes(3).toString('hex');
   const ns = `bench-memory-${id}`;

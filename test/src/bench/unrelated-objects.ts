@@ -2,12 +2,12 @@
 // 10,000 Secrets of 4 KiB and 10,000 ConfigMaps of other software appear in the cluster. The informers
 // select the operator's managed-by label, so those objects must add next to nothing (target < 10 MiB).
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { RestClient, SERVER, loadKubeConfig } from '@openvox/controller';
 import { clusterPaths } from '../cluster/paths.js';
 import { installCrds } from '../operator/crds.js';
+import { settledRss } from './process-stats.js';
 import { fileKubeConfig } from '../operator/kubeconfig.js';
 import { grantMetricsScraper } from '../operator/metrics-scraper.js';
 import {
@@ -37,21 +37,6 @@ export interface UnrelatedObjectsResult {
   configMaps: number;
   rssWithServersMiB: number;
   rssWithUnrelatedMiB: number;
-}
-
-function rssMiB(pid: number): number {
-  const kb = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
-  return Number(kb) / 1024;
-}
-
-/** The median of a few samples over some seconds, so one GC pause does not decide the figure. */
-async function settledRss(pid: number): Promise<number> {
-  const samples: number[] = [];
-  for (let i = 0; i < 9; i++) {
-    samples.push(rssMiB(pid));
-    await sleep(1000);
-  }
-  return samples.sort((a, b) => a - b)[4]!;
 }
 
 export async function benchUnrelatedObjects(opts: UnrelatedObjectsOptions): Promise<UnrelatedObjectsResult> {

@@ -15,7 +15,7 @@ import { ApiEventRecorder } from './kube/events.js';
 import { LeaderFence } from './kube/fence.js';
 import { LeaderElector } from './kube/leader.js';
 import { Manager, type ControllerDeps } from './kube/manager.js';
-import { DEFAULT_KEY_ALGORITHM, type KeyAlgorithm } from '@openvox/shared';
+import { DEFAULT_KEY_ALGORITHM, type KeyAlgorithm } from '@openvox/shared/runtime';
 import { createMetrics } from './kube/metrics.js';
 import { createServerController } from './server/controller.js';
 import { createConfigController } from './config/controller.js';

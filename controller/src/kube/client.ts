@@ -1,7 +1,7 @@
 // A small JSON REST client over the kubeconfig's transport. Objects stay plain JSON (no client-node model
 // classes), so informer caches, rendered objects and API responses compare field by field.
 import { fetch, type Dispatcher } from 'undici';
-import { FIELD_MANAGER } from '@openvox/shared';
+import { FIELD_MANAGER } from '@openvox/shared/runtime';
 import { connect, type KubeConnection } from '@openvox/shared/informer';
 import type { WriteFence } from './fence.js';
 import { fenceInterceptor } from './fence-interceptor.js';

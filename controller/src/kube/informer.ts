@@ -1,6 +1,6 @@
 // A typed list+watch cache of one resource for the controller: the restarting informer of
 // @openvox/shared (shared with the webhook), listing through our REST client.
-import { FIELD_MANAGER } from '@openvox/shared';
+import { FIELD_MANAGER } from '@openvox/shared/runtime';
 import { RestartingInformer, type KubeConnection } from '@openvox/shared/informer';
 import type { Logger } from 'pino';
 import type { Clock } from './clock.js';

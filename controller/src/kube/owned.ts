@@ -4,7 +4,7 @@ import { isSubset } from './compare.js';
 import { jsonHash } from './hash.js';
 import { APPLIED_HASH } from './annotations.js';
 import type { ResourceType } from './resources.js';
-import { FIELD_MANAGER } from '@openvox/shared';
+import { FIELD_MANAGER } from '@openvox/shared/runtime';
 
 export function controllerUid(obj: KubeObject | undefined): string | undefined {
   return obj?.metadata?.ownerReferences?.find((r) => r.controller)?.uid;

@@ -1,5 +1,5 @@
 // The API resources the controller reads and writes, with their REST paths.
-import { API_VERSION, LABEL_MANAGED_BY, LABEL_SERVER, MANAGER } from '@openvox/shared';
+import { API_VERSION, LABEL_MANAGED_BY, LABEL_SERVER, MANAGER } from '@openvox/shared/runtime';
 
 export interface ResourceType {
   apiVersion: string;

@@ -13,6 +13,7 @@ import { waitFor200 } from '../cluster/health.js';
 import { startNodeChild, type Child } from '../operator/children.js';
 import { writeServingCertificate, type ServingTls } from '../operator/webhook-process.js';
 import { REPO_ROOT } from '../cluster/paths.js';
+import { peakRssMiB, rssMiB } from './process-stats.js';
 import { summariseProfile } from './profile.js';
 
 export interface Measurement {
@@ -33,6 +34,8 @@ export interface WebhookBenchResult {
   bare: Measurement;
   mutate: Measurement;
   validate: Measurement;
+  /** Resident memory after the load, now and at its peak: the webhook's and the bare handler's floor. */
+  memory: { webhookMiB: number; webhookPeakMiB: number; bareMiB: number; barePeakMiB: number; loadSeconds: number };
   profile?: string;
 }
 
@@ -196,7 +199,8 @@ function load(url: string, body: string, connections: number, seconds: number): 
 
 export async function benchWebhook(options: WebhookBenchOptions = {}): Promise<WebhookBenchResult> {
   const connections = options.connections ?? 10;
-  const seconds = options.durationSeconds ?? 8;
+  // 2 × (14 + 2) s: the webhook's RSS is read after 32 s of load, beside the bare handler's after 16.
+  const seconds = options.durationSeconds ?? 14;
   const warmup = options.warmupSeconds ?? 2;
   const rounds = options.rounds ?? 4;
   const log = options.log ?? (() => undefined);
@@ -241,6 +245,14 @@ export async function benchWebhook(options: WebhookBenchOptions = {}): Promise<W
       seconds,
       rounds,
     );
+    const memory = {
+      webhookMiB: rssMiB(webhookChild.process.pid!),
+      webhookPeakMiB: peakRssMiB(webhookChild.process.pid!),
+      bareMiB: rssMiB(bare.process.pid!),
+      barePeakMiB: peakRssMiB(bare.process.pid!),
+      // The webhook serves mutate and validate, so it has had twice the bare handler's load.
+      loadSeconds: 2 * (seconds + warmup),
+    };
     let profile: string | undefined;
     if (profileDir) {
       // V8 writes the profile when the process exits.
@@ -258,6 +270,7 @@ export async function benchWebhook(options: WebhookBenchOptions = {}): Promise<W
       bare: bareResult!,
       mutate: mutateResult!,
       validate: validateResult!,
+      memory,
       profile,
     };
   } finally {
@@ -304,6 +317,11 @@ export function formatWebhookBench(result: WebhookBenchResult): string {
       ]),
     ),
   ];
+  const m = result.memory;
+  lines.push(
+    `RSS after ${m.loadSeconds} s of load: webhook ${m.webhookMiB.toFixed(0)} MiB (peak ${m.webhookPeakMiB.toFixed(0)}; target <= 100 -> ${m.webhookMiB <= 100 ? 'met' : 'NOT met'}), ` +
+      `bare express floor ${m.bareMiB.toFixed(0)} MiB (peak ${m.barePeakMiB.toFixed(0)})`,
+  );
   if (result.profile) lines.push('', result.profile);
   return lines.join('\n');
 }

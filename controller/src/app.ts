@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import type { Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
+import { getHeapSpaceStatistics } from 'node:v8';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import { realClock, type Clock } from './kube/clock.js';
 import { createHttpServer } from './http.js';
@@ -115,9 +116,18 @@ export async function startApp(
         await manager.idle();
         return true;
       },
+      memory: () => ({
+        process: process.memoryUsage(),
+        heapSpaces: getHeapSpaceStatistics().map((s) => ({
+          space: s.space_name,
+          usedBytes: s.space_used_size,
+          sizeBytes: s.space_size,
+        })),
+        caches: manager.cacheSizes(),
+      }),
     });
     debugPort = await listen(debug, settings.debugPort, DEBUG_BIND_ADDRESS);
-    logger.warn({ port: debugPort, bindAddress: DEBUG_BIND_ADDRESS }, 'debug endpoints listening (POST /debug/resync)');
+    logger.warn({ port: debugPort, bindAddress: DEBUG_BIND_ADDRESS }, 'debug endpoints listening (POST /debug/resync, GET /debug/memory)');
   }
 
   await manager.start();

@@ -86,6 +86,18 @@ export class Manager {
     return inf as unknown as InformerLike<T>;
   }
 
+  /** What each informer caches: objects and their size as JSON (for /debug/memory). */
+  cacheSizes(): { kind: string; objects: number; jsonBytes: number }[] {
+    return [...this.informers.values()].map((i) => {
+      const objects = i.list();
+      return {
+        kind: i.resource.kind,
+        objects: objects.length,
+        jsonBytes: objects.reduce((sum, o) => sum + JSON.stringify(o).length, 0),
+      };
+    });
+  }
+
   /** Registers a controller; a disabled one is skipped (its informers may exist but nothing reconciles). */
   register(def: ControllerDefinition): WorkQueue | undefined {
     if (this.opts.enabled && !this.opts.enabled(def.name)) {

@@ -60,6 +60,14 @@ export interface ScaleResult {
   resyncWrites: number;
   resyncSeconds: number;
   restart?: RestartResult;
+  /** At settle. */
+  memory: MemoryReport;
+}
+
+export interface MemoryReport {
+  process: { rss: number; heapTotal: number; heapUsed: number; external: number; arrayBuffers: number };
+  heapSpaces: { space: string; usedBytes: number; sizeBytes: number }[];
+  caches: { kind: string; objects: number; jsonBytes: number }[];
 }
 
 export interface ControllerBenchResult {
@@ -174,6 +182,11 @@ export class ControllerProcess {
       await sleep(200);
     }
   }
+  /** The controller's own account of its memory (GET /debug/memory). */
+  async memory(): Promise<MemoryReport> {
+    const res = await fetch(`http://127.0.0.1:${this.endpoints.debugPort}/debug/memory`);
+    return (await res.json()) as MemoryReport;
+  }
   async resync(): Promise<void> {
     const res = await fetch(`http://127.0.0.1:${this.endpoints.debugPort}/debug/resync`, { method: 'POST' });
     if (res.status !== 200) throw new Error(`resync: ${res.status} ${await res.text()}`);
@@ -188,8 +201,27 @@ export async function inBatches<T>(items: T[], size: number, fn: (t: T) => Promi
 
 export async function createDependencies(client: KubeClient, ns: string): Promise<void> {
   const meta = (name: string) => ({ name, namespace: ns });
-  // Made as the Config and Certificate controllers would make them: with the label the caches select.
+  // Made as the Config and Certificate controllers would make them (with the label the caches select),
+  // and before the Config: a stray controller reconciling it then finds them there.
   const owned = (name: string) => ({ ...meta(name), labels: { [LABEL_MANAGED_BY]: MANAGER } });
+  await client.create(CONFIG_MAP, {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: owned('production-config'),
+    data: { 'puppet.conf': '[main]\n' },
+  });
+  for (const [name, key] of [
+    ['cert-tls', 'cert.pem'],
+    ['ca-ca', 'ca_crt.pem'],
+    ['ca-ca-crl', 'ca_crl.pem'],
+  ] as const) {
+    await client.create(SECRET_R, {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: owned(name),
+      stringData: { [key]: 'x' },
+    });
+  }
   await client.create(custom('CertificateAuthority', 'certificateauthorities'), {
     apiVersion: API_VERSION,
     kind: 'CertificateAuthority',
@@ -209,24 +241,6 @@ export async function createDependencies(client: KubeClient, ns: string): Promis
     spec: { authorityRef: 'ca' },
   });
   await client.patchStatus(CERTIFICATE, ns, 'cert', { phase: 'Signed', secretName: 'cert-tls' });
-  await client.create(CONFIG_MAP, {
-    apiVersion: 'v1',
-    kind: 'ConfigMap',
-    metadata: owned('production-config'),
-    data: { 'puppet.conf': '[main]\n' },
-  });
-  for (const [name, key] of [
-    ['cert-tls', 'cert.pem'],
-    ['ca-ca', 'ca_crt.pem'],
-    ['ca-ca-crl', 'ca_crl.pem'],
-  ] as const) {
-    await client.create(SECRET_R, {
-      apiVersion: 'v1',
-      kind: 'Secret',
-      metadata: owned(name),
-      stringData: { [key]: 'x' },
-    });
-  }
 }
 
 export function server(ns: string, name: string): KubeObject {
@@ -326,6 +340,7 @@ async function benchScale(
     const afterCreate = await controller.writes();
     const writesByKind = Object.fromEntries(Object.entries(afterCreate).map(([k, v]) => [k, v - (before[k] ?? 0)]));
     const rssSettleMiB = await settledRss(controller.pid!);
+    const memory = await controller.memory();
     opts.log(`controller: ${count} converged in ${statusesSeconds.toFixed(1)} s; ${opts.idleSeconds ?? 120} s idle`);
     const idleCpu = await idleCpuSeconds(controller.pid!, opts.idleSeconds ?? 120);
     const rssPeakMiB = peakRssMiB(controller.pid!);
@@ -350,6 +365,7 @@ async function benchScale(
       idleSeconds: opts.idleSeconds ?? 120,
       resyncWrites,
       resyncSeconds,
+      memory,
     };
     if (withRestart) {
       ({ controller, restart: result.restart } = await killAndRestart(opts, client, ns, controller, fresh));
@@ -477,6 +493,16 @@ export function formatControllerBench(r: ControllerBenchResult): string {
       .map(([k, v]) => `${k}=${v}`)
       .join(', ');
     lines.push(`  ${s.servers}: writes ${kinds}; resync ${s.resyncSeconds.toFixed(2)} s`);
+    const mib = (b: number) => (b / 2 ** 20).toFixed(1);
+    const p = s.memory.process;
+    const caches = s.memory.caches
+      .filter((c) => c.objects > 0)
+      .sort((a, b) => b.jsonBytes - a.jsonBytes)
+      .map((c) => `${c.kind} ${c.objects} (${mib(c.jsonBytes)} MiB JSON)`)
+      .join(', ');
+    lines.push(
+      `  ${s.servers}: heap used ${mib(p.heapUsed)} of ${mib(p.heapTotal)} MiB, external ${mib(p.external)} MiB; caches: ${caches}`,
+    );
   }
   const thousand = r.scales.find((s) => s.servers === 1000);
   const worstIdle = Math.max(...r.scales.map((s) => (s.idleCpuSeconds * 120) / s.idleSeconds));

@@ -7,8 +7,8 @@ import { createServer, type Server } from 'node:http';
 export interface DebugHttpOptions {
   /** Enqueues every object and resolves once the queues drain; false when this replica is not working. */
   resync: () => Promise<boolean>;
-  /** Any JSON-serialisable report. */
-  memory?: () => unknown;
+  /** Any JSON-serialisable report; `gc` asks for a full garbage collection first (live objects only). */
+  memory?: (gc: boolean) => unknown;
 }
 
 /** The only address the debug port binds to. */
@@ -16,9 +16,11 @@ export const DEBUG_BIND_ADDRESS = '127.0.0.1';
 
 export function createDebugServer(opts: DebugHttpOptions): Server {
   return createServer((req, res) => {
-    const path = (req.url ?? '/').split('?')[0];
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const path = url.pathname;
     if (path === '/debug/memory' && opts.memory && req.method === 'GET') {
-      res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(opts.memory()));
+      const report = opts.memory(url.searchParams.get('gc') === '1');
+      res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(report));
       return;
     }
     if (path !== '/debug/resync') {

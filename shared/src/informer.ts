@@ -56,21 +56,47 @@ export interface RestartingInformerOptions<T extends ListedObject> {
    */
   keepManagedFieldsOf?: string;
   /**
+   * The only field paths (e.g. ['spec', 'replicas']) kept in that manager's fieldsV1: the tree mirrors
+   * every field it set, often a third of the object. Unset: the whole tree is kept.
+   */
+  keepManagedFieldsPaths?: string[][];
+  /**
    * Asks the API server to end each watch after this many seconds; it is then resumed from its
    * resourceVersion (and re-listed on 410). Unset: watches end only on errors.
    */
   watchTimeoutSeconds?: number;
 }
 
+type FieldsV1 = Record<string, unknown>;
+
 interface WithManagedFields {
-  metadata?: { managedFields?: { manager?: string }[] };
+  metadata?: { managedFields?: { manager?: string; fieldsV1?: FieldsV1 }[] };
 }
 
-/** Drops the managedFields entries of every manager but `keep`, in place. */
-export function trimManagedFields(obj: unknown, keep?: string): void {
+/** The part of a fieldsV1 tree on `paths`: each path's nodes, its leaf's subtree replaced by {}. */
+export function pickFieldPaths(fields: FieldsV1, paths: string[][]): FieldsV1 {
+  const out: FieldsV1 = {};
+  for (const path of paths) {
+    let from: FieldsV1 | undefined = fields;
+    let to = out;
+    for (const [i, name] of path.entries()) {
+      const key = `f:${name}`;
+      const next = from?.[key] as FieldsV1 | undefined;
+      if (next === undefined) break;
+      if (i === path.length - 1) to[key] = {};
+      else to = (to[key] ??= {}) as FieldsV1;
+      from = next;
+    }
+  }
+  return out;
+}
+
+/** Drops the managedFields entries of every manager but `keep` (and of its tree all but `paths`), in place. */
+export function trimManagedFields(obj: unknown, keep?: string, paths?: string[][]): void {
   const metadata = (obj as WithManagedFields | undefined)?.metadata;
   if (!metadata?.managedFields) return;
   const kept = keep ? metadata.managedFields.filter((e) => e.manager === keep) : [];
+  if (paths) for (const e of kept) if (e.fieldsV1) e.fieldsV1 = pickFieldPaths(e.fieldsV1, paths);
   if (kept.length) metadata.managedFields = kept;
   else delete metadata.managedFields;
 }
@@ -89,7 +115,7 @@ export class RestartingInformer<T extends ListedObject> {
       list: opts.list,
       labelSelector: opts.labelSelector,
       timeoutSeconds: opts.watchTimeoutSeconds,
-      transform: (obj) => trimManagedFields(obj, opts.keepManagedFieldsOf),
+      transform: (obj) => trimManagedFields(obj, opts.keepManagedFieldsOf, opts.keepManagedFieldsPaths),
     });
   }
 

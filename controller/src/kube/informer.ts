@@ -5,6 +5,7 @@ import { RestartingInformer, type KubeConnection } from '@openvox/shared/informe
 import type { Logger } from 'pino';
 import type { Clock } from './clock.js';
 import type { KubeClient, KubeObject } from './client.js';
+import { OWNERSHIP_PATHS } from './owned.js';
 import { collectionPath, type ResourceType } from './resources.js';
 
 export type EventType = 'add' | 'update' | 'delete';
@@ -56,8 +57,9 @@ export class Informer<T extends KubeObject> implements InformerLike<T> {
       maxBackoffMs: opts.maxBackoffMs,
       onRestart: () => opts.onRestart?.(resource.kind),
       onRelist: (reason) => opts.onRelist?.(resource.kind, reason),
-      // ownsField() reads our own Apply entry; nothing reads the others'.
+      // ownsField() reads our own Apply entry, and only these paths of it; nothing reads the others'.
       keepManagedFieldsOf: FIELD_MANAGER,
+      keepManagedFieldsPaths: OWNERSHIP_PATHS,
       ...(opts.watchTimeoutSeconds ? { watchTimeoutSeconds: opts.watchTimeoutSeconds } : {}),
     });
     const emit = (type: EventType) => (obj: KubeObject) => {

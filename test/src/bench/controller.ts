@@ -22,6 +22,7 @@ import { fileKubeConfig } from '../operator/kubeconfig.js';
 import { startNodeChild, type Child } from '../operator/children.js';
 import { grantMetricsScraper } from '../operator/metrics-scraper.js';
 import { readMetrics } from '../e2e-support/metrics.js';
+import { chartNodeFlags } from './chart-node-options.js';
 import { idleCpuSeconds, peakRssMiB, rssMiB, settledRss } from './process-stats.js';
 
 export interface ControllerBenchOptions {
@@ -32,6 +33,8 @@ export interface ControllerBenchOptions {
   concurrency?: number;
   kubeconfig?: string;
   idleSeconds?: number;
+  /** Node flags of the controller process; default: what the chart sets (its heap limits). */
+  nodeFlags?: string[];
 }
 
 export interface RestartResult {
@@ -72,6 +75,7 @@ export interface MemoryReport {
 
 export interface ControllerBenchResult {
   scales: ScaleResult[];
+  nodeFlags: string[];
 }
 
 const NAMESPACE: ResourceType = { apiVersion: 'v1', kind: 'Namespace', plural: 'namespaces', namespaced: false };
@@ -110,8 +114,11 @@ export function benchControllerArgs(kubeconfig: string, leaseId: string, extra: 
   ];
 }
 
-export async function deleteNamespace(client: KubeClient, name: string): Promise<void> {
+/** Deletes the namespace and, with `wait`, returns once it is gone (its objects with it). */
+export async function deleteNamespace(client: KubeClient, name: string, wait = false): Promise<void> {
   await client.delete(NAMESPACE, undefined, name).catch(() => undefined);
+  for (const deadline = Date.now() + 300_000; wait && Date.now() < deadline; await sleep(1000))
+    if (!(await client.get(NAMESPACE, undefined, name))) return;
 }
 const custom = (kind: string, plural: string): ResourceType => ({
   apiVersion: API_VERSION,
@@ -139,6 +146,7 @@ export class ControllerProcess {
     private readonly endpoints: Endpoints,
     private readonly args: string[],
     private readonly logFile: string,
+    private readonly nodeFlags: string[] = [],
   ) {
     this.url = `http://127.0.0.1:${endpoints.port}`;
   }
@@ -148,6 +156,7 @@ export class ControllerProcess {
       join(REPO_ROOT, 'controller', 'dist', 'main.js'),
       [...this.args, '--port', String(this.endpoints.port), '--debug-port', String(this.endpoints.debugPort)],
       this.logFile,
+      this.nodeFlags,
     );
   }
   kill(): void {
@@ -184,7 +193,7 @@ export class ControllerProcess {
   }
   /** The controller's own account of its memory (GET /debug/memory). */
   async memory(): Promise<MemoryReport> {
-    const res = await fetch(`http://127.0.0.1:${this.endpoints.debugPort}/debug/memory`);
+    const res = await fetch(`http://127.0.0.1:${this.endpoints.debugPort}/debug/memory?gc=1`);
     return (await res.json()) as MemoryReport;
   }
   async resync(): Promise<void> {
@@ -373,7 +382,8 @@ async function benchScale(
     return result;
   } finally {
     await controller.stop();
-    await deleteNamespace(client, ns);
+    // Gone before the next size starts: a fresh controller would otherwise list what is left of it.
+    await deleteNamespace(client, ns, true);
   }
 }
 
@@ -442,11 +452,12 @@ export async function benchController(opts: ControllerBenchOptions): Promise<Con
   const id = randomBytes(3).toString('hex');
   // Only the Server controller runs: the benchmark plays the Certificate's part (status Signed, Secrets) itself.
   const args = benchControllerArgs(kubeconfig, `bench-${id}`, ['--concurrency', String(opts.concurrency ?? 8)]);
+  const nodeFlags = opts.nodeFlags ?? chartNodeFlags('controller');
   const fresh = async (log: string) =>
-    new ControllerProcess(await freshEndpoints(metricsToken), args, join(clusterPaths.logs, log));
+    new ControllerProcess(await freshEndpoints(metricsToken), args, join(clusterPaths.logs, log), nodeFlags);
   const scales: ScaleResult[] = [];
   for (const [i, count] of sizes.entries()) scales.push(await benchScale(opts, client, count, fresh, i === 0));
-  return { scales };
+  return { scales, nodeFlags };
 }
 
 const TARGET_RSS_MIB: Record<number, number> = { 200: 120, 5000: 200 };
@@ -483,7 +494,7 @@ export function formatControllerBench(r: ControllerBenchResult): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
   const fmt = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
   const lines = [
-    'controller: N Servers applied at once (one process per size; Server controller only)',
+    `controller: N Servers applied at once (one process per size; Server controller only; node ${r.nodeFlags.join(' ') || 'without flags'})`,
     fmt(header),
     `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`,
     ...rows.map(fmt),

@@ -34,6 +34,7 @@ export interface InformerOptions {
   maxBackoffMs?: number;
   onRestart?: (kind: string) => void;
   onRelist?: (kind: string, reason: 'expired' | 'restart') => void;
+  onEvent?: (kind: string, type: EventType) => void;
   watchTimeoutSeconds?: number;
 }
 
@@ -63,6 +64,7 @@ export class Informer<T extends KubeObject> implements InformerLike<T> {
       ...(opts.watchTimeoutSeconds ? { watchTimeoutSeconds: opts.watchTimeoutSeconds } : {}),
     });
     const emit = (type: EventType) => (obj: KubeObject) => {
+      opts.onEvent?.(resource.kind, type);
       const typed = this.typed(obj);
       for (const h of this.handlers) h(type, typed);
     };

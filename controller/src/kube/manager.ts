@@ -79,6 +79,7 @@ export class Manager {
           ...(resource.labelSelector ? { labelSelector: resource.labelSelector } : {}),
           onRestart: (kind) => this.opts.metrics.informerRestarts.inc({ kind }),
           onRelist: (kind, reason) => this.opts.metrics.informerRelists.inc({ kind, reason }),
+          onEvent: (kind, type) => this.opts.metrics.informerEvents.inc({ kind, type }),
           ...(this.opts.watchTimeoutSeconds ? { watchTimeoutSeconds: this.opts.watchTimeoutSeconds } : {}),
         });
       this.informers.set(id, inf);

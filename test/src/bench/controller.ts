@@ -60,6 +60,9 @@ export interface ScaleResult {
   rssPeakMiB: number;
   idleCpuSeconds: number;
   idleSeconds: number;
+  /** Watch events by kind, and reconciles, during the idle window: what the cluster made it do. */
+  idleEvents: Record<string, number>;
+  idleReconciles: number;
   resyncWrites: number;
   resyncSeconds: number;
   restart?: RestartResult;
@@ -170,6 +173,17 @@ export class ControllerProcess {
   }
   async metrics(): Promise<string> {
     return readMetrics(this.url, this.endpoints.metricsToken);
+  }
+  /** Sums of a counter's series by one label (e.g. watch events by kind). */
+  async counter(name: string, label: string): Promise<Record<string, number>> {
+    const out: Record<string, number> = {};
+    const pattern = new RegExp(`^${name}\\{(.*)\\} (\\S+)$`);
+    for (const line of (await this.metrics()).split('\n')) {
+      const m = pattern.exec(line);
+      const key = m && new RegExp(`${label}="([^"]*)"`).exec(m[1]!)?.[1];
+      if (key !== undefined && key !== null) out[key] = (out[key] ?? 0) + Number(m![2]);
+    }
+    return out;
   }
   async writes(): Promise<Record<string, number>> {
     const out: Record<string, number> = {};
@@ -351,7 +365,17 @@ async function benchScale(
     const rssSettleMiB = await settledRss(controller.pid!);
     const memory = await controller.memory();
     opts.log(`controller: ${count} converged in ${statusesSeconds.toFixed(1)} s; ${opts.idleSeconds ?? 120} s idle`);
+    const eventsBefore = await controller.counter('openvox_controller_informer_events_total', 'kind');
+    const reconcilesBefore = total(await controller.counter('openvox_controller_reconcile_total', 'controller'));
     const idleCpu = await idleCpuSeconds(controller.pid!, opts.idleSeconds ?? 120);
+    const eventsAfter = await controller.counter('openvox_controller_informer_events_total', 'kind');
+    const idleEvents = Object.fromEntries(
+      Object.entries(eventsAfter)
+        .map(([k, v]) => [k, v - (eventsBefore[k] ?? 0)] as const)
+        .filter(([, v]) => v > 0),
+    );
+    const idleReconciles =
+      total(await controller.counter('openvox_controller_reconcile_total', 'controller')) - reconcilesBefore;
     const rssPeakMiB = peakRssMiB(controller.pid!);
     const r0 = Date.now();
     await controller.resync();
@@ -371,6 +395,8 @@ async function benchScale(
       rssSettleMiB,
       rssPeakMiB,
       idleCpuSeconds: idleCpu,
+      idleEvents,
+      idleReconciles,
       idleSeconds: opts.idleSeconds ?? 120,
       resyncWrites,
       resyncSeconds,
@@ -511,6 +537,11 @@ export function formatControllerBench(r: ControllerBenchResult): string {
       .sort((a, b) => b.jsonBytes - a.jsonBytes)
       .map((c) => `${c.kind} ${c.objects} (${mib(c.jsonBytes)} MiB JSON)`)
       .join(', ');
+    const idle =
+      Object.entries(s.idleEvents)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ') || 'none';
+    lines.push(`  ${s.servers}: while idle: ${s.idleReconciles} reconciles, watch events: ${idle}`);
     lines.push(
       `  ${s.servers}: heap used ${mib(p.heapUsed)} of ${mib(p.heapTotal)} MiB, external ${mib(p.external)} MiB; caches: ${caches}`,
     );

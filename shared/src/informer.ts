@@ -60,6 +60,8 @@ export interface RestartingInformerOptions<T extends ListedObject> {
    * every field it set, often a third of the object. Unset: the whole tree is kept.
    */
   keepManagedFieldsPaths?: string[][];
+  /** Applied to each object before it is cached, before managedFields are trimmed. */
+  transform?: (obj: T) => void;
   /**
    * Asks the API server to end each watch after this many seconds; it is then resumed from its
    * resourceVersion (and re-listed on 410). Unset: watches end only on errors.
@@ -115,7 +117,10 @@ export class RestartingInformer<T extends ListedObject> {
       list: opts.list,
       labelSelector: opts.labelSelector,
       timeoutSeconds: opts.watchTimeoutSeconds,
-      transform: (obj) => trimManagedFields(obj, opts.keepManagedFieldsOf, opts.keepManagedFieldsPaths),
+      transform: (obj) => {
+        opts.transform?.(obj);
+        trimManagedFields(obj, opts.keepManagedFieldsOf, opts.keepManagedFieldsPaths);
+      },
     });
   }
 

@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import type { Clock } from './clock.js';
 import type { KubeClient, KubeObject } from './client.js';
 import { OWNERSHIP_PATHS } from './owned.js';
+import { keepOwnedSpec } from './owned-fields.js';
 import { collectionPath, type ResourceType } from './resources.js';
 
 export type EventType = 'add' | 'update' | 'delete';
@@ -61,6 +62,7 @@ export class Informer<T extends KubeObject> implements InformerLike<T> {
       // ownsField() reads our own Apply entry, and only these paths of it; nothing reads the others'.
       keepManagedFieldsOf: FIELD_MANAGER,
       keepManagedFieldsPaths: OWNERSHIP_PATHS,
+      ...(resource.cacheOwnedSpecOnly ? { transform: keepOwnedSpec } : {}),
       ...(opts.watchTimeoutSeconds ? { watchTimeoutSeconds: opts.watchTimeoutSeconds } : {}),
     });
     const emit = (type: EventType) => (obj: KubeObject) => {

@@ -31,7 +31,14 @@ async function main(): Promise<void> {
   const servers = positiveInts('servers', args.servers).sort((a, b) => a - b);
   const idleSeconds = positiveInts('idle-seconds', args['idle-seconds'])[0]!;
   const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
-  const summaries: string[] = [];
+  // Each summary is printed as soon as it is measured (the whole run takes a while), and all again at the end.
+  const summaries = {
+    items: [] as string[],
+    push(...lines: string[]) {
+      this.items.push(...lines);
+      process.stdout.write(`${lines.join('\n\n')}\n\n`);
+    },
+  };
 
   // Absolute figures depend on what else runs; the ratio to the bare handler measured alongside does not.
   const machine = () => `${availableParallelism()} CPUs, load average ${loadavg()[0]?.toFixed(2)}`;
@@ -50,11 +57,11 @@ async function main(): Promise<void> {
     summaries.push(formatUnrelatedObjects(await benchUnrelatedObjects({ log })), `machine at end: ${machine()}`);
   }
 
-  process.stdout.write(`\n${summaries.join('\n\n')}\n`);
+  process.stdout.write(`\nsummary\n\n${summaries.items.join('\n\n')}\n`);
 }
 
 async function webhookBenchmarks(
-  summaries: string[],
+  summaries: { push(...lines: string[]): void },
   log: (line: string) => void,
   machine: () => string,
 ): Promise<void> {

@@ -82,25 +82,29 @@ export interface ControllerBenchResult {
 }
 
 const NAMESPACE: ResourceType = { apiVersion: 'v1', kind: 'Namespace', plural: 'namespaces', namespaced: false };
-const RESOURCE_QUOTA: ResourceType = {
-  apiVersion: 'v1',
-  kind: 'ResourceQuota',
-  plural: 'resourcequotas',
-  namespaced: true,
-};
 export const CONFIG_MAP: ResourceType = { apiVersion: 'v1', kind: 'ConfigMap', plural: 'configmaps', namespaced: true };
 export const SECRET_R: ResourceType = { apiVersion: 'v1', kind: 'Secret', plural: 'secrets', namespaced: true };
 
-/** A namespace for benchmark objects; its ReplicaSets may create no pods (the node is not measured). */
-export async function podlessNamespace(client: KubeClient, name: string): Promise<void> {
+/** A namespace for benchmark objects (whose pods never run: see server()). */
+export async function benchNamespace(client: KubeClient, name: string): Promise<void> {
   await client.create(NAMESPACE, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
-  await client.create(RESOURCE_QUOTA, {
-    apiVersion: 'v1',
-    kind: 'ResourceQuota',
-    metadata: { name: 'bench-no-pods', namespace: name },
-    spec: { hard: { pods: '0' } },
-  });
 }
+
+/**
+ * Bench pods ask for a node that does not exist: they are created and stay Pending, so the node is not
+ * measured and, once the scheduler has marked them unschedulable, nothing changes. (A pods=0 quota
+ * instead keeps the ReplicaSet controller retrying: ~12 rejected creates and 2 Deployment status
+ * updates per Server a minute, each a watch event and a reconcile for the controller under test.)
+ */
+const NO_NODE = {
+  nodeAffinity: {
+    requiredDuringSchedulingIgnoredDuringExecution: {
+      nodeSelectorTerms: [
+        { matchExpressions: [{ key: 'openvox.voxpupuli.org/bench-no-such-node', operator: 'Exists' }] },
+      ],
+    },
+  },
+};
 
 /** A Server-controller-only process on its own Lease, so a controller left running elsewhere cannot keep it from leading. */
 export function benchControllerArgs(kubeconfig: string, leaseId: string, extra: string[] = []): string[] {
@@ -279,6 +283,7 @@ export function server(ns: string, name: string): KubeObject {
       replicas: 1,
       javaArgs: '-Xms512m -Xmx1024m',
       maxActiveInstances: 1,
+      affinity: NO_NODE,
     },
   };
 }
@@ -329,7 +334,7 @@ async function benchScale(
 ): Promise<ScaleResult> {
   const ns = `bench-controller-${randomBytes(3).toString('hex')}`;
   let controller = await fresh('bench-controller.log');
-  await podlessNamespace(client, ns);
+  await benchNamespace(client, ns);
   try {
     await createDependencies(client, ns);
     controller.start();

@@ -21,7 +21,7 @@ import {
   deleteNamespace,
   freshEndpoints,
   inBatches,
-  podlessNamespace,
+  benchNamespace,
   server,
   waitConverged,
 } from './controller.js';
@@ -61,8 +61,8 @@ export async function benchUnrelatedObjects(opts: UnrelatedObjectsOptions): Prom
   const ns = `bench-memory-${id}`;
   const other = `bench-unrelated-${id}`;
   const args = benchControllerArgs(kubeconfig, `bench-memory-${id}`);
-  await podlessNamespace(client, ns);
-  await podlessNamespace(client, other);
+  await benchNamespace(client, ns);
+  await benchNamespace(client, other);
   const metricsToken = await grantMetricsScraper(kc);
   const fresh = async () =>
     new ControllerProcess(await freshEndpoints(metricsToken), args, join(clusterPaths.logs, 'bench-memory.log'));

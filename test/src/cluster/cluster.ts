@@ -200,6 +200,9 @@ export async function clusterUp(options: ClusterUpOptions = {}): Promise<Cluster
     const state = await startCluster();
     await extra;
     return state;
+  } catch (error) {
+    progress.failRunning();
+    throw error;
   } finally {
     progress.stop();
   }

@@ -31,6 +31,14 @@ describe('Progress', () => {
     expect(s.text()).not.toContain('\r');
   });
 
+  it('marks the stages still running as failed when the step throws', () => {
+    const s = screen(false);
+    s.progress.task('control plane').stage(2, 4, 'kube-apiserver');
+    s.advance(120_000);
+    s.progress.failRunning();
+    expect(s.text()).toContain('✗ control plane [2/4] kube-apiserver  failed after 2m00s');
+  });
+
   it('estimates a stage from its last successful run, kept in the timings file', () => {
     const first = screen(false);
     const t = first.progress.task('images');

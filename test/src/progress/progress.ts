@@ -83,6 +83,11 @@ export class Progress {
     if (this.running.size === 0) this.stopTicker();
   }
 
+  /** Marks every stage still running as failed (the step that threw did not say which). */
+  failRunning(): void {
+    for (const r of [...this.running]) this.end(r, false);
+  }
+
   /** Clears the status line and stops updating it (before other programs write to the terminal). */
   stop(): void {
     this.stopTicker();

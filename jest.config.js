@@ -8,6 +8,7 @@ const common = {
     '^@openvox/shared$': '<rootDir>/shared/src/index.ts',
     '^@openvox/shared/testing$': '<rootDir>/shared/src/testing/index.ts',
     '^@openvox/shared/informer$': '<rootDir>/shared/src/informer.ts',
+    '^@openvox/shared/logger$': '<rootDir>/shared/src/logger.ts',
     '^@openvox/webhook$': '<rootDir>/webhook/src/index.ts',
     '^@openvox/webhook/testing$': '<rootDir>/webhook/src/testing/index.ts',
     '^@openvox/controller$': '<rootDir>/controller/src/index.ts',

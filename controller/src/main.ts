@@ -1,10 +1,18 @@
 // `node controller/dist/main.js [--kubeconfig path] [--port 8080] ...`: the Server controller process.
-import { pino } from 'pino';
+import { createLogger } from '@openvox/shared/logger';
 import { startApp } from './app.js';
 import { parseSettings } from './settings.js';
 
-const settings = parseSettings(process.argv.slice(2), process.env);
-const logger = pino({ level: settings.logLevel, base: { component: 'controller' } });
+// A bad flag or variable is one line naming it, not a stack trace.
+const { settings, logger } = await (async () => {
+  try {
+    const settings = parseSettings(process.argv.slice(2), process.env);
+    return { settings, logger: await createLogger({ level: settings.logLevel, component: 'controller' }) };
+  } catch (err) {
+    process.stderr.write(`controller: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(2);
+  }
+})();
 
 try {
   // A replica that loses the lease has already stopped writing (the fence); it exits non-zero so its

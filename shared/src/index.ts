@@ -16,3 +16,4 @@ export * from './validation.js';
 export * from './pki-duration.js';
 export * from './quantity.js';
 export * from './webhook-paths.js';
+export * from './api-errors.js';

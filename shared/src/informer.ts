@@ -4,6 +4,7 @@
 // Its own entry point (`@openvox/shared/informer`), so the API part of the package loads no HTTP code.
 import type { KubeConnection } from './kube/connection.js';
 import { ListWatch, type ListedObject, type ObjectList, type WatchEventType } from './list-watch.js';
+import { describeApiError } from './api-errors.js';
 
 export type { WatchEventType } from './list-watch.js';
 export { connect, fromAccess, type KubeConnection } from './kube/connection.js';
@@ -178,7 +179,15 @@ export class RestartingInformer<T extends ListedObject> {
     const max = this.opts.maxBackoffMs ?? 30_000;
     const delay = Math.min(max, min * 2 ** this.failures);
     this.failures++;
-    this.opts.logger.warn({ kind: this.opts.kind, err: String(err), delayMs: delay }, 'informer failed; restarting');
+    // An API server that is busy or restarting, or a watch it closed, passes by itself: one line at info.
+    const { transient, reason } = describeApiError(err);
+    const fields = { kind: this.opts.kind, reason, delayMs: delay };
+    if (transient) this.opts.logger.info(fields, 'watch interrupted; listing again shortly');
+    else
+      this.opts.logger.warn(
+        fields,
+        'could not list or watch; retrying with backoff (if it persists, check the RBAC and that the CRDs are installed)',
+      );
     this.restartTimer?.cancel();
     this.restartTimer = (this.opts.timers ?? unrefTimers).setTimeout(() => {
       if (this.stopped) return;

@@ -24,6 +24,8 @@ export class WatchHttpError extends Error {
   constructor(
     readonly code: number,
     message: string,
+    /** The response body (a Status as JSON), for a one-line reason in the logs (api-errors.ts). */
+    readonly body?: string,
   ) {
     super(message);
   }
@@ -163,7 +165,7 @@ export class ListWatch<T extends ListedObject> {
     }
     if (res.statusCode !== 200) {
       const text = await res.body.text();
-      throw new WatchHttpError(res.statusCode, `watch ${path}: ${res.statusCode} ${text.slice(0, 200)}`);
+      throw new WatchHttpError(res.statusCode, `watch ${path}: ${res.statusCode} ${text.slice(0, 200)}`, text);
     }
     const decoder = new TextDecoder();
     let rest = '';
@@ -217,7 +219,7 @@ export async function listAll<T>(
     });
     const text = await res.body.text();
     if (res.statusCode !== 200)
-      throw new WatchHttpError(res.statusCode, `list ${path}: ${res.statusCode} ${text.slice(0, 200)}`);
+      throw new WatchHttpError(res.statusCode, `list ${path}: ${res.statusCode} ${text.slice(0, 200)}`, text);
     const page = JSON.parse(text) as ObjectList<T> & { metadata?: { continue?: string } };
     items.push(...page.items);
     cont = page.metadata?.continue ?? '';

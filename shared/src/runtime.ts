@@ -7,6 +7,7 @@ export * from './api/server-invariants.js';
 export * from './pki-authority.js';
 export * from './pki-duration.js';
 export * from './quantity.js';
+export * from './api-errors.js';
 export type { Condition } from './api/schema.js';
 export type * from './api/common.js';
 export type * from './api/server.js';

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the local node needs when any is missing: runc and the CNI plugins (the
 # runtime's parts not built from Go modules), iptables/iproute2/conntrack (kubelet, kube-proxy, CNI),
-# and mmdebstrap/jq/busybox-static/gcc (test/images/build.sh). Idempotent; needs root and apt.
+# mmdebstrap/jq/busybox-static/gcc (test/images/build.sh), and tmux (test/e2e/start-screen.test.ts runs
+# `npm start` on its pseudo-terminal). Idempotent; needs root and apt.
 set -euo pipefail
 packages=(runc containernetworking-plugins iptables iproute2 conntrack ethtool kmod mount procps
-  mmdebstrap jq busybox-static gcc libc6-dev)
+  mmdebstrap jq busybox-static gcc libc6-dev tmux)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

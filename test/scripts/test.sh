@@ -9,21 +9,11 @@ export NO_PROXY="127.0.0.1,localhost,10.213.0.1,10.214.0.0/16,10.0.0.0/24${NO_PR
 
 npm run build || exit 1
 bash test/puppet/install.sh || exit 1
-# cert-manager (for the chart suites) builds while the cluster's own builds run; cached afterwards.
-cert_manager_log=$(mktemp)
-bash test/src/chart/cert-manager/build.sh >"$cert_manager_log" 2>&1 &
-cert_manager_build=$!
-# kube-score (the workload linter of test/src/lint/) too: a minute or two cold, then cached.
-kube_score_log=$(mktemp)
-bash test/src/lint/build-kube-score.sh >"$kube_score_log" 2>&1 &
-kube_score_build=$!
 # Set first: a cluster that came up only in part is torn down too.
 trap 'node test/dist/cluster/cli.js down' EXIT
-node test/dist/cluster/cli.js up || exit 1
-wait $cert_manager_build || { cat "$cert_manager_log"; echo "cert-manager build failed"; exit 1; }
-rm -f "$cert_manager_log"
-wait $kube_score_build || { cat "$kube_score_log"; echo "kube-score build failed"; exit 1; }
-rm -f "$kube_score_log"
+# cert-manager (for the chart suites) and kube-score (the workload linter of test/src/lint/) build beside
+# the cluster's own builds, under the same progress lines; all cached afterwards outside the repo.
+node test/dist/cluster/cli.js up --also cert-manager --also kube-score || exit 1
 
 results=$(mktemp)
 NODE_OPTIONS=--experimental-vm-modules npx jest --runInBand --forceExit --json --outputFile="$results" "$@"

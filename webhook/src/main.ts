@@ -1,5 +1,6 @@
 // Entry point: node webhook/dist/main.js --port 9443 --tls-cert tls.crt --tls-key tls.key [--kubeconfig FILE]
-import { pino } from 'pino';
+import type { Logger } from 'pino';
+import { createLogger } from '@openvox/shared/logger';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import { parseSettings } from './settings.js';
 import { loadClusterConfig } from './references/cluster.js';
@@ -10,13 +11,14 @@ import { exitOnCrash } from './crash.js';
 
 async function main(): Promise<void> {
   let settings;
+  let logger: Logger;
   try {
     settings = parseSettings(process.argv.slice(2), process.env);
+    logger = await createLogger({ level: settings.logLevel, component: 'webhook' });
   } catch (error) {
     process.stderr.write(`${(error as Error).message}\n`);
     process.exit(2);
   }
-  const logger = pino({ level: settings.logLevel, base: { component: 'webhook' } });
   // The process state after an uncaught error is undefined: exit and let the Deployment restart us.
   exitOnCrash(process, logger, (code) => process.exit(code));
   const registry = new Registry();

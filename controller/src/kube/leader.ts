@@ -1,6 +1,7 @@
 // Leader election on a coordination.k8s.io/v1 Lease, as client-go does it: the holder renews the lease;
 // others take it over once it has not changed for leaseDuration by their own clock (no clock-skew trust).
 import type { Logger } from 'pino';
+import { describeApiError } from '@openvox/shared/runtime';
 import type { Clock, Timer } from './clock.js';
 import { isConflict, type KubeClient, type KubeObject } from './client.js';
 import { LEASE } from './resources.js';
@@ -80,7 +81,13 @@ export class LeaderElector {
     try {
       ok = await this.tryAcquireOrRenew();
     } catch (err) {
-      this.o.logger.warn({ err: String(err) }, 'leader election: lease request failed');
+      const { transient, reason } = describeApiError(err);
+      if (transient) this.o.logger.info({ reason }, 'leader election: lease request failed; trying again');
+      else
+        this.o.logger.warn(
+          { reason, lease: `${this.o.namespace}/${this.o.name}` },
+          'leader election: lease request failed',
+        );
     }
     const now = this.o.clock.now();
     if (ok) {

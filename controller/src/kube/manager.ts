@@ -3,6 +3,7 @@
 // Adding a reconciler for another kind is one more definition passed to register().
 import type { KubeConnection } from '@openvox/shared/informer';
 import type { Logger } from 'pino';
+import { describeApiError } from '@openvox/shared/runtime';
 import type { Clock, Timer } from './clock.js';
 import type { KubeClient, KubeObject } from './client.js';
 import type { EventRecorder } from './events.js';
@@ -195,10 +196,14 @@ export class Manager {
     } catch (err) {
       metrics.reconcileTotal.inc({ controller: def.name, result: 'error' });
       metrics.reconcileErrors.inc({ controller: def.name });
-      logger.error(
-        { controller: def.name, key, err: err instanceof Error ? err.message : String(err) },
-        'reconcile failed; retrying with backoff',
-      );
+      // A conflict or a busy API server is resolved by the next try; anything else needs a look.
+      const { transient, reason } = describeApiError(err);
+      if (transient) logger.info({ controller: def.name, key, reason }, 'reconcile will be retried');
+      else
+        logger.error(
+          { controller: def.name, key, reason },
+          `reconcile of ${def.name} ${key} failed; retrying with backoff (kubectl describe shows its Events)`,
+        );
       throw err;
     } finally {
       metrics.reconcileDuration.observe({ controller: def.name }, (clock.now() - started) / 1000);

@@ -116,7 +116,8 @@ export const pool: KindDefinition = {
   spec: PoolSpec,
   status: PoolStatus,
   printerColumns: [
-    { name: 'Type', type: 'string', jsonPath: '.spec.service.type', description: 'Service type.' },
+    { name: 'Service', type: 'string', jsonPath: '.status.serviceName', description: 'The Service of the Pool.' },
+    { name: 'Type', type: 'string', jsonPath: '.spec.service.type', description: 'Service type (empty: ClusterIP).' },
     { name: 'Endpoints', type: 'integer', jsonPath: '.status.endpoints', description: 'Ready endpoints.' },
     age,
   ],

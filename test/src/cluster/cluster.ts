@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync
 import { join } from 'node:path';
 import { auditArgs } from './audit.js';
 import { buildBinaries, buildNodeBinaries, installNodePackages } from './build.js';
+import { progress } from '../progress/progress.js';
 import { NODE } from './node/host.js';
 import { buildImages } from './node/images.js';
 import {
@@ -40,7 +41,7 @@ export interface ClusterState {
 }
 
 function log(message: string): void {
-  process.stderr.write(`cluster: ${message}\n`);
+  progress.log(`cluster: ${message}`);
 }
 
 export function readState(): ClusterState | undefined {
@@ -166,7 +167,7 @@ async function prepareNode(): Promise<{ nodeBinDir?: string; imageDirs: string[]
   const early = missingHostSupport();
   if (early.length) return { imageDirs, missing: early };
   try {
-    installNodePackages();
+    await installNodePackages();
     const [nodeBinDir, images, operator] = await Promise.all([
       buildNodeBinaries(),
       buildImages(),
@@ -186,7 +187,28 @@ function linkTools(binDir: string): void {
   }
 }
 
-export async function clusterUp(): Promise<ClusterState> {
+export interface ClusterUpOptions {
+  /** More builds to run beside the cluster's own (`npm test` adds cert-manager and kube-score). */
+  alsoBuild?: (() => Promise<unknown>)[];
+}
+
+export async function clusterUp(options: ClusterUpOptions = {}): Promise<ClusterState> {
+  try {
+    const extra = Promise.all((options.alsoBuild ?? []).map((build) => build()));
+    // Settled before it is awaited, so a failure here is not an unhandled rejection while the cluster starts.
+    extra.catch(() => undefined);
+    const state = await startCluster();
+    await extra;
+    return state;
+  } catch (error) {
+    progress.failRunning();
+    throw error;
+  } finally {
+    progress.stop();
+  }
+}
+
+async function startCluster(): Promise<ClusterState> {
   const [binDir, node] = await Promise.all([buildBinaries(), prepareNode()]);
   const { nodeBinDir, imageDirs } = node;
   const missing = node.missing.length ? node.missing : missingForNode(binDir, nodeBinDir);
@@ -219,17 +241,21 @@ export async function clusterUp(): Promise<ClusterState> {
   const server = `https://${withNode ? NODE.ip : '127.0.0.1'}:${ports['kube-apiserver']}`;
   const pids = {} as Record<Component, number>;
   const allArgs = {} as Record<Component, string[]>;
+  const task = progress.task('control plane');
   const start = (component: Component, args: string[]) => {
     allArgs[component] = args;
     pids[component] = startDetached(join(binDir, component), args, join(paths.logs, `${component}.log`));
     log(`started ${component} (pid ${pids[component]})`);
   };
 
+  task.stage(1, 4, 'etcd');
   start('etcd', etcdArgs(ports.etcd));
   await waitFor200('etcd', `http://127.0.0.1:${ports.etcd}/health`, undefined, 30_000, () => isAlive(pids.etcd));
+  task.stage(2, 4, 'kube-apiserver: waiting for /readyz');
   start('kube-apiserver', apiserverArgs(pki, ports, withNode));
   await waitFor200('kube-apiserver', `${server}/readyz`, adminTls(), 120_000, () => isAlive(pids['kube-apiserver']));
   writeKubeconfig(paths.kubeconfig, { server, caFile: pki.caCert, certFile: pki.adminCert, keyFile: pki.adminKey });
+  task.stage(3, 4, 'kube-controller-manager');
   start('kube-controller-manager', controllerManagerArgs(pki, ports));
   await waitFor200(
     'kube-controller-manager',
@@ -246,6 +272,7 @@ export async function clusterUp(): Promise<ClusterState> {
     60_000,
     () => isAlive(pids['kube-controller-manager']),
   );
+  task.stage(4, 4, 'kube-scheduler');
   start('kube-scheduler', schedulerArgs(pki, ports));
   await waitFor200(
     'kube-scheduler',
@@ -254,6 +281,7 @@ export async function clusterUp(): Promise<ClusterState> {
     60_000,
     () => isAlive(pids['kube-scheduler']),
   );
+  task.done();
   linkTools(binDir);
   const state: ClusterState = { binDir, server, ports, pids, args: allArgs, nodeMissing: missing };
   // Written before the node starts, so `cluster:down` finds the control plane even if the node fails.

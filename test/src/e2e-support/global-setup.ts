@@ -9,7 +9,7 @@ declare global {
   var openvoxOperator: RunningOperator | undefined;
 }
 
-const E2E_REGISTRATION = /^openvox-operator-e2e-(\d+)$/;
+const E2E_REGISTRATION = /^openvox-operator-e2e-(\d+)(-[a-z]+)?$/;
 
 /**
  * A run killed before its teardown leaves Fail-policy registrations pointing at a dead webhook, which

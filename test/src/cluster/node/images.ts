@@ -1,8 +1,8 @@
 // The node's images: built from Debian packages by test/images/build.sh (cached outside the repo) and
 // imported into containerd, since nothing can be pulled here. Each image can be given more names.
-import { spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { runScript } from '../../progress/script.js';
 import { REPO_ROOT } from '../paths.js';
 import { run } from './host.js';
 
@@ -23,20 +23,22 @@ export const IMAGE_ALIASES: Record<string, string> = {
   'ghcr.io/openvoxproject/openvox-server:8.8.0': IMAGES.openvoxServer,
 };
 
-/** Runs test/images/build.sh with `args` and returns the directory it prints last. */
-export function buildImages(args: string[] = []): Promise<string> {
-  const script = join(REPO_ROOT, 'test', 'images', 'build.sh');
-  return new Promise((resolve, reject) => {
-    const child = spawn('bash', [script, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    child.on('error', reject);
-    child.on('exit', (code) => {
-      const dir = out.trim().split('\n').pop();
-      if (code === 0 && dir && existsSync(dir)) resolve(dir);
-      else reject(new Error(`${script} ${args.join(' ')} failed with exit code ${code}`));
-    });
+const BASE_IMAGES = ['pause', 'busybox', 'code', 'openvox-server', 'openvox-agent'];
+
+/** Runs test/images/build.sh with `args` (under a progress task) and returns the directory it prints last. */
+export async function buildImages(args: string[] = []): Promise<string> {
+  const operator = args.includes('operator');
+  const names = operator ? ['openvox-operator'] : BASE_IMAGES;
+  const dir = await runScript({
+    task: operator ? 'operator image' : 'images',
+    script: join(REPO_ROOT, 'test', 'images', 'build.sh'),
+    args,
+    logName: operator ? 'image-operator' : 'images',
+    stages: names.map((name) => ({ pattern: new RegExp(`build: \\S+ building ${name}$`), what: name })),
+    hint: 'the image builds need root, mmdebstrap and the Debian archive (`apt-get update` first)',
   });
+  if (!existsSync(dir)) throw new Error(`test/images/build.sh ${args.join(' ')} printed no image directory`);
+  return dir;
 }
 
 /** Imports every OCI tarball of `dir` into containerd's k8s.io namespace, then tags the aliases. */

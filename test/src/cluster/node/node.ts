@@ -12,6 +12,7 @@ import * as configs from './configs.js';
 import { NODE, run, setupHostNetwork, teardownHostNetwork, unmountBelow } from './host.js';
 import { IMAGES, importImages } from './images.js';
 import { HOSTPATH_PV_DIR } from './storage.js';
+import { progress } from '../../progress/progress.js';
 
 export const NODE_COMPONENTS = ['containerd', 'kubelet', 'kube-proxy', 'coredns'] as const;
 export type NodeComponent = (typeof NODE_COMPONENTS)[number];
@@ -91,7 +92,7 @@ function nodePaths(root: string) {
 }
 
 function log(message: string): void {
-  process.stderr.write(`cluster: node: ${message}\n`);
+  progress.log(`cluster: node: ${message}`);
 }
 
 /** The node's Ready condition, read with kubectl (the harness, not the product, shells out). */
@@ -170,9 +171,13 @@ export async function startNode(input: NodeInput): Promise<NodeState> {
     log(`started ${component} (pid ${pids[component]})`);
   };
   const started = Date.now();
+  const task = progress.task('node');
   try {
-    return await bringUp();
+    const state = await bringUp();
+    task.done();
+    return state;
   } catch (error) {
+    task.fail();
     // Leave nothing half-started: the same teardown as cluster:down, with the pids started so far.
     await stopNode(input.root, {
       name: NODE.name,
@@ -188,6 +193,7 @@ export async function startNode(input: NodeInput): Promise<NodeState> {
   }
 
   async function bringUp(): Promise<NodeState> {
+    task.stage(1, 3, 'containerd, importing the images');
     start('containerd', join(input.nodeBinDir, 'containerd'), ['--config', p.containerdConfig]);
     const ctr = join(input.nodeBinDir, 'ctr');
     const deadline = Date.now() + 30_000;
@@ -199,6 +205,7 @@ export async function startNode(input: NodeInput): Promise<NodeState> {
     const images = importImages(ctr, p.socket, input.imageDirs);
     log(`containerd up, ${images.length} images imported after ${((Date.now() - started) / 1000).toFixed(1)} s`);
 
+    task.stage(2, 3, 'kubelet, kube-proxy, CoreDNS: waiting for the node to be Ready');
     start('kubelet', join(input.binDir, 'kubelet'), [
       `--config=${p.kubeletConfig}`,
       `--kubeconfig=${p.kubeletKubeconfig}`,
@@ -210,6 +217,7 @@ export async function startNode(input: NodeInput): Promise<NodeState> {
     start('kube-proxy', join(input.binDir, 'kube-proxy'), [`--config=${p.kubeProxyConfig}`]);
     start('coredns', join(input.nodeBinDir, 'coredns'), ['-conf', p.corefile]);
     await waitForNodeReady(input, pids.kubelet, 90_000);
+    task.stage(3, 3, 'kube-proxy and CoreDNS healthy');
     await waitFor200('kube-proxy', `http://127.0.0.1:${ports.proxyHealthz}/healthz`, undefined, 30_000, () =>
       isAlive(pids['kube-proxy']),
     );

@@ -357,13 +357,18 @@ async function benchScale(
     await waitConverged(client, ns, names, 900_000, pollMs);
     const statusesSeconds = (Date.now() - t0) / 1000;
 
-    // Settle (late Deployment status events may still move a status), then measure, idle, and one full resync.
+    // Settle: the cluster's controllers finish with our objects (kube-controller-manager makes every
+    // ReplicaSet and pod and updates each Deployment's status, the scheduler marks the pods unschedulable)
+    // and our writes stop: no write and no watch event for 10 s. Then measure, idle, and one full resync.
+    const activity = async () =>
+      total(await controller.writes()) +
+      total(await controller.counter('openvox_controller_informer_events_total', 'kind'));
     let previous = -1;
-    for (let stable = 0; stable < 4;) {
-      const now = total(await controller.writes());
-      stable = now === previous ? stable + 1 : 0;
+    for (let quiet = 0, deadline = Date.now() + 600_000; quiet < 10 && Date.now() < deadline;) {
+      const now = await activity();
+      quiet = now === previous ? quiet + 1 : 0;
       previous = now;
-      await sleep(500);
+      await sleep(1000);
     }
     const afterCreate = await controller.writes();
     const writesByKind = Object.fromEntries(Object.entries(afterCreate).map(([k, v]) => [k, v - (before[k] ?? 0)]));

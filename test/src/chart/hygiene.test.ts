@@ -10,14 +10,14 @@ const env = (deployment: K8sObject, name: string): string | undefined =>
   deployment.spec.template.spec.containers[0].env?.find((e: { name: string }) => e.name === name)?.value;
 
 describe("Node's heap limit", () => {
-  it('is 70% of the memory limit of each component by default: old space plus 3 x 16 MiB young generation', () => {
+  it('is 70% of the memory limit of each component by default: old space plus a young generation of 3 semi-spaces', () => {
     const manifest = render();
     // 384Mi -> 268 MiB; 1Gi -> 716 MiB.
     expect(env(manifest.one('Deployment', WEBHOOK), 'NODE_OPTIONS')).toBe(
       '--max-old-space-size=220 --max-semi-space-size=16',
     );
     expect(env(manifest.one('Deployment', CONTROLLER), 'NODE_OPTIONS')).toBe(
-      '--max-old-space-size=668 --max-semi-space-size=16',
+      '--max-old-space-size=704 --max-semi-space-size=4',
     );
   });
 

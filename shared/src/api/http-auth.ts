@@ -47,8 +47,8 @@ export const HttpAuth = Type.Object(
           secretRef: Type.Object(
             {
               name: str('Name of the Secret (same namespace). Required.'),
-              usernameKey: str('Key of the user name in the Secret.', { default: 'username' }),
-              passwordKey: str('Key of the password in the Secret.', { default: 'password' }),
+              usernameKey: Type.Optional(str('Key of the user name in the Secret.', { default: 'username' })),
+              passwordKey: Type.Optional(str('Key of the password in the Secret.', { default: 'password' })),
             },
             { description: 'The Secret with the user name and password. Required.' },
           ),

@@ -26,10 +26,18 @@ const fields = (kind: string, spec: unknown) => (call(kind, spec).status?.detail
 describe('validation of the other kinds', () => {
   it('serves one path per kind', () => {
     expect([...handlers.keys()].sort()).toEqual([
+      // The kinds with CEL rules in their CRD: judged before the CEL stage as well.
+      '/mutate-openvox-voxpupuli-org-v1alpha1-database',
+      '/mutate-openvox-voxpupuli-org-v1alpha1-nodeclassifier',
+      '/mutate-openvox-voxpupuli-org-v1alpha1-pool',
+      '/mutate-openvox-voxpupuli-org-v1alpha1-reportprocessor',
       '/validate-openvox-voxpupuli-org-v1alpha1-certificate',
       '/validate-openvox-voxpupuli-org-v1alpha1-certificateauthority',
       '/validate-openvox-voxpupuli-org-v1alpha1-config',
+      '/validate-openvox-voxpupuli-org-v1alpha1-database',
+      '/validate-openvox-voxpupuli-org-v1alpha1-nodeclassifier',
       '/validate-openvox-voxpupuli-org-v1alpha1-pool',
+      '/validate-openvox-voxpupuli-org-v1alpha1-reportprocessor',
     ]);
   });
 

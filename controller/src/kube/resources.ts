@@ -85,6 +85,13 @@ export const PDB: ResourceType = {
   namespaced: true,
   labelSelector: MANAGED_SELECTOR,
 };
+export const NETWORK_POLICY: ResourceType = {
+  apiVersion: 'networking.k8s.io/v1',
+  kind: 'NetworkPolicy',
+  plural: 'networkpolicies',
+  namespaced: true,
+  labelSelector: MANAGED_SELECTOR,
+};
 export const LEASE: ResourceType = {
   apiVersion: 'coordination.k8s.io/v1',
   kind: 'Lease',

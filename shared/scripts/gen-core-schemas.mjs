@@ -54,7 +54,8 @@ function resolveRef(ref, seen) {
       'x-kubernetes-int-or-string': true,
     };
   }
-  if (name === INT_OR_STRING) return { anyOf: [{ type: 'integer' }, { type: 'string' }], 'x-kubernetes-int-or-string': true };
+  if (name === INT_OR_STRING)
+    return { anyOf: [{ type: 'integer' }, { type: 'string' }], 'x-kubernetes-int-or-string': true };
   if (seen.includes(name)) throw new Error(`recursive type ${name} cannot be inlined`);
   return inline(schemas[name], [...seen, name]);
 }

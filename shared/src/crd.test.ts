@@ -79,7 +79,9 @@ describe('generated CRDs', () => {
     expect(total).toBe(3);
     // The other kinds carry only the Go operator's rules (and a Database's pdb the Server's budget rule).
     const messages = (kind: (typeof KINDS)[number]) =>
-      [...JSON.stringify(buildCrd(kind)).matchAll(/"(?:message|messageExpression)":"((?:[^"\\]|\\.)*)"/g)].map((m) => m[1]);
+      [...JSON.stringify(buildCrd(kind)).matchAll(/"(?:message|messageExpression)":"((?:[^"\\]|\\.)*)"/g)].map(
+        (m) => m[1],
+      );
     expect(Object.fromEntries(KINDS.filter((k) => k !== server).map((k) => [k.kind, messages(k).length]))).toEqual({
       Config: 0,
       Certificate: 0,

@@ -259,11 +259,13 @@ describe('default render (cert-manager mode)', () => {
     expect(
       manifest
         .one('MutatingWebhookConfiguration', RELEASE)
-        .webhooks.map((w: { name: string; rules: { resources: string[] }[]; clientConfig: { service: { path: string } } }) => [
-          w.name,
-          w.rules[0]!.resources[0],
-          w.clientConfig.service.path,
-        ]),
+        .webhooks.map(
+          (w: { name: string; rules: { resources: string[] }[]; clientConfig: { service: { path: string } } }) => [
+            w.name,
+            w.rules[0]!.resources[0],
+            w.clientConfig.service.path,
+          ],
+        ),
     ).toEqual([
       ['mserver.openvox.voxpupuli.org', 'servers', MUTATE_PATH],
       ...['pool', 'nodeclassifier', 'reportprocessor', 'database'].map((k) => [

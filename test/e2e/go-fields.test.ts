@@ -23,7 +23,10 @@ const RULE = {
   allowUnauthenticated: true,
   sortOrder: 400,
 };
-const EXTRA_INGRESS = { from: [{ namespaceSelector: { matchLabels: { monitoring: 'true' } } }], ports: [{ port: 9404 }] };
+const EXTRA_INGRESS = {
+  from: [{ namespaceSelector: { matchLabels: { monitoring: 'true' } } }],
+  ports: [{ port: 9404 }],
+};
 let ns: string;
 
 function server(networkPolicy: object) {
@@ -46,10 +49,13 @@ function server(networkPolicy: object) {
 /** GET without a client certificate; resolves with the HTTP status. */
 function statusOf(ip: string, path: string): Promise<number> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: ip, port: 8140, path, method: 'GET', rejectUnauthorized: false, timeout: 10_000 }, (res) => {
-      res.resume();
-      resolve(res.statusCode ?? 0);
-    });
+    const req = request(
+      { host: ip, port: 8140, path, method: 'GET', rejectUnauthorized: false, timeout: 10_000 },
+      (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      },
+    );
     req.on('error', reject);
     req.on('timeout', () => req.destroy(new Error('timeout')));
     req.end();
@@ -61,7 +67,12 @@ beforeAll(() => {
   kubectlOk(
     ['apply', '-n', ns, '-f', '-'],
     [
-      { apiVersion: API, kind: 'CertificateAuthority', metadata: { name: 'production-ca' }, spec: { resources: CA_RESOURCES } },
+      {
+        apiVersion: API,
+        kind: 'CertificateAuthority',
+        metadata: { name: 'production-ca' },
+        spec: { resources: CA_RESOURCES },
+      },
       {
         apiVersion: API,
         kind: 'Config',
@@ -98,16 +109,23 @@ it('renders the rule, the timeouts and the Graphite reporter into production-con
 });
 
 it('applies the NetworkPolicy production-ca-netpol: 8140 from anywhere, then the extra rule', async () => {
-  const np = await until('NetworkPolicy production-ca-netpol', () => getObject('networkpolicy', 'production-ca-netpol', ns), 90_000);
+  const np = await until(
+    'NetworkPolicy production-ca-netpol',
+    () => getObject('networkpolicy', 'production-ca-netpol', ns),
+    90_000,
+  );
   expect(np.spec).toEqual({
     podSelector: { matchLabels: { 'openvox.voxpupuli.org/server': 'production-ca' } },
     policyTypes: ['Ingress'],
-    ingress: [{ ports: [{ protocol: 'TCP', port: 8140 }] }, { ...EXTRA_INGRESS, ports: [{ protocol: 'TCP', port: 9404 }] }],
+    ingress: [
+      { ports: [{ protocol: 'TCP', port: 8140 }] },
+      { ...EXTRA_INGRESS, ports: [{ protocol: 'TCP', port: 9404 }] },
+    ],
   });
   expect(np.metadata.ownerReferences[0]).toMatchObject({ kind: 'Server', name: 'production-ca', controller: true });
 });
 
-it('gives the real CA pod\'s ca-init container the CertificateAuthority\'s resources', async () => {
+it("gives the real CA pod's ca-init container the CertificateAuthority's resources", async () => {
   const pod = await until('a production-ca pod', () => livePods(ns, SELECTOR)[0], 120_000);
   const caInit = pod.spec.initContainers.find((c: Obj) => c.name === 'ca-init');
   expect(caInit.resources).toEqual({
@@ -134,5 +152,9 @@ it('starts puppetserver with those files, and the rule lets an unauthenticated c
 
 it('deletes its NetworkPolicy when networkPolicy is switched off', async () => {
   kubectlOk(['apply', '-f', '-'], server({ enabled: false }));
-  await until('NetworkPolicy production-ca-netpol gone', () => !getObject('networkpolicy', 'production-ca-netpol', ns), 60_000);
+  await until(
+    'NetworkPolicy production-ca-netpol gone',
+    () => !getObject('networkpolicy', 'production-ca-netpol', ns),
+    60_000,
+  );
 });

@@ -38,11 +38,17 @@ const brokenClassifier = (namespace: string) =>
 
 describe('kubectl explain and get', () => {
   it('documents the new kinds', () => {
-    expect(kubectlOk(['explain', 'nodeclassifier.spec.auth'])).toMatch(/at most one of mtls, token, bearer and\s+basic/);
+    expect(kubectlOk(['explain', 'nodeclassifier.spec.auth'])).toMatch(
+      /at most one of mtls, token, bearer and\s+basic/,
+    );
     expect(kubectlOk(['explain', 'reportprocessor.spec.headers.valueFrom'])).toContain('Mutually exclusive with value');
     expect(kubectlOk(['explain', 'database.spec.postgres.sslMode'])).toMatch(/Defaults to\s+require/);
-    expect(kubectlOk(['explain', 'server.spec.networkPolicy.additionalIngress'])).toContain('appended after the default rule');
-    expect(kubectlOk(['explain', 'config.spec.puppetserver.authorizationRules'])).toContain('before the final deny-all');
+    expect(kubectlOk(['explain', 'server.spec.networkPolicy.additionalIngress'])).toContain(
+      'appended after the default rule',
+    );
+    expect(kubectlOk(['explain', 'config.spec.puppetserver.authorizationRules'])).toContain(
+      'before the final deny-all',
+    );
   });
 
   it('applies the examples and lists them by the Go short names and columns', () => {
@@ -110,7 +116,9 @@ describe('validation', () => {
         headers: [{ name: 'A', value: 'v', valueFrom: { secretKeyRef: { name: 's', key: 'k' } } }],
       }),
     );
-    expect(header.stderr).toMatch(/spec\.headers\[0\]: Invalid value: "object": value and valueFrom are mutually exclusive/);
+    expect(header.stderr).toMatch(
+      /spec\.headers\[0\]: Invalid value: "object": value and valueFrom are mutually exclusive/,
+    );
     const route = kubectl(['apply', '-f', '-'], object('Pool', 'p', bypassed, { route: { enabled: true } }));
     expect(route.stderr).toContain('hostname is required when route is enabled');
     expect(route.stderr).toContain('gatewayRef.name is required when route is enabled');

@@ -41,7 +41,9 @@ describe('authorizationRules', () => {
         '            sort-order: 400',
       ].join('\n'),
     );
-    expect(auth).toMatch(/allow-unauthenticated: true\n\s+match-request: \{\n\s+path: "\^\/status\/v2\/"\n\s+type: "regex"/);
+    expect(auth).toMatch(
+      /allow-unauthenticated: true\n\s+match-request: \{\n\s+path: "\^\/status\/v2\/"\n\s+type: "regex"/,
+    );
   });
 
   it('leaves auth.conf as before without rules', () => {
@@ -51,9 +53,9 @@ describe('authorizationRules', () => {
 
 describe('httpClient', () => {
   it('writes only the timeouts that are set', () => {
-    expect(data({ puppetserver: { httpClient: { connectTimeoutMs: 5000, idleTimeoutMs: 60000 } } })['puppetserver.conf']).toContain(
-      'http-client: {\n    connect-timeout-milliseconds: 5000\n    idle-timeout-milliseconds: 60000\n}',
-    );
+    expect(
+      data({ puppetserver: { httpClient: { connectTimeoutMs: 5000, idleTimeoutMs: 60000 } } })['puppetserver.conf'],
+    ).toContain('http-client: {\n    connect-timeout-milliseconds: 5000\n    idle-timeout-milliseconds: 60000\n}');
     expect(data({ puppetserver: { httpClient: { idleTimeoutMs: 1 } } })['puppetserver.conf']).toContain(
       'http-client: {\n    idle-timeout-milliseconds: 1\n}',
     );
@@ -71,9 +73,17 @@ describe('metrics', () => {
 
   it('graphite and jmx on: both reporters in the registry, the Graphite server in the reporters block', () => {
     const conf = data({
-      metrics: { enabled: true, jmx: { enabled: true }, graphite: { enabled: true, host: 'graphite.example.com', port: 2004, updateIntervalSeconds: 30 } },
+      metrics: {
+        enabled: true,
+        jmx: { enabled: true },
+        graphite: { enabled: true, host: 'graphite.example.com', port: 2004, updateIntervalSeconds: 30 },
+      },
     })['metrics.conf']!;
-    expect(conf).toMatch(/registries: \{\n\s+puppetserver: \{\n\s+reporters: \{\n\s+graphite: \{\n\s+enabled: true\n\s+\}\n\s+jmx: \{\n\s+enabled: true/);
-    expect(conf).toMatch(/\n {4}reporters: \{\n {8}graphite: \{\n {12}host: "graphite.example.com"\n {12}port: 2004\n {12}update-interval-seconds: 30/);
+    expect(conf).toMatch(
+      /registries: \{\n\s+puppetserver: \{\n\s+reporters: \{\n\s+graphite: \{\n\s+enabled: true\n\s+\}\n\s+jmx: \{\n\s+enabled: true/,
+    );
+    expect(conf).toMatch(
+      /\n {4}reporters: \{\n {8}graphite: \{\n {12}host: "graphite.example.com"\n {12}port: 2004\n {12}update-interval-seconds: 30/,
+    );
   });
 });

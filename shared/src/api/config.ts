@@ -31,7 +31,9 @@ export const AuthorizationRule = Type.Object(
       },
       { description: 'Which requests the rule applies to. Required.' },
     ),
-    allow: Type.Optional(str('Who is allowed: a certname, a glob or regex such as "*", or "*" for every authenticated client.')),
+    allow: Type.Optional(
+      str('Who is allowed: a certname, a glob or regex such as "*", or "*" for every authenticated client.'),
+    ),
     allowUnauthenticated: Type.Optional(bool('Allow requests without a client certificate.')),
     deny: Type.Optional(str('Who is denied: a certname, a glob or regex, or "*" for everyone.')),
     sortOrder: Type.Optional(int32('Evaluation order: lower first; the built-in rules use 500.', { default: 500 })),

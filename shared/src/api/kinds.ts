@@ -180,4 +180,11 @@ export const database: KindDefinition = {
 
 /** Kinds this version accepts and validates but does not act on yet. */
 export const LATER_KINDS: readonly KindDefinition[] = [nodeClassifier, reportProcessor, database];
-export const KINDS: readonly KindDefinition[] = [server, config, certificate, certificateAuthority, pool, ...LATER_KINDS];
+export const KINDS: readonly KindDefinition[] = [
+  server,
+  config,
+  certificate,
+  certificateAuthority,
+  pool,
+  ...LATER_KINDS,
+];

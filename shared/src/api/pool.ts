@@ -1,5 +1,15 @@
 // The Pool kind: a Service in front of the Servers that list it in poolRefs.
-import { Type, bool, int32, str, stringEnum, stringList, stringMap, observedGeneration, type Static } from './schema.js';
+import {
+  Type,
+  bool,
+  int32,
+  str,
+  stringEnum,
+  stringList,
+  stringMap,
+  observedGeneration,
+  type Static,
+} from './schema.js';
 import type { KubeObject } from './meta.js';
 
 export const SERVICE_TYPES = ['ClusterIP', 'NodePort', 'LoadBalancer'] as const;
@@ -27,7 +37,8 @@ export const RouteSpec = Type.Object(
     ),
   },
   {
-    description: 'Outside access through a Gateway API TLSRoute (TLS passthrough). Accepted and validated; this version does not render the TLSRoute yet.',
+    description:
+      'Outside access through a Gateway API TLSRoute (TLS passthrough). Accepted and validated; this version does not render the TLSRoute yet.',
     // The Go rules read absent strings as errors; has() first gives its message instead.
     'x-kubernetes-validations': [
       { rule: '!self.enabled || (has(self.hostname) && size(self.hostname) > 0)', message: HOSTNAME_REQUIRED },
@@ -60,7 +71,9 @@ export const PoolSpec = Type.Object(
       str('Deprecated and ignored (older Go operator releases): Servers join a Pool through their poolRefs.'),
     ),
     selector: Type.Optional(
-      stringMap('Deprecated and ignored (older Go operator releases): the Service selects the pods of the Servers that list this Pool in poolRefs.'),
+      stringMap(
+        'Deprecated and ignored (older Go operator releases): the Service selects the pods of the Servers that list this Pool in poolRefs.',
+      ),
     ),
   },
   { description: 'Desired state of the Pool.' },

@@ -78,7 +78,8 @@ describe("the Go operator's v1alpha1 API, field for field", () => {
     const ours = Object.fromEntries(KINDS.map((d) => [d.kind, d.shortNames]));
     expect(ours.Certificate).toEqual(['ovcert']);
     expect(ours.CertificateAuthority).toEqual(['ovca']);
-    for (const kind of ['Config', 'NodeClassifier', 'ReportProcessor', 'Database']) expect(ours[kind]).toEqual(goShort[kind]);
+    for (const kind of ['Config', 'NodeClassifier', 'ReportProcessor', 'Database'])
+      expect(ours[kind]).toEqual(goShort[kind]);
   });
 
   it('has the Go printer columns of every kind, in order', () => {

@@ -4,16 +4,7 @@ import type {
   V1MutatingWebhookConfiguration,
   V1ValidatingWebhookConfiguration,
 } from '@kubernetes/client-node';
-import {
-  GROUP,
-  MUTATE_PATH,
-  VALIDATE_PATH,
-  VERSION,
-  KINDS,
-  mutatePath,
-  server,
-  validatePath,
-} from '@openvox/shared';
+import { GROUP, MUTATE_PATH, VALIDATE_PATH, VERSION, KINDS, mutatePath, server, validatePath } from '@openvox/shared';
 
 export const WEBHOOK_CONFIGURATION_NAME = 'openvox-operator-local';
 const OTHER_KINDS = KINDS.filter((k) => k !== server).map((k) => [k.singular, k.plural] as const);

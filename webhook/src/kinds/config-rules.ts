@@ -8,7 +8,10 @@ import { portCauses } from './database-rules.js';
 const METHODS = ['get', 'post', 'put', 'delete', 'head'];
 
 const references: Rule = ({ spec }) => {
-  const causes = [...nameCauses(spec.databaseRef, 'spec.databaseRef'), ...nameCauses(spec.nodeClassifierRef, 'spec.nodeClassifierRef')];
+  const causes = [
+    ...nameCauses(spec.databaseRef, 'spec.databaseRef'),
+    ...nameCauses(spec.nodeClassifierRef, 'spec.nodeClassifierRef'),
+  ];
   const urls = child(spec, 'puppetdb')?.serverUrls;
   if (typeof spec.databaseRef === 'string' && spec.databaseRef !== '' && Array.isArray(urls) && urls.length > 0) {
     causes.push(
@@ -41,7 +44,9 @@ function ruleCauses(rule: Obj, field: string): StatusCause[] {
   const hasAllow = typeof rule.allow === 'string' && rule.allow !== '';
   const hasDeny = typeof rule.deny === 'string' && rule.deny !== '';
   if (rule.allowUnauthenticated === true && (hasAllow || hasDeny)) {
-    causes.push(forbidden(field, 'allowUnauthenticated cannot be combined with allow or deny (puppetserver refuses it)'));
+    causes.push(
+      forbidden(field, 'allowUnauthenticated cannot be combined with allow or deny (puppetserver refuses it)'),
+    );
   } else if (rule.allowUnauthenticated !== true && !hasAllow && !hasDeny) {
     causes.push(required(field, 'set allow, deny or allowUnauthenticated: true (puppetserver refuses a rule without)'));
   }
@@ -76,7 +81,9 @@ const metrics: Rule = ({ spec }) => {
     causes.push(required('spec.metrics.graphite.host', 'the Graphite host name, required when graphite is enabled'));
   }
   if (typeof graphite.updateIntervalSeconds === 'number' && graphite.updateIntervalSeconds <= 0) {
-    causes.push(invalid('spec.metrics.graphite.updateIntervalSeconds', graphite.updateIntervalSeconds, 'must be greater than 0'));
+    causes.push(
+      invalid('spec.metrics.graphite.updateIntervalSeconds', graphite.updateIntervalSeconds, 'must be greater than 0'),
+    );
   }
   return verdict(causes);
 };

@@ -7,7 +7,9 @@ import type { StatusCause } from '../admission/review.js';
 import { nameCauses } from './http-rules.js';
 
 export function portCauses(value: unknown, field: string): StatusCause[] {
-  return typeof value === 'number' && (value < 1 || value > 65535) ? [invalid(field, value, 'must be between 1 and 65535')] : [];
+  return typeof value === 'number' && (value < 1 || value > 65535)
+    ? [invalid(field, value, 'must be between 1 and 65535')]
+    : [];
 }
 
 const notEmpty = (value: unknown, field: string, what: string): StatusCause[] =>
@@ -19,11 +21,16 @@ export const DATABASE_RULES: Rule[] = [
     const service = child(spec, 'service') ?? {};
     const causes: StatusCause[] = [
       ...notEmpty(spec.certificateRef, 'spec.certificateRef', 'the Certificate whose TLS Secret the pods serve'),
-      ...notEmpty(postgres.credentialsSecretRef, 'spec.postgres.credentialsSecretRef', 'the Secret with username and password'),
+      ...notEmpty(
+        postgres.credentialsSecretRef,
+        'spec.postgres.credentialsSecretRef',
+        'the Secret with username and password',
+      ),
       ...portCauses(postgres.port, 'spec.postgres.port'),
       ...portCauses(service.port, 'spec.service.port'),
     ];
-    if (postgres.host === '') causes.push(required('spec.postgres.host', 'must not be empty: the PostgreSQL host name'));
+    if (postgres.host === '')
+      causes.push(required('spec.postgres.host', 'must not be empty: the PostgreSQL host name'));
     if (typeof spec.replicas === 'number' && spec.replicas < 0) {
       causes.push(invalid('spec.replicas', spec.replicas, 'must be greater than or equal to 0'));
     }

@@ -25,7 +25,11 @@ const causes = (kind: string, spec: unknown) =>
   (call(kind, spec).status?.details?.causes ?? []).map((c) => `${c.field}: ${c.message}`);
 const fields = (kind: string, spec: unknown) => (call(kind, spec).status?.details?.causes ?? []).map((c) => c.field);
 
-const nc = { url: 'https://enc.example.com', request: { method: 'GET', path: '/node/{certname}' }, response: { format: 'yaml' } };
+const nc = {
+  url: 'https://enc.example.com',
+  request: { method: 'GET', path: '/node/{certname}' },
+  response: { format: 'yaml' },
+};
 const rp = { configRef: 'production', url: 'https://reports.example.com/r' };
 const db = {
   certificateRef: 'db-cert',
@@ -47,13 +51,15 @@ describe('NodeClassifier', () => {
       auth: { mtls: true, bearer: { secretKeyRef: { name: 'Bad_Name', key: 'token' } } },
     });
     expect(response.status).toMatchObject({ code: 422, reason: 'Invalid', details: { kind: 'NodeClassifier' } });
-    expect(fields('NodeClassifier', {
-      url: 'ftp://enc',
-      timeoutSeconds: 0,
-      request: { method: 'PUT', path: 'node', body: 'facts' },
-      response: { format: 'yaml' },
-      auth: { mtls: true, bearer: { secretKeyRef: { name: 'Bad_Name', key: 'token' } } },
-    })).toEqual([
+    expect(
+      fields('NodeClassifier', {
+        url: 'ftp://enc',
+        timeoutSeconds: 0,
+        request: { method: 'PUT', path: 'node', body: 'facts' },
+        response: { format: 'yaml' },
+        auth: { mtls: true, bearer: { secretKeyRef: { name: 'Bad_Name', key: 'token' } } },
+      }),
+    ).toEqual([
       'spec.url',
       'spec.timeoutSeconds',
       'spec.auth',
@@ -68,12 +74,20 @@ describe('NodeClassifier', () => {
     expect(causes('NodeClassifier', { ...nc, request: { method: 'GET', path: '/n', body: 'certname' } })).toEqual([
       'spec.request.body: Forbidden: body is only allowed with POST method: set spec.request.method to POST',
     ]);
-    expect(causes('NodeClassifier', { ...nc, auth: { token: { header: 'X', secretKeyRef: { name: 't', key: 'k' } }, basic: { secretRef: { name: 'b' } } } })).toEqual([
-      'spec.auth: Forbidden: at most one auth method may be set, got basic, token',
-    ]);
-    expect(call('NodeClassifier', { ...nc, request: { method: 'POST', path: '/n', body: 'facts' } }).allowed).toBe(true);
+    expect(
+      causes('NodeClassifier', {
+        ...nc,
+        auth: { token: { header: 'X', secretKeyRef: { name: 't', key: 'k' } }, basic: { secretRef: { name: 'b' } } },
+      }),
+    ).toEqual(['spec.auth: Forbidden: at most one auth method may be set, got basic, token']);
+    expect(call('NodeClassifier', { ...nc, request: { method: 'POST', path: '/n', body: 'facts' } }).allowed).toBe(
+      true,
+    );
     // mtls: false is no method.
-    expect(call('NodeClassifier', { ...nc, auth: { mtls: false, bearer: { secretKeyRef: { name: 't', key: 'k' } } } }).allowed).toBe(true);
+    expect(
+      call('NodeClassifier', { ...nc, auth: { mtls: false, bearer: { secretKeyRef: { name: 't', key: 'k' } } } })
+        .allowed,
+    ).toBe(true);
   });
 
   it('is judged before the CEL stage too (mutating path), with the same answer', () => {
@@ -88,7 +102,10 @@ describe('ReportProcessor', () => {
     expect(
       call('ReportProcessor', {
         ...rp,
-        headers: [{ name: 'Authorization', valueFrom: { secretKeyRef: { name: 's', key: 'k' } } }, { name: 'X-Env', value: 'prod' }],
+        headers: [
+          { name: 'Authorization', valueFrom: { secretKeyRef: { name: 's', key: 'k' } } },
+          { name: 'X-Env', value: 'prod' },
+        ],
       }).allowed,
     ).toBe(true);
   });
@@ -120,7 +137,9 @@ describe('ReportProcessor', () => {
 
 describe('Database', () => {
   it('allows the Go sample shape', () => {
-    expect(call('Database', { ...db, postgres: { ...db.postgres, sslMode: 'require', port: 5432 } }).allowed).toBe(true);
+    expect(call('Database', { ...db, postgres: { ...db.postgres, sslMode: 'require', port: 5432 } }).allowed).toBe(
+      true,
+    );
   });
 
   it('empty references, bad ports, a bad sslMode and both PDB budgets: all at once', () => {
@@ -200,7 +219,9 @@ describe('Pool.route and the older Go fields', () => {
       'spec.route.gatewayRef.name: Required value: gatewayRef.name is required when route is enabled',
     ]);
     expect(call('Pool', { route: { enabled: false } }).allowed).toBe(true);
-    expect(call('Pool', { route: { enabled: true, hostname: 'puppet.example.com', gatewayRef: { name: 'gw' } } }).allowed).toBe(true);
+    expect(
+      call('Pool', { route: { enabled: true, hostname: 'puppet.example.com', gatewayRef: { name: 'gw' } } }).allowed,
+    ).toBe(true);
   });
 
   it('accepts configRef and selector of older releases with a warning that they are ignored', () => {

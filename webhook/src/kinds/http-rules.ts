@@ -15,7 +15,9 @@ export function urlCauses(value: unknown, field: string): StatusCause[] {
     url = undefined;
   }
   const ok = url !== undefined && (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
-  return ok ? [] : [invalid(field, value, 'must be an http or https URL with a host, for example https://enc.example.com')];
+  return ok
+    ? []
+    : [invalid(field, value, 'must be an http or https URL with a host, for example https://enc.example.com')];
 }
 
 export function nameCauses(value: unknown, field: string): StatusCause[] {
@@ -95,16 +97,16 @@ export const REPORT_PROCESSOR_RULES: Rule[] = [
       if (from) {
         const sources = ['secretKeyRef', 'configMapKeyRef'].filter((k) => child(from, k));
         if (sources.length !== 1) {
-          causes.push(
-            forbidden(`${field}.valueFrom`, 'set exactly one of secretKeyRef and configMapKeyRef'),
-          );
+          causes.push(forbidden(`${field}.valueFrom`, 'set exactly one of secretKeyRef and configMapKeyRef'));
         }
         causes.push(...secretRefCauses(child(from, 'secretKeyRef'), `${field}.valueFrom.secretKeyRef`));
         causes.push(...secretRefCauses(child(from, 'configMapKeyRef'), `${field}.valueFrom.configMapKeyRef`));
       }
       if (typeof h.name === 'string') {
         if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(h.name)) {
-          causes.push(invalid(`${field}.name`, h.name, 'must be an HTTP header name (letters, digits and !#$%&\'*+.^_`|~-)'));
+          causes.push(
+            invalid(`${field}.name`, h.name, "must be an HTTP header name (letters, digits and !#$%&'*+.^_`|~-)"),
+          );
         } else if (seen.has(h.name.toLowerCase())) {
           causes.push(duplicate(`${field}.name`, h.name, 'header names are case-insensitive; set each once'));
         }

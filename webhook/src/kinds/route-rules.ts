@@ -21,7 +21,8 @@ export const ROUTE_RULES: Rule[] = [
     if (route.enabled === true && (!gateway || typeof gateway.name !== 'string' || gateway.name === '')) {
       causes.push(required('spec.route.gatewayRef.name', GATEWAY_REQUIRED));
     }
-    if (gateway) causes.push(...nameCauses(gateway.name === '' ? undefined : gateway.name, 'spec.route.gatewayRef.name'));
+    if (gateway)
+      causes.push(...nameCauses(gateway.name === '' ? undefined : gateway.name, 'spec.route.gatewayRef.name'));
     return verdict(causes);
   },
   ({ spec }) =>

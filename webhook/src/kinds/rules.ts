@@ -55,10 +55,17 @@ export const CERTIFICATE_AUTHORITY_RULES: Rule[] = [
     }
     const intermediate = child(spec, 'intermediateCA');
     if (intermediate?.enabled === true && !isSet(intermediate.secretName)) {
-      causes.push(required('spec.intermediateCA.secretName', 'the Secret with the intermediate CA, required when enabled'));
+      causes.push(
+        required('spec.intermediateCA.secretName', 'the Secret with the intermediate CA, required when enabled'),
+      );
     }
     if (intermediate?.enabled === true && external) {
-      causes.push(forbidden('spec.intermediateCA', 'external and intermediateCA are mutually exclusive: an external CA signs elsewhere'));
+      causes.push(
+        forbidden(
+          'spec.intermediateCA',
+          'external and intermediateCA are mutually exclusive: an external CA signs elsewhere',
+        ),
+      );
     }
     if (external && typeof external.url === 'string' && !/^https?:\/\/[^/\s]+/.test(external.url)) {
       causes.push(invalid('spec.external.url', external.url, 'must be an http or https URL with a host'));

@@ -51,7 +51,10 @@ function handlerFor(def: KindDefinition, rules: Rule[], references: ReferenceLoo
     // The schema sees spec as sent (a string spec is a type cause); a missing spec is checked as {}.
     const schemaVerdict = schema({ ...ctx, spec: (object.spec ?? {}) as Record<string, unknown> });
     const verdicts = rules.map((r) => r(ctx));
-    const causes = mergeCauses(schemaVerdict.causes, verdicts.flatMap((v) => v.causes));
+    const causes = mergeCauses(
+      schemaVerdict.causes,
+      verdicts.flatMap((v) => v.causes),
+    );
     const warnings = verdicts.flatMap((v) => v.warnings);
     const name = (typeof metadata.name === 'string' && metadata.name) || request.name || '';
     return causes.length === 0

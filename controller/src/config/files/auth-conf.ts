@@ -97,7 +97,10 @@ export function userRule(r: AuthorizationRule): AuthRule {
  * The built-in rules, then the Config's own ones before the final deny-all (as the Go operator places
  * them); the file is in sort-order (a stable sort), which is also the order puppetserver evaluates.
  */
-export function renderAuthConf(rules: readonly AuthRule[] = BUILT_IN_RULES, extra: readonly AuthorizationRule[] = []): string {
+export function renderAuthConf(
+  rules: readonly AuthRule[] = BUILT_IN_RULES,
+  extra: readonly AuthorizationRule[] = [],
+): string {
   const denyAll = rules.filter((r) => r.name === 'puppetlabs deny all');
   const all = [...rules.filter((r) => !denyAll.includes(r)), ...extra.map(userRule), ...denyAll];
   const sorted = all.sort((a, b) => a.sortOrder - b.sortOrder);

@@ -13,7 +13,7 @@ const caInit = (ca = authority(), helperResources?: object) => {
 };
 
 describe('CertificateAuthority.resources', () => {
-  it('are the ca-init container\'s, with the helper defaults for what they do not name', () => {
+  it("are the ca-init container's, with the helper defaults for what they do not name", () => {
     const ca = authority();
     ca.spec.resources = { requests: { cpu: '200m', memory: '64Mi' }, limits: { memory: '128Mi' } };
     expect(caInit(ca).resources).toEqual({

@@ -14,7 +14,7 @@ describe('Server NetworkPolicy', () => {
     expect(renderNetworkPolicy(server({ enabled: false, additionalIngress: [{}] }))).toBeUndefined();
   });
 
-  it('admits TCP 8140 from anywhere first, then the additional rules, for this Server\'s pods only', () => {
+  it("admits TCP 8140 from anywhere first, then the additional rules, for this Server's pods only", () => {
     const extra = { from: [{ podSelector: { matchLabels: { app: 'prometheus' } } }], ports: [{ port: 9404 }] };
     expect(renderNetworkPolicy(server({ enabled: true, additionalIngress: [extra] }))).toMatchObject({
       apiVersion: 'networking.k8s.io/v1',

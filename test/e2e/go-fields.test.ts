@@ -7,7 +7,7 @@ import { jest } from '@jest/globals';
 import { request } from 'node:https';
 import { kubectlOk } from '../src/e2e-support/kubectl.js';
 import { createNamespace, deleteNamespace } from '../src/e2e-support/namespace.js';
-import { API, KIND, getObject, type Obj } from '../src/e2e-support/objects.js';
+import { API, KIND, applyStack, getObject, type Obj } from '../src/e2e-support/objects.js';
 import { livePods, readyPods, waitingReasons } from '../src/e2e-support/pods.js';
 import { until } from '../src/e2e-support/poll.js';
 
@@ -62,40 +62,19 @@ function statusOf(ip: string, path: string): Promise<number> {
   });
 }
 
-beforeAll(() => {
+beforeAll(async () => {
   ns = createNamespace('e2e-go-fields', { runPods: true });
-  kubectlOk(
-    ['apply', '-n', ns, '-f', '-'],
-    [
-      {
-        apiVersion: API,
-        kind: 'CertificateAuthority',
-        metadata: { name: 'production-ca' },
-        spec: { resources: CA_RESOURCES },
+  await applyStack(ns, {
+    ca: { resources: CA_RESOURCES },
+    config: {
+      puppetserver: { authorizationRules: [RULE], httpClient: { connectTimeoutMs: 5000, idleTimeoutMs: 30000 } },
+      metrics: {
+        enabled: true,
+        jmx: { enabled: true },
+        graphite: { enabled: true, host: 'graphite.invalid', port: 2003, updateIntervalSeconds: 300 },
       },
-      {
-        apiVersion: API,
-        kind: 'Config',
-        metadata: { name: 'production' },
-        spec: {
-          authorityRef: 'production-ca',
-          image: { repository: 'ghcr.io/openvoxproject/openvox-server', tag: '8.8.0' },
-          puppetserver: { authorizationRules: [RULE], httpClient: { connectTimeoutMs: 5000, idleTimeoutMs: 30000 } },
-          metrics: {
-            enabled: true,
-            jmx: { enabled: true },
-            graphite: { enabled: true, host: 'graphite.invalid', port: 2003, updateIntervalSeconds: 300 },
-          },
-        },
-      },
-      {
-        apiVersion: API,
-        kind: 'Certificate',
-        metadata: { name: 'production-cert' },
-        spec: { authorityRef: 'production-ca', certname: 'puppet' },
-      },
-    ],
-  );
+    },
+  });
   kubectlOk(['apply', '-f', '-'], server({ enabled: true, additionalIngress: [EXTRA_INGRESS] }));
 });
 afterAll(() => deleteNamespace(ns));

@@ -56,14 +56,18 @@ export const NodeClassifierSpec = Type.Object(
   { description: 'Desired state of the NodeClassifier.' },
 );
 
-export const NodeClassifierStatus = Type.Object(
-  {
-    phase: Type.Optional(stringEnum(ACTIVE_PHASES, 'Current lifecycle phase.')),
-    conditions: Type.Optional(conditions('Condition Ready.')),
-    observedGeneration: Type.Optional(observedGeneration),
-  },
-  { description: 'Observed state of the NodeClassifier, written by the controller.' },
-);
+/** The status of a kind that is Active once rendered (NodeClassifier, ReportProcessor), as in the Go API. */
+export const activeStatus = (kind: string) =>
+  Type.Object(
+    {
+      phase: Type.Optional(stringEnum(ACTIVE_PHASES, 'Current lifecycle phase.')),
+      conditions: Type.Optional(conditions('Condition Ready.')),
+      observedGeneration: Type.Optional(observedGeneration),
+    },
+    { description: `Observed state of the ${kind}, written by the controller.` },
+  );
+
+export const NodeClassifierStatus = activeStatus('NodeClassifier');
 
 export type NodeClassifierSpec = Static<typeof NodeClassifierSpec>;
 export type NodeClassifierStatus = Static<typeof NodeClassifierStatus>;

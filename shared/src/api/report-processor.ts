@@ -1,8 +1,8 @@
 // The ReportProcessor kind: an HTTP endpoint that receives every agent report of a Config's Servers
 // (generic JSON or the PuppetDB wire format). Accepted and validated; this version does not act on it yet.
-import { Type, conditions, int32, observedGeneration, str, stringEnum, type Static } from './schema.js';
+import { Type, int32, str, stringEnum, type Static } from './schema.js';
 import { HttpAuth, HttpHeader } from './http-auth.js';
-import { ACTIVE_PHASES } from './node-classifier.js';
+import { activeStatus } from './node-classifier.js';
 import type { KubeObject } from './meta.js';
 
 export const ReportProcessorSpec = Type.Object(
@@ -22,14 +22,7 @@ export const ReportProcessorSpec = Type.Object(
   { description: 'Desired state of the ReportProcessor.' },
 );
 
-export const ReportProcessorStatus = Type.Object(
-  {
-    phase: Type.Optional(stringEnum(ACTIVE_PHASES, 'Current lifecycle phase.')),
-    conditions: Type.Optional(conditions('Condition Ready.')),
-    observedGeneration: Type.Optional(observedGeneration),
-  },
-  { description: 'Observed state of the ReportProcessor, written by the controller.' },
-);
+export const ReportProcessorStatus = activeStatus('ReportProcessor');
 
 export type ReportProcessorSpec = Static<typeof ReportProcessorSpec>;
 export type ReportProcessorStatus = Static<typeof ReportProcessorStatus>;

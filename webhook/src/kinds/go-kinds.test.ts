@@ -1,23 +1,10 @@
 // The kinds and fields of the Go operator's API: its rules (CEL and webhook) said with every other cause.
-import type { ValidReview } from '../admission/review.js';
+import { kindReview } from './review.test-helpers.js';
 import { kindValidators } from './validate.js';
 
 const handlers = kindValidators({ synced: () => true } as never);
 
-function review(kind: string, spec: unknown): ValidReview {
-  return {
-    apiVersion: 'admission.k8s.io/v1',
-    kind: 'AdmissionReview',
-    request: {
-      uid: 'u-1',
-      kind: { group: 'openvox.voxpupuli.org', version: 'v1alpha1', kind },
-      resource: { group: 'openvox.voxpupuli.org', version: 'v1alpha1', resource: `${kind.toLowerCase()}s` },
-      namespace: 'prod',
-      operation: 'CREATE',
-      object: { apiVersion: 'openvox.voxpupuli.org/v1alpha1', kind, metadata: { name: 'x' }, spec },
-    },
-  } as ValidReview;
-}
+const review = kindReview;
 
 const call = (kind: string, spec: unknown, stage = 'validate') =>
   handlers.get(`/${stage}-openvox-voxpupuli-org-v1alpha1-${kind.toLowerCase()}`)!(review(kind, spec));

@@ -1,23 +1,10 @@
-import type { ValidReview } from '../admission/review.js';
+import { kindReview } from './review.test-helpers.js';
 import { kindValidators } from './validate.js';
 
 const lookup = { synced: () => true, configExists: () => true, certificateExists: () => true } as never;
 const handlers = kindValidators(lookup);
 
-function review(kind: string, spec: unknown, operation = 'CREATE'): ValidReview {
-  return {
-    apiVersion: 'admission.k8s.io/v1',
-    kind: 'AdmissionReview',
-    request: {
-      uid: 'u-1',
-      kind: { group: 'openvox.voxpupuli.org', version: 'v1alpha1', kind },
-      resource: { group: 'openvox.voxpupuli.org', version: 'v1alpha1', resource: `${kind.toLowerCase()}s` },
-      namespace: 'prod',
-      operation,
-      object: { apiVersion: 'openvox.voxpupuli.org/v1alpha1', kind, metadata: { name: 'x' }, spec },
-    },
-  } as ValidReview;
-}
+const review = kindReview;
 
 const call = (kind: string, spec: unknown) =>
   handlers.get(`/validate-openvox-voxpupuli-org-v1alpha1-${kind.toLowerCase()}`)!(review(kind, spec));

@@ -5,7 +5,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { KINDS, buildCrd } from '@openvox/shared';
-import { fieldPaths, schemaDifferences, type FieldDifference } from './schema-diff.js';
+import { schemaDifferences, type FieldDifference } from './schema-diff.js';
 
 const DIR = join(process.cwd(), 'test', 'fixtures', 'go-crds');
 
@@ -69,7 +69,6 @@ describe("the Go operator's v1alpha1 API, field for field", () => {
       expect(unexplained).toEqual([]);
       // The list of deliberate differences stays true: each one is still a difference.
       expect(differences.map((d) => d.path).sort()).toEqual([...(DELIBERATE[kind] ?? [])].sort());
-      expect(fieldPaths(specOf(crd), 'spec').length).toBeGreaterThan(0);
     },
   );
 

@@ -36,11 +36,3 @@ export function schemaDifferences(go: Node, ours: Node | undefined, path: string
   }
   return out;
 }
-
-/** Every spec field path of a schema, for counting. */
-export function fieldPaths(node: Node, path: string): string[] {
-  return Object.entries(node.properties ?? {}).flatMap(([key, child]) => [
-    `${path}.${key}`,
-    ...fieldPaths(child.items ?? child, `${path}.${key}${child.items ? '[]' : ''}`),
-  ]);
-}

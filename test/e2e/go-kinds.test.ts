@@ -113,7 +113,7 @@ describe('validation', () => {
       }),
     );
     expect(header.stderr).toMatch(
-      /spec\.headers\[0\]: Invalid value: "object": value and valueFrom are mutually exclusive/,
+      /spec\.headers\[0\]: Invalid value: value and valueFrom are mutually exclusive/,
     );
     const route = kubectl(['apply', '-f', '-'], object('Pool', 'p', bypassed, { route: { enabled: true } }));
     expect(route.stderr).toContain('hostname is required when route is enabled');

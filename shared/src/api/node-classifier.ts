@@ -25,7 +25,8 @@ export const NodeClassifierSpec = Type.Object(
         },
         {
           description: 'The HTTP request.',
-          default: {},
+          // A default object must hold its required fields itself (the API server checks it).
+          default: { method: 'GET', path: '/node/{certname}' },
           'x-kubernetes-validations': [
             { rule: "self.method == 'GET' || self.method == 'POST'", message: METHOD_GET_OR_POST },
             { rule: "self.method == 'POST' || !has(self.body) || size(self.body) == 0", message: BODY_ONLY_WITH_POST },
@@ -36,7 +37,7 @@ export const NodeClassifierSpec = Type.Object(
     response: Type.Optional(
       Type.Object(
         { format: stringEnum(['yaml', 'json'] as const, 'Format of the answer.', { default: 'yaml' }) },
-        { description: 'How to read the answer.', default: {} },
+        { description: 'How to read the answer.', default: { format: 'yaml' } },
       ),
     ),
     timeoutSeconds: Type.Optional(int32('HTTP request timeout in seconds.', { default: 10 })),

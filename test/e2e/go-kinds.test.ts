@@ -112,9 +112,7 @@ describe('validation', () => {
         headers: [{ name: 'A', value: 'v', valueFrom: { secretKeyRef: { name: 's', key: 'k' } } }],
       }),
     );
-    expect(header.stderr).toMatch(
-      /spec\.headers\[0\]: Invalid value: value and valueFrom are mutually exclusive/,
-    );
+    expect(header.stderr).toMatch(/spec\.headers\[0\]: Invalid value: value and valueFrom are mutually exclusive/);
     const route = kubectl(['apply', '-f', '-'], object('Pool', 'p', bypassed, { route: { enabled: true } }));
     expect(route.stderr).toContain('hostname is required when route is enabled');
     expect(route.stderr).toContain('gatewayRef.name is required when route is enabled');

@@ -1,5 +1,5 @@
 // The API resources the controller reads and writes, with their REST paths.
-import { API_VERSION, LABEL_MANAGED_BY, LABEL_SERVER, MANAGER } from '@openvox/shared';
+import { API_VERSION, LABEL_MANAGED_BY, LABEL_SERVER, MANAGER } from '@openvox/shared/runtime';
 
 export interface ResourceType {
   apiVersion: string;
@@ -8,6 +8,8 @@ export interface ResourceType {
   namespaced: boolean;
   /** Informers of this resource list and watch only objects with these labels. */
   labelSelector?: string;
+  /** Informers cache only the part of the spec our field manager set (owned-fields.ts). */
+  cacheOwnedSpecOnly?: boolean;
 }
 
 function basePath(r: ResourceType): string {
@@ -36,6 +38,10 @@ export const CONFIG = custom('Config', 'configs');
 export const CERTIFICATE = custom('Certificate', 'certificates');
 export const CERTIFICATE_AUTHORITY = custom('CertificateAuthority', 'certificateauthorities');
 export const POOL = custom('Pool', 'pools');
+// Accepted and validated only (later/controller.ts writes their NotImplemented status).
+export const NODE_CLASSIFIER = custom('NodeClassifier', 'nodeclassifiers');
+export const REPORT_PROCESSOR = custom('ReportProcessor', 'reportprocessors');
+export const DATABASE = custom('Database', 'databases');
 /**
  * Every object the operator makes carries this label; informers of kinds that also hold everyone else's
  * objects (Secrets, ConfigMaps, Deployments, ...) select on it, so the cache holds only ours.
@@ -70,6 +76,7 @@ export const DEPLOYMENT: ResourceType = {
   plural: 'deployments',
   namespaced: true,
   labelSelector: MANAGED_SELECTOR,
+  cacheOwnedSpecOnly: true,
 };
 export const HPA: ResourceType = {
   apiVersion: 'autoscaling/v2',

@@ -1,8 +1,9 @@
-import { API_VERSION, database } from '@openvox/shared';
+import { API_VERSION } from '@openvox/shared';
+import { DATABASE } from '../kube/resources.js';
 import { fakeApi } from '../kube/fake-api.test-helpers.js';
-import { laterResource, reconcileLater } from './controller.js';
+import { reconcileLater } from './controller.js';
 
-const resource = laterResource(database);
+const resource = DATABASE;
 const db = {
   apiVersion: API_VERSION,
   kind: 'Database',

@@ -1,13 +1,20 @@
 // NodeClassifier, ReportProcessor and Database: accepted and validated, but this version renders
 // nothing for them. Their status says so plainly (phase Pending, Ready=False reason NotImplemented),
 // instead of a success nobody delivered.
-import { API_VERSION, LATER_KINDS, type Condition, type KindDefinition } from '@openvox/shared';
+import type { Condition } from '@openvox/shared/runtime';
 import type { Clock } from '../kube/clock.js';
 import type { KubeClient, KubeObject } from '../kube/client.js';
 import { condition } from '../kube/condition.js';
 import type { Cache } from '../kube/informer.js';
 import type { ControllerDefinition, ControllerDeps, Manager } from '../kube/manager.js';
-import { objectKey, splitKey, type ResourceType } from '../kube/resources.js';
+import {
+  DATABASE,
+  NODE_CLASSIFIER,
+  REPORT_PROCESSOR,
+  objectKey,
+  splitKey,
+  type ResourceType,
+} from '../kube/resources.js';
 import { writeStatusIfChanged } from '../kube/status.js';
 
 export const NOT_IMPLEMENTED = 'NotImplemented';
@@ -48,19 +55,14 @@ export async function reconcileLater(
   await writeStatusIfChanged(client, resource, obj, { ...(obj.status ?? {}), ...status });
 }
 
-export const laterResource = (def: KindDefinition): ResourceType => ({
-  apiVersion: API_VERSION,
-  kind: def.kind,
-  plural: def.plural,
-  namespaced: true,
-});
+/** Their controller names are the kinds' singular names, as for the other kinds. */
+export const LATER_RESOURCES: readonly ResourceType[] = [NODE_CLASSIFIER, REPORT_PROCESSOR, DATABASE];
 
 export function createLaterControllers(mgr: Manager, deps: ControllerDeps): ControllerDefinition[] {
-  return LATER_KINDS.map((def) => {
-    const resource = laterResource(def);
+  return LATER_RESOURCES.map((resource) => {
     const cache = mgr.informer<Later>(resource);
     return {
-      name: def.singular,
+      name: resource.kind.toLowerCase(),
       watches: [{ resource, map: (_, obj) => [objectKey(obj)] }],
       reconcile: (key) => reconcileLater(deps.client, resource, cache, key, deps.clock),
       allKeys: () => cache.list().map(objectKey),

@@ -1,6 +1,6 @@
 // auth.conf: puppetserver's built-in authorization rules (as shipped by puppetserver 7 / OpenVox,
 // plus certificate renewal, sign and resource_type) as typed data, written through the HOCON writer.
-import type { AuthorizationRule } from '@openvox/shared';
+import type { AuthorizationRule } from '@openvox/shared/runtime';
 import { writeHocon, type HoconObject, type HoconValue } from '../writers/hocon.js';
 
 type Method = 'get' | 'head' | 'post' | 'put' | 'delete';

@@ -2,7 +2,7 @@
 // ships enabled. With it, as the Go operator: the registries block only when metrics.enabled, JMX and
 // Graphite as switched on; Graphite's host, port and interval go to the top-level reporters block,
 // where puppetserver reads them (metrics.conf as puppetserver documents it).
-import type { ConfigSpec } from '@openvox/shared';
+import type { ConfigSpec } from '@openvox/shared/runtime';
 import { writeHocon, type HoconObject } from '../writers/hocon.js';
 
 export function renderMetricsConf(metrics?: ConfigSpec['metrics']): string {

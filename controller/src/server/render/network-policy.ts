@@ -1,7 +1,7 @@
 // The Server's NetworkPolicy {server}-netpol, only when spec.networkPolicy is enabled: Ingress only,
 // one rule admitting TCP to the puppetserver port from anywhere, then the user's additionalIngress.
 import type { V1NetworkPolicy } from '@kubernetes/client-node';
-import type { Server } from '@openvox/shared';
+import type { Server } from '@openvox/shared/runtime';
 import { metadataFor, selectorFor } from './metadata.js';
 import { HTTPS_PORT } from './server-container.js';
 

@@ -24,6 +24,7 @@ import { createConfigController } from './config/controller.js';
 import { createCertificateAuthorityController } from './certificate-authority/controller.js';
 import { createCertificateController } from './certificate/controller.js';
 import { createPoolController } from './pool/controller.js';
+import { createLaterControllers } from './later/controller.js';
 import type { Settings } from './settings.js';
 
 export interface App {
@@ -49,6 +50,7 @@ export function registerControllers(mgr: Manager, deps: ControllerDeps, options:
   mgr.register(createCertificateAuthorityController(mgr, { ...deps, keyAlgorithm }));
   mgr.register(createCertificateController(mgr, { ...deps, keyAlgorithm }));
   mgr.register(createPoolController(mgr, deps));
+  for (const later of createLaterControllers(mgr, deps)) mgr.register(later);
 }
 
 /** A full GC on demand, for the debug port's memory report only (gc() is not exposed otherwise). */

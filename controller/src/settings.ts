@@ -25,7 +25,17 @@ export interface Settings {
   controllers: string[];
 }
 
-export const CONTROLLER_NAMES = ['server', 'config', 'certificateauthority', 'certificate', 'pool'] as const;
+export const CONTROLLER_NAMES = [
+  'server',
+  'config',
+  'certificateauthority',
+  'certificate',
+  'pool',
+  // Status only (NotImplemented): later/controller.ts.
+  'nodeclassifier',
+  'reportprocessor',
+  'database',
+] as const;
 
 function parseFlags(argv: string[]): Map<string, string> {
   const flags = new Map<string, string>();

@@ -1,5 +1,5 @@
 // The Helm chart as helm renders it: lint, the values schema, and the objects of each mode, parsed.
-import { KINDS, MUTATE_PATH, VALIDATE_PATH, buildCrd, validatePath } from '@openvox/shared';
+import { KINDS, MUTATE_PATH, VALIDATE_PATH, buildCrd, mutatePath, validatePath } from '@openvox/shared';
 import { CHART_DIR, helm, kubeVersion, withValuesFile } from '../src/chart/helm.js';
 import { render, template, type K8sObject, type Manifest } from '../src/chart/render.js';
 
@@ -202,7 +202,7 @@ describe('default render (cert-manager mode)', () => {
     });
   });
 
-  it('gives the controller only what it uses: no wildcards, PVCs create-only, deletes only HPAs and PDBs', () => {
+  it('gives the controller only what it uses: no wildcards, PVCs create-only, deletes only HPAs, PDBs and NetworkPolicies', () => {
     const rules = rulesOf(manifest, 'ClusterRole', CONTROLLER);
     const flat = rules.flatMap((r) =>
       r.resources.flatMap((res) => r.verbs.map((v) => `${r.apiGroups[0]}/${res}:${v}`)),
@@ -212,9 +212,10 @@ describe('default render (cert-manager mode)', () => {
     expect(flat).not.toContain('/persistentvolumeclaims:delete');
     expect(flat.filter((p) => p.endsWith(':delete')).sort()).toEqual([
       'autoscaling/horizontalpodautoscalers:delete',
+      'networking.k8s.io/networkpolicies:delete',
       'policy/poddisruptionbudgets:delete',
     ]);
-    for (const kind of ['servers', 'configs', 'certificates', 'certificateauthorities', 'pools']) {
+    for (const kind of KINDS.map((k) => k.plural)) {
       expect(flat).toContain(`openvox.voxpupuli.org/${kind}:watch`);
       expect(flat).toContain(`openvox.voxpupuli.org/${kind}/status:patch`);
       expect(flat).not.toContain(`openvox.voxpupuli.org/${kind}:update`);
@@ -253,10 +254,26 @@ describe('default render (cert-manager mode)', () => {
     ]);
   });
 
-  it('mutates Servers only and validates Servers and the four kinds they reference, by their own paths', () => {
-    expect(manifest.one('MutatingWebhookConfiguration', RELEASE).webhooks.map((w: { name: string }) => w.name)).toEqual(
-      ['mserver.openvox.voxpupuli.org'],
-    );
+  it('mutates Servers, judges the kinds with CEL rules before the CEL stage, validates every kind, by their own paths', () => {
+    const plural = (k: string) => (k === 'certificateauthority' ? 'certificateauthorities' : `${k}s`);
+    expect(
+      manifest
+        .one('MutatingWebhookConfiguration', RELEASE)
+        .webhooks.map(
+          (w: { name: string; rules: { resources: string[] }[]; clientConfig: { service: { path: string } } }) => [
+            w.name,
+            w.rules[0]!.resources[0],
+            w.clientConfig.service.path,
+          ],
+        ),
+    ).toEqual([
+      ['mserver.openvox.voxpupuli.org', 'servers', MUTATE_PATH],
+      ...['pool', 'nodeclassifier', 'reportprocessor', 'database'].map((k) => [
+        `m${k}.openvox.voxpupuli.org`,
+        plural(k),
+        mutatePath(k),
+      ]),
+    ]);
     const validating = manifest.one('ValidatingWebhookConfiguration', RELEASE).webhooks;
     expect(
       validating.map(
@@ -267,11 +284,16 @@ describe('default render (cert-manager mode)', () => {
         ],
       ),
     ).toEqual(
-      ['server', 'config', 'certificate', 'certificateauthority', 'pool'].map((k) => [
-        `v${k}.openvox.voxpupuli.org`,
-        k === 'certificateauthority' ? 'certificateauthorities' : `${k}s`,
-        validatePath(k),
-      ]),
+      [
+        'server',
+        'config',
+        'certificate',
+        'certificateauthority',
+        'pool',
+        'nodeclassifier',
+        'reportprocessor',
+        'database',
+      ].map((k) => [`v${k}.openvox.voxpupuli.org`, plural(k), validatePath(k)]),
     );
   });
 

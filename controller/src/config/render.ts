@@ -45,12 +45,12 @@ export function renderConfigData(
     // pods mount by role as the seed's Pod Anatomy describes.
     const webserver = renderWebserverConf(spec, layout);
     const data: Record<ConfigFileKey, string> = {
-      'auth.conf': renderAuthConf(),
+      'auth.conf': renderAuthConf(undefined, spec.puppetserver?.authorizationRules),
       'ca-disabled.cfg': CA_DISABLED_CFG,
       'ca-enabled.cfg': CA_ENABLED_CFG,
       'ca.conf': renderCaConf(ca),
       'logback.xml': renderLogbackXml(spec),
-      'metrics.conf': renderMetricsConf(),
+      'metrics.conf': renderMetricsConf(spec.metrics),
       'product.conf': renderProductConf(),
       'puppet.conf': renderPuppetConf(spec, ca, layout),
       'puppetdb.conf': renderPuppetdbConf(spec),

@@ -38,6 +38,10 @@ export const CONFIG = custom('Config', 'configs');
 export const CERTIFICATE = custom('Certificate', 'certificates');
 export const CERTIFICATE_AUTHORITY = custom('CertificateAuthority', 'certificateauthorities');
 export const POOL = custom('Pool', 'pools');
+// Accepted and validated only (later/controller.ts writes their NotImplemented status).
+export const NODE_CLASSIFIER = custom('NodeClassifier', 'nodeclassifiers');
+export const REPORT_PROCESSOR = custom('ReportProcessor', 'reportprocessors');
+export const DATABASE = custom('Database', 'databases');
 /**
  * Every object the operator makes carries this label; informers of kinds that also hold everyone else's
  * objects (Secrets, ConfigMaps, Deployments, ...) select on it, so the cache holds only ours.
@@ -85,6 +89,13 @@ export const PDB: ResourceType = {
   apiVersion: 'policy/v1',
   kind: 'PodDisruptionBudget',
   plural: 'poddisruptionbudgets',
+  namespaced: true,
+  labelSelector: MANAGED_SELECTOR,
+};
+export const NETWORK_POLICY: ResourceType = {
+  apiVersion: 'networking.k8s.io/v1',
+  kind: 'NetworkPolicy',
+  plural: 'networkpolicies',
   namespaced: true,
   labelSelector: MANAGED_SELECTOR,
 };

@@ -8,6 +8,7 @@ import {
   CONFIG_MAP,
   DEPLOYMENT,
   HPA,
+  NETWORK_POLICY,
   PDB,
   SECRET,
   SERVER,
@@ -45,6 +46,7 @@ export function createServerController(
     deployments: mgr.informer(DEPLOYMENT),
     hpas: mgr.informer(HPA),
     pdbs: mgr.informer(PDB),
+    networkPolicies: mgr.informer(NETWORK_POLICY),
     pods: mgr.informer(SERVER_POD),
   };
   const index = new ReferenceIndex();
@@ -82,6 +84,7 @@ export function createServerController(
       { resource: DEPLOYMENT, map: owned(DEPLOYMENT) },
       { resource: HPA, map: owned(HPA) },
       { resource: PDB, map: owned(PDB) },
+      { resource: NETWORK_POLICY, map: owned(NETWORK_POLICY) },
       // A pod's kubelet status (image pull, crash loop) goes into its Server's Ready condition.
       { resource: SERVER_POD, map: (_, obj) => serverOfPod(obj) },
     ],

@@ -23,6 +23,7 @@ function setup() {
     deployments: api.cache('Deployment'),
     hpas: api.cache('HorizontalPodAutoscaler'),
     pdbs: api.cache('PodDisruptionBudget'),
+    networkPolicies: api.cache('NetworkPolicy'),
   };
   const client = api.client;
   const appliedRv = api.lastResourceVersion;
@@ -272,6 +273,18 @@ describe('ServerReconciler', () => {
     await t.reconciler.reconcile(`${NS}/compiler`);
     expect(t.writes).not.toContain('apply PodDisruptionBudget');
     expect(t.status().conditions[1]!.reason).toBe('ResourceConflict');
+  });
+
+  it('applies the NetworkPolicy {server}-netpol when enabled and deletes its own when switched off', async () => {
+    const t = setup();
+    complete(t, { networkPolicy: { enabled: true } });
+    await t.reconciler.reconcile(`${NS}/compiler`);
+    expect(t.writes).toContain('apply NetworkPolicy');
+    expect(t.caches.networkPolicies.get(NS, 'compiler-netpol')).toBeDefined();
+    t.put(server('compiler', { networkPolicy: { enabled: false } }));
+    t.writes.length = 0;
+    await t.reconciler.reconcile(`${NS}/compiler`);
+    expect(t.writes).toEqual(['delete NetworkPolicy']);
   });
 
   it('hands spec.replicas over before autoscaling takes it, so the Deployment is not reset to 1', async () => {

@@ -16,13 +16,13 @@ import type { KubeClient, KubeObject } from '../kube/client.js';
 import type { EventRecorder } from '../kube/events.js';
 import type { Cache } from '../kube/informer.js';
 import { ApplyMemo, HANDOVER_MANAGER, applyOwned, deleteIfOwned, isControlledBy, ownsField } from '../kube/owned.js';
-import { DEPLOYMENT, HPA, PDB, SERVER, splitKey, type ResourceType } from '../kube/resources.js';
+import { DEPLOYMENT, HPA, NETWORK_POLICY, PDB, SERVER, splitKey, type ResourceType } from '../kube/resources.js';
 import { StatusMemo, writeStatusIfChanged } from '../kube/status.js';
 import type { HandlerResult } from '../kube/queue.js';
 import { contentHash, type DataObject } from '../kube/hash.js';
 import { depKey, type ReferenceIndex } from './index-refs.js';
 import { autosignSecretName, caSecretName, certSecretName, configMapName, crlSecretName } from './names.js';
-import { render, RenderError, type ContentHashes } from './render/index.js';
+import { networkPolicyName, render, RenderError, type ContentHashes } from './render/index.js';
 import { computeStatus, transition, type Observation } from './status.js';
 import { podProblems } from './pod-problems.js';
 
@@ -36,6 +36,7 @@ export interface ServerCaches {
   deployments: Cache<KubeObject>;
   hpas: Cache<KubeObject>;
   pdbs: Cache<KubeObject>;
+  networkPolicies: Cache<KubeObject>;
   /** Optional so a test without pods need not fake them. */
   pods?: Cache<KubeObject>;
 }
@@ -229,6 +230,11 @@ export class ServerReconciler {
     await apply(DEPLOYMENT, rendered.deployment as KubeObject, liveDeployment);
     await apply(HPA, rendered.hpa as KubeObject | undefined, c.hpas.get(ns, name));
     await apply(PDB, rendered.pdb as KubeObject | undefined, c.pdbs.get(ns, name));
+    await apply(
+      NETWORK_POLICY,
+      rendered.networkPolicy as KubeObject | undefined,
+      c.networkPolicies.get(ns, networkPolicyName(name)),
+    );
     if (conflicts.length) {
       throw new Blocked(
         'ResourceConflict',

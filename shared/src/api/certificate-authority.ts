@@ -1,5 +1,6 @@
 // The CertificateAuthority kind: the Puppet CA that signs Server and agent certificates.
-import { Type, bool, conditions, observedGeneration, str, stringEnum, type Static } from './schema.js';
+import type { V1ResourceRequirements } from '@kubernetes/client-node';
+import { Type, bool, conditions, coreType, observedGeneration, str, stringEnum, type Static } from './schema.js';
 import type { KubeObject } from './meta.js';
 
 export const CA_PHASES = ['Pending', 'Initializing', 'Ready', 'External', 'Error'] as const;
@@ -24,6 +25,21 @@ export const CertificateAuthoritySpec = Type.Object(
           storageClass: Type.Optional(str('StorageClass of the {name}-data claim; empty means the cluster default.')),
         },
         { description: 'Storage of the CA data volume. The claim is never deleted by the operator.' },
+      ),
+    ),
+    resources: Type.Optional(
+      coreType<V1ResourceRequirements>(
+        'ResourceRequirements',
+        'Requests and limits of the ca-init container that seeds the CA data volume in the CA Server pod (the Go operator: its CA setup Job). A resource named in neither gets the helper default.',
+      ),
+    ),
+    intermediateCA: Type.Optional(
+      Type.Object(
+        {
+          enabled: bool('Run this CA as an intermediate CA signed by an outside root. Required.', { default: false }),
+          secretName: Type.Optional(str('Secret with ca.pem, key.pem and crl.pem of the intermediate CA.')),
+        },
+        { description: 'Intermediate CA mode. Accepted and validated; this version does not act on it yet.' },
       ),
     ),
     external: Type.Optional(

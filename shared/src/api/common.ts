@@ -1,6 +1,6 @@
 // Field groups shared by several kinds.
-import { Type, str, stringEnum, coreList, type Static } from './schema.js';
-import type { V1LocalObjectReference } from '@kubernetes/client-node';
+import { Type, bool, str, stringEnum, coreList, type Static } from './schema.js';
+import type { V1LocalObjectReference, V1NetworkPolicyIngressRule } from '@kubernetes/client-node';
 
 export const PULL_POLICIES = ['Always', 'IfNotPresent', 'Never'] as const;
 
@@ -33,3 +33,19 @@ export const CodeSpec = Type.Object(
   { description: 'Where the Puppet code (environments) comes from.' },
 );
 export type CodeSpec = Static<typeof CodeSpec>;
+
+export const NetworkPolicySpec = Type.Object(
+  {
+    enabled: bool('Create a NetworkPolicy {name}-netpol for the pods. Required when networkPolicy is set.', {
+      default: false,
+    }),
+    additionalIngress: Type.Optional(
+      coreList<V1NetworkPolicyIngressRule>(
+        'NetworkPolicyIngressRule',
+        'Extra ingress rules, appended after the default rule that allows TCP to the pod port from anywhere.',
+      ),
+    ),
+  },
+  { description: 'NetworkPolicy settings: Ingress only; the default rule admits the service port from anywhere.' },
+);
+export type NetworkPolicySpec = Static<typeof NetworkPolicySpec>;

@@ -17,10 +17,69 @@ import type { KubeObject } from './meta.js';
 export const CONFIG_PHASES = ['Pending', 'Running', 'Error'] as const;
 export const LOG_LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
 
+const AUTHORIZATION_RULES =
+  'Extra auth.conf rules, written after the built-in rules and before the final deny-all rule; puppetserver evaluates rules by sortOrder, then name.';
+
+export const AuthorizationRule = Type.Object(
+  {
+    name: str('Unique rule name (auth.conf name). Required.'),
+    matchRequest: Type.Object(
+      {
+        path: str('URL path (type path: a prefix) or regular expression (type regex) to match. Required.'),
+        type: Type.Optional(stringEnum(['path', 'regex'] as const, 'How path is matched.', { default: 'path' })),
+        method: Type.Optional(stringList('HTTP methods to match (get, post, put, delete, head); empty: all.')),
+      },
+      { description: 'Which requests the rule applies to. Required.' },
+    ),
+    allow: Type.Optional(
+      str('Who is allowed: a certname, a glob or regex such as "*", or "*" for every authenticated client.'),
+    ),
+    allowUnauthenticated: Type.Optional(bool('Allow requests without a client certificate.')),
+    deny: Type.Optional(str('Who is denied: a certname, a glob or regex, or "*" for everyone.')),
+    sortOrder: Type.Optional(int32('Evaluation order: lower first; the built-in rules use 500.', { default: 500 })),
+  },
+  { description: 'One auth.conf rule.' },
+);
+export type AuthorizationRule = Static<typeof AuthorizationRule>;
+
+export const MetricsSpec = Type.Object(
+  {
+    enabled: Type.Optional(bool('Write the metrics registries block to metrics.conf.', { default: false })),
+    jmx: Type.Optional(
+      Type.Object(
+        { enabled: Type.Optional(bool('Expose the metrics over JMX.', { default: false })) },
+        { description: 'JMX reporter.' },
+      ),
+    ),
+    graphite: Type.Optional(
+      Type.Object(
+        {
+          enabled: Type.Optional(bool('Send the metrics to Graphite.', { default: false })),
+          host: Type.Optional(str('Graphite host name. Required when graphite is enabled.')),
+          port: Type.Optional(int32('Graphite port.', { default: 2003 })),
+          updateIntervalSeconds: Type.Optional(int32('Seconds between two reports.', { default: 60 })),
+        },
+        { description: 'Graphite reporter.' },
+      ),
+    ),
+  },
+  { description: 'puppetserver metrics (metrics.conf).' },
+);
+
 export const ConfigSpec = Type.Object(
   {
     image: { ...ImageSpec, description: 'Default container image of the Servers that use this Config. Required.' },
     authorityRef: Type.Optional(str('Name of the CertificateAuthority (same namespace) this configuration trusts.')),
+    databaseRef: Type.Optional(
+      str(
+        'Name of the Database (same namespace) whose status.url is written to puppetdb.conf. Mutually exclusive with puppetdb.serverUrls. Accepted; this version does not render it yet.',
+      ),
+    ),
+    nodeClassifierRef: Type.Optional(
+      str(
+        'Name of the NodeClassifier (same namespace) the Servers ask for node classification. Accepted; this version does not render it yet.',
+      ),
+    ),
     code: Type.Optional(CodeSpec),
     readOnlyRootFilesystem: Type.Optional(
       bool(
@@ -70,6 +129,18 @@ export const ConfigSpec = Type.Object(
               default: 'want',
             }),
           ),
+          httpClient: Type.Optional(
+            Type.Object(
+              {
+                connectTimeoutMs: Type.Optional(
+                  int32('Milliseconds an outgoing connection (for example to PuppetDB) may take to open.'),
+                ),
+                idleTimeoutMs: Type.Optional(int32('Milliseconds an outgoing connection may stay idle.')),
+              },
+              { description: 'http-client settings of puppetserver.conf for outgoing connections.' },
+            ),
+          ),
+          authorizationRules: Type.Optional(Type.Array(AuthorizationRule, { description: AUTHORIZATION_RULES })),
         },
         { description: 'puppetserver.conf and webserver.conf settings.' },
       ),
@@ -89,6 +160,7 @@ export const ConfigSpec = Type.Object(
         { description: 'logback.xml settings.' },
       ),
     ),
+    metrics: Type.Optional(MetricsSpec),
   },
   { description: 'Desired state of the Config.' },
 );

@@ -5,6 +5,9 @@ import { ConfigSpec, ConfigStatus } from './config.js';
 import { CertificateSpec, CertificateStatus } from './certificate.js';
 import { CertificateAuthoritySpec, CertificateAuthorityStatus } from './certificate-authority.js';
 import { PoolSpec, PoolStatus } from './pool.js';
+import { NodeClassifierSpec, NodeClassifierStatus } from './node-classifier.js';
+import { ReportProcessorSpec, ReportProcessorStatus } from './report-processor.js';
+import { DatabaseSpec, DatabaseStatus } from './database.js';
 
 export interface PrinterColumn {
   name: string;
@@ -123,4 +126,66 @@ export const pool: KindDefinition = {
   ],
 };
 
-export const KINDS: readonly KindDefinition[] = [server, config, certificate, certificateAuthority, pool];
+// The Go operator's other kinds, with its short names (none clashes with cert-manager's).
+const url: PrinterColumn = { name: 'URL', type: 'string', jsonPath: '.spec.url', description: 'Service URL.' };
+const later = ' Accepted and validated; this version does not act on it yet (status Ready=False, NotImplemented).';
+
+export const nodeClassifier: KindDefinition = {
+  kind: 'NodeClassifier',
+  plural: 'nodeclassifiers',
+  singular: 'nodeclassifier',
+  shortNames: ['nc'],
+  description: `A NodeClassifier is an external node classifier (ENC) service named by a Config's nodeClassifierRef.${later}`,
+  spec: NodeClassifierSpec,
+  status: NodeClassifierStatus,
+  printerColumns: [
+    url,
+    { name: 'Method', type: 'string', jsonPath: '.spec.request.method', description: 'HTTP method.' },
+    phase,
+    age,
+  ],
+};
+
+export const reportProcessor: KindDefinition = {
+  kind: 'ReportProcessor',
+  plural: 'reportprocessors',
+  singular: 'reportprocessor',
+  shortNames: ['rp'],
+  description: `A ReportProcessor forwards the agent reports of a Config's Servers to an HTTP endpoint.${later}`,
+  spec: ReportProcessorSpec,
+  status: ReportProcessorStatus,
+  printerColumns: [
+    url,
+    { name: 'Processor', type: 'string', jsonPath: '.spec.processor', description: 'Payload format.' },
+    phase,
+    age,
+  ],
+};
+
+export const database: KindDefinition = {
+  kind: 'Database',
+  plural: 'databases',
+  singular: 'database',
+  shortNames: ['db'],
+  description: `A Database runs OpenVox DB (PuppetDB) against an external PostgreSQL.${later}`,
+  spec: DatabaseSpec,
+  status: DatabaseStatus,
+  printerColumns: [
+    { name: 'CertificateRef', type: 'string', jsonPath: '.spec.certificateRef', description: 'The Certificate.' },
+    { name: 'Replicas', type: 'integer', jsonPath: '.spec.replicas', description: 'Requested replicas.' },
+    { name: 'Ready', type: 'integer', jsonPath: '.status.ready', description: 'Ready pods.' },
+    phase,
+    age,
+  ],
+};
+
+/** Kinds this version accepts and validates but does not act on yet. */
+export const LATER_KINDS: readonly KindDefinition[] = [nodeClassifier, reportProcessor, database];
+export const KINDS: readonly KindDefinition[] = [
+  server,
+  config,
+  certificate,
+  certificateAuthority,
+  pool,
+  ...LATER_KINDS,
+];

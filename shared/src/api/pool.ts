@@ -1,8 +1,54 @@
 // The Pool kind: a Service in front of the Servers that list it in poolRefs.
-import { Type, int32, str, stringEnum, stringList, stringMap, observedGeneration, type Static } from './schema.js';
+import {
+  Type,
+  bool,
+  int32,
+  str,
+  stringEnum,
+  stringList,
+  stringMap,
+  observedGeneration,
+  type Static,
+} from './schema.js';
 import type { KubeObject } from './meta.js';
 
 export const SERVICE_TYPES = ['ClusterIP', 'NodePort', 'LoadBalancer'] as const;
+
+export const HOSTNAME_REQUIRED = 'hostname is required when route is enabled';
+export const GATEWAY_REQUIRED = 'gatewayRef.name is required when route is enabled';
+
+export const RouteSpec = Type.Object(
+  {
+    enabled: bool('Create a Gateway API TLSRoute {name} for this Pool. Required when route is set.', {
+      default: false,
+    }),
+    hostname: Type.Optional(str('SNI host name the route matches, for example puppet.example.com.')),
+    gatewayRef: Type.Optional(
+      Type.Object(
+        {
+          name: str('Name of the Gateway (same namespace). Required.'),
+          sectionName: Type.Optional(str('Listener of the Gateway to attach to.')),
+        },
+        { description: 'The Gateway the route attaches to.' },
+      ),
+    ),
+    injectDNSAltName: Type.Optional(
+      bool("Add hostname to the dnsAltNames of the Certificates of this Pool's Servers.", { default: false }),
+    ),
+  },
+  {
+    description:
+      'Outside access through a Gateway API TLSRoute (TLS passthrough). Accepted and validated; this version does not render the TLSRoute yet.',
+    // The Go rules read absent strings as errors; has() first gives its message instead.
+    'x-kubernetes-validations': [
+      { rule: '!self.enabled || (has(self.hostname) && size(self.hostname) > 0)', message: HOSTNAME_REQUIRED },
+      {
+        rule: '!self.enabled || (has(self.gatewayRef) && size(self.gatewayRef.name) > 0)',
+        message: GATEWAY_REQUIRED,
+      },
+    ],
+  },
+);
 
 export const PoolSpec = Type.Object(
   {
@@ -17,6 +63,16 @@ export const PoolSpec = Type.Object(
           externalIPs: Type.Optional(stringList('External IPs of the Service.')),
         },
         { description: 'The Service {name} that selects the pods of the member Servers.' },
+      ),
+    ),
+    route: Type.Optional(RouteSpec),
+    // Fields of older Go operator releases that its own sample still carries (config/samples/pool.yaml).
+    configRef: Type.Optional(
+      str('Deprecated and ignored (older Go operator releases): Servers join a Pool through their poolRefs.'),
+    ),
+    selector: Type.Optional(
+      stringMap(
+        'Deprecated and ignored (older Go operator releases): the Service selects the pods of the Servers that list this Pool in poolRefs.',
       ),
     ),
   },

@@ -14,7 +14,7 @@ import {
   stringList,
   type Static,
 } from './schema.js';
-import { CodeSpec, ImageSpec } from './common.js';
+import { CodeSpec, ImageSpec, NetworkPolicySpec } from './common.js';
 import type { KubeObject } from './meta.js';
 import { celValidations } from './server-invariants.js';
 
@@ -98,6 +98,7 @@ export const ServerSpec = Type.Object(
     affinity: Type.Optional(coreType<V1Affinity>('Affinity', 'Pod affinity and anti-affinity rules.')),
     priorityClassName: Type.Optional(str('PriorityClass of the pods.')),
     pdb: Type.Optional(PDBSpec),
+    networkPolicy: Type.Optional(NetworkPolicySpec),
   },
   { description: 'Desired state of the Server.', 'x-kubernetes-validations': celValidations('spec') },
 );

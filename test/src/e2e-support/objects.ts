@@ -34,12 +34,18 @@ export function server(name: string, ns: string, spec: Record<string, unknown> =
   };
 }
 
+/** Extra spec fields of the stack's CA and Config. */
+export interface StackOptions {
+  ca?: Record<string, unknown>;
+  config?: Record<string, unknown>;
+}
+
 /** CA, Config and Certificate as in examples/, and waits until the operator has signed the certificate. */
-export async function applyStack(ns: string): Promise<void> {
+export async function applyStack(ns: string, options: StackOptions = {}): Promise<void> {
   kubectlOk(
     ['apply', '-n', ns, '-f', '-'],
     [
-      { apiVersion: API, kind: 'CertificateAuthority', metadata: { name: 'production-ca' }, spec: {} },
+      { apiVersion: API, kind: 'CertificateAuthority', metadata: { name: 'production-ca' }, spec: { ...options.ca } },
       {
         apiVersion: API,
         kind: 'Config',
@@ -47,6 +53,7 @@ export async function applyStack(ns: string): Promise<void> {
         spec: {
           authorityRef: 'production-ca',
           image: { repository: 'ghcr.io/openvoxproject/openvox-server', tag: '8.8.0' },
+          ...options.config,
         },
       },
       {

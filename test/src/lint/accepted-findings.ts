@@ -42,7 +42,7 @@ export const ACCEPTED_FINDINGS: readonly AcceptedFinding[] = [
     check: 'pod-networkpolicy',
     sources: ['server'],
     reason:
-      'The operator renders no NetworkPolicy for Server pods: who connects (agents, load balancers) and where a server connects (PuppetDB, external data, code sources) is different at every site, and a guessed policy would either block agents or allow everything. Sites add their own (the pods carry the server and pool labels).',
+      'The operator renders a NetworkPolicy for Server pods only when a Server asks for one (spec.networkPolicy, off by default): who connects (agents, load balancers) and where a server connects (PuppetDB, external data, code sources) is different at every site, and a guessed policy would either block agents or allow everything. Sites add their own (the pods carry the server and pool labels).',
   },
   {
     check: 'deployment-has-host-podantiaffinity',

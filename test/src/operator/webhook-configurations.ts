@@ -4,20 +4,14 @@ import type {
   V1MutatingWebhookConfiguration,
   V1ValidatingWebhookConfiguration,
 } from '@kubernetes/client-node';
-import {
-  GROUP,
-  MUTATE_PATH,
-  VALIDATE_PATH,
-  VERSION,
-  certificate,
-  certificateAuthority,
-  config,
-  pool,
-  validatePath,
-} from '@openvox/shared';
+import { GROUP, MUTATE_PATH, VALIDATE_PATH, VERSION, KINDS, mutatePath, server, validatePath } from '@openvox/shared';
 
 export const WEBHOOK_CONFIGURATION_NAME = 'openvox-operator-local';
-const OTHER_KINDS = [config, certificate, certificateAuthority, pool].map((k) => [k.singular, k.plural] as const);
+const OTHER_KINDS = KINDS.filter((k) => k !== server).map((k) => [k.singular, k.plural] as const);
+/** Kinds whose CRD has CEL rules: the webhook judges them at the mutating stage too (before CEL). */
+const CEL_KINDS = KINDS.filter((k) => k !== server && JSON.stringify(k.spec).includes('x-kubernetes-validations')).map(
+  (k) => [k.singular, k.plural] as const,
+);
 
 const rulesFor = (resource: string) => [
   {
@@ -76,6 +70,11 @@ export function mutatingConfiguration(
         reinvocationPolicy: 'Never',
         ...common(baseUrl, MUTATE_PATH, caBundle, options),
       },
+      ...CEL_KINDS.map(([singular, plural]) => ({
+        name: `m${singular}.openvox.voxpupuli.org`,
+        reinvocationPolicy: 'Never',
+        ...common(baseUrl, mutatePath(singular), caBundle, options, plural),
+      })),
     ],
   };
 }

@@ -3,7 +3,7 @@ import { isIP } from 'node:net';
 import { isValidDuration, parseQuantity } from '@openvox/shared';
 import { codeRule } from '../server/rules/code.js';
 import { SUBDOMAIN_RULE, isDnsSubdomain } from '../server/rules/names.js';
-import { child, forbidden, invalid, isSet, verdict, type Obj, type Rule } from '../server/rules/types.js';
+import { child, forbidden, invalid, isSet, required, verdict, type Obj, type Rule } from '../server/rules/types.js';
 import type { StatusCause } from '../admission/review.js';
 
 const DURATION_RULE = 'must be a duration such as 90d, 5y, 12h or 300 (seconds): digits and one of s, m, h, d, y';
@@ -51,6 +51,20 @@ export const CERTIFICATE_AUTHORITY_RULES: Rule[] = [
     if (external && storage) {
       causes.push(
         forbidden('spec.storage', 'external and storage are mutually exclusive: an external CA has no data volume'),
+      );
+    }
+    const intermediate = child(spec, 'intermediateCA');
+    if (intermediate?.enabled === true && !isSet(intermediate.secretName)) {
+      causes.push(
+        required('spec.intermediateCA.secretName', 'the Secret with the intermediate CA, required when enabled'),
+      );
+    }
+    if (intermediate?.enabled === true && external) {
+      causes.push(
+        forbidden(
+          'spec.intermediateCA',
+          'external and intermediateCA are mutually exclusive: an external CA signs elsewhere',
+        ),
       );
     }
     if (external && typeof external.url === 'string' && !/^https?:\/\/[^/\s]+/.test(external.url)) {

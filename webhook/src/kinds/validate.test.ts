@@ -1,23 +1,10 @@
-import type { ValidReview } from '../admission/review.js';
+import { kindReview } from './review.test-helpers.js';
 import { kindValidators } from './validate.js';
 
 const lookup = { synced: () => true, configExists: () => true, certificateExists: () => true } as never;
 const handlers = kindValidators(lookup);
 
-function review(kind: string, spec: unknown, operation = 'CREATE'): ValidReview {
-  return {
-    apiVersion: 'admission.k8s.io/v1',
-    kind: 'AdmissionReview',
-    request: {
-      uid: 'u-1',
-      kind: { group: 'openvox.voxpupuli.org', version: 'v1alpha1', kind },
-      resource: { group: 'openvox.voxpupuli.org', version: 'v1alpha1', resource: `${kind.toLowerCase()}s` },
-      namespace: 'prod',
-      operation,
-      object: { apiVersion: 'openvox.voxpupuli.org/v1alpha1', kind, metadata: { name: 'x' }, spec },
-    },
-  } as ValidReview;
-}
+const review = kindReview;
 
 const call = (kind: string, spec: unknown) =>
   handlers.get(`/validate-openvox-voxpupuli-org-v1alpha1-${kind.toLowerCase()}`)!(review(kind, spec));
@@ -26,10 +13,18 @@ const fields = (kind: string, spec: unknown) => (call(kind, spec).status?.detail
 describe('validation of the other kinds', () => {
   it('serves one path per kind', () => {
     expect([...handlers.keys()].sort()).toEqual([
+      // The kinds with CEL rules in their CRD: judged before the CEL stage as well.
+      '/mutate-openvox-voxpupuli-org-v1alpha1-database',
+      '/mutate-openvox-voxpupuli-org-v1alpha1-nodeclassifier',
+      '/mutate-openvox-voxpupuli-org-v1alpha1-pool',
+      '/mutate-openvox-voxpupuli-org-v1alpha1-reportprocessor',
       '/validate-openvox-voxpupuli-org-v1alpha1-certificate',
       '/validate-openvox-voxpupuli-org-v1alpha1-certificateauthority',
       '/validate-openvox-voxpupuli-org-v1alpha1-config',
+      '/validate-openvox-voxpupuli-org-v1alpha1-database',
+      '/validate-openvox-voxpupuli-org-v1alpha1-nodeclassifier',
       '/validate-openvox-voxpupuli-org-v1alpha1-pool',
+      '/validate-openvox-voxpupuli-org-v1alpha1-reportprocessor',
     ]);
   });
 

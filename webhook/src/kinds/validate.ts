@@ -1,5 +1,5 @@
-// Validating admission for Config, Certificate, CertificateAuthority and Pool: the same contract as
-// for Server (every violation at once, 422 Invalid with field causes), without defaults or warnings.
+// Validating admission of every kind but Server: the same contract as for Server (every violation at
+// once, 422 Invalid with field causes, Warning lines), without defaults.
 import {
   GROUP,
   VERSION,
@@ -7,7 +7,11 @@ import {
   certificateAuthority,
   config,
   createValidator,
+  database,
+  nodeClassifier,
   pool,
+  reportProcessor,
+  mutatePath,
   validatePath,
   type KindDefinition,
 } from '@openvox/shared';
@@ -17,7 +21,13 @@ import type { ReferenceLookup } from '../references/lookup.js';
 import { schemaRule } from '../server/rules/schema.js';
 import type { Rule } from '../server/rules/types.js';
 import { namespaceOf } from '../server/target.js';
+import { mergeCauses } from '../server/validate.js';
 import { CERTIFICATE_AUTHORITY_RULES, CERTIFICATE_RULES, CONFIG_RULES, POOL_RULES } from './rules.js';
+import { CONFIG_GO_RULES } from './config-rules.js';
+import { DATABASE_RULES } from './database-rules.js';
+import { NODE_CLASSIFIER_RULES, REPORT_PROCESSOR_RULES } from './http-rules.js';
+import { ROUTE_RULES } from './route-rules.js';
+import { resourcesRule } from '../server/rules/resources.js';
 
 export type KindHandler = (review: ValidReview) => AdmissionResponse;
 
@@ -39,25 +49,41 @@ function handlerFor(def: KindDefinition, rules: Rule[], references: ReferenceLoo
     const spec = isPlainObject(object.spec) ? object.spec : {};
     const ctx = { object, spec, namespace: namespaceOf(request, object), references };
     // The schema sees spec as sent (a string spec is a type cause); a missing spec is checked as {}.
-    const verdicts = [
-      schema({ ...ctx, spec: (object.spec ?? {}) as Record<string, unknown> }),
-      ...rules.map((r) => r(ctx)),
-    ];
-    const causes = verdicts.flatMap((v) => v.causes);
+    const schemaVerdict = schema({ ...ctx, spec: (object.spec ?? {}) as Record<string, unknown> });
+    const verdicts = rules.map((r) => r(ctx));
+    const causes = mergeCauses(
+      schemaVerdict.causes,
+      verdicts.flatMap((v) => v.causes),
+    );
+    const warnings = verdicts.flatMap((v) => v.warnings);
     const name = (typeof metadata.name === 'string' && metadata.name) || request.name || '';
     return causes.length === 0
-      ? allowed(request.uid)
-      : denied(request.uid, { group: GROUP, kind: def.kind, name }, causes);
+      ? allowed(request.uid, warnings)
+      : denied(request.uid, { group: GROUP, kind: def.kind, name }, causes, warnings);
   };
 }
 
-/** Path → handler for the other kinds, e.g. /validate-openvox-voxpupuli-org-v1alpha1-pool. */
+/** Path → handler for the other kinds, e.g. /validate-openvox-voxpupuli-org-v1alpha1-pool (and /mutate-… for the kinds with CEL rules). */
 export function kindValidators(references: ReferenceLookup): Map<string, KindHandler> {
   const entries: [KindDefinition, Rule[]][] = [
-    [config, CONFIG_RULES],
+    [config, [...CONFIG_RULES, ...CONFIG_GO_RULES]],
     [certificate, CERTIFICATE_RULES],
-    [certificateAuthority, CERTIFICATE_AUTHORITY_RULES],
-    [pool, POOL_RULES],
+    [certificateAuthority, [...CERTIFICATE_AUTHORITY_RULES, resourcesRule]],
+    [pool, [...POOL_RULES, ...ROUTE_RULES]],
+    [nodeClassifier, NODE_CLASSIFIER_RULES],
+    [reportProcessor, REPORT_PROCESSOR_RULES],
+    [database, DATABASE_RULES],
   ];
-  return new Map(entries.map(([def, rules]) => [validatePath(def.singular), handlerFor(def, rules, references)]));
+  return new Map(
+    entries.flatMap(([def, rules]) => {
+      const handler = handlerFor(def, rules, references);
+      // A kind whose CRD carries CEL rules is also judged at the mutating stage, before the API server's
+      // CEL stage, which would otherwise answer alone and hide this webhook's other causes.
+      const cel = JSON.stringify(def.spec).includes('x-kubernetes-validations');
+      return [
+        [validatePath(def.singular), handler] as const,
+        ...(cel ? [[mutatePath(def.singular), handler] as const] : []),
+      ];
+    }),
+  );
 }

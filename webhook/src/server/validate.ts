@@ -25,7 +25,7 @@ export function validateDeps(references: ReferenceLookup): ValidateDeps {
 }
 
 /** The explicit rules speak about a field more precisely than the schema; keep the schema cause only for other fields. */
-function merge(schema: readonly StatusCause[], rules: StatusCause[]): StatusCause[] {
+export function mergeCauses(schema: readonly StatusCause[], rules: StatusCause[]): StatusCause[] {
   if (schema.length === 0) return rules;
   const covered = new Set(rules.map((c) => c.field));
   return [...schema.filter((c) => !covered.has(c.field)), ...rules];
@@ -66,7 +66,7 @@ export function validate(review: ValidReview, deps: ValidateDeps): AdmissionResp
     if (verdict.causes.length > 0) causes.push(...verdict.causes);
     if (verdict.warnings.length > 0) warnings.push(...verdict.warnings);
   }
-  const all = merge(schemaVerdict.causes, causes);
+  const all = mergeCauses(schemaVerdict.causes, causes);
   return all.length === 0
     ? allowed(request.uid, warnings)
     : denied(request.uid, serverTarget(request, object), all, warnings);

@@ -1,5 +1,6 @@
 // auth.conf: puppetserver's built-in authorization rules (as shipped by puppetserver 7 / OpenVox,
 // plus certificate renewal, sign and resource_type) as typed data, written through the HOCON writer.
+import type { AuthorizationRule } from '@openvox/shared/runtime';
 import { writeHocon, type HoconObject, type HoconValue } from '../writers/hocon.js';
 
 type Method = 'get' | 'head' | 'post' | 'put' | 'delete';
@@ -77,7 +78,31 @@ function ruleObject(r: AuthRule): HoconObject {
   };
 }
 
-export function renderAuthConf(rules: readonly AuthRule[] = BUILT_IN_RULES): string {
-  const sorted = [...rules].sort((a, b) => a.sortOrder - b.sortOrder);
+/** A Config's spec.puppetserver.authorizationRules entry as an auth.conf rule. */
+export function userRule(r: AuthorizationRule): AuthRule {
+  const m = r.matchRequest;
+  return {
+    name: r.name,
+    path: m.path,
+    type: m.type ?? 'path',
+    ...(m.method?.length ? { method: m.method as Method[] } : {}),
+    ...(r.allow ? { allow: r.allow } : {}),
+    ...(r.deny ? { deny: r.deny } : {}),
+    ...(r.allowUnauthenticated ? { allowUnauthenticated: true } : {}),
+    sortOrder: r.sortOrder ?? 500,
+  };
+}
+
+/**
+ * The built-in rules, then the Config's own ones before the final deny-all (as the Go operator places
+ * them); the file is in sort-order (a stable sort), which is also the order puppetserver evaluates.
+ */
+export function renderAuthConf(
+  rules: readonly AuthRule[] = BUILT_IN_RULES,
+  extra: readonly AuthorizationRule[] = [],
+): string {
+  const denyAll = rules.filter((r) => r.name === 'puppetlabs deny all');
+  const all = [...rules.filter((r) => !denyAll.includes(r)), ...extra.map(userRule), ...denyAll];
+  const sorted = all.sort((a, b) => a.sortOrder - b.sortOrder);
   return writeHocon({ authorization: { version: 1, rules: sorted.map(ruleObject) } });
 }

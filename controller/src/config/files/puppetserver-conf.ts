@@ -6,7 +6,11 @@ import type { ServerLayout } from '../../contracts/pod-layout.js';
 
 export function renderPuppetserverConf(spec: ConfigSpec, layout: ServerLayout): string {
   const ps = spec.puppetserver ?? {};
-  const httpClient: HoconObject = {};
+  // Only the timeouts that are set: puppetserver keeps its own defaults for the others.
+  const httpClient: HoconObject = {
+    'connect-timeout-milliseconds': ps.httpClient?.connectTimeoutMs,
+    'idle-timeout-milliseconds': ps.httpClient?.idleTimeoutMs,
+  };
   return writeHocon({
     'jruby-puppet': {
       'ruby-load-path': layout.rubyLoadPath,

@@ -11,7 +11,7 @@ import { tlsInitContainer } from './tls-init.js';
 import { serverContainer } from './server-container.js';
 import { caInitContainer } from './ca-init.js';
 import { crlSyncContainer } from './crl-sync.js';
-import { helperResources } from './resources.js';
+import { caInitResources, helperResources } from './resources.js';
 import { topologySpread } from './topology.js';
 
 export function renderDeployment(input: RenderInput): V1Deployment {
@@ -51,7 +51,14 @@ export function renderDeployment(input: RenderInput): V1Deployment {
           ...(server.spec.ca ? { hostAliases: [{ ip: '127.0.0.1', hostnames: [CA_CLI_SERVER] }] } : {}),
           // CA pods: seed the CA volume first. Other pods: crl-sync, a native sidecar, keeps the CRL file fresh.
           initContainers: server.spec.ca
-            ? [asHelper(caInitContainer({ image, imagePullPolicy: pullPolicy }), security, helpers), tlsInit]
+            ? [
+                asHelper(
+                  caInitContainer({ image, imagePullPolicy: pullPolicy }),
+                  security,
+                  caInitResources(server, input.ca),
+                ),
+                tlsInit,
+              ]
             : [tlsInit, asHelper(crlSyncContainer({ image, imagePullPolicy: pullPolicy }), security, helpers)],
           containers: [main],
           volumes: podVolumes(input),

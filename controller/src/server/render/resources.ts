@@ -3,7 +3,7 @@
 // it (instead of filling the node) when its logs or caches run away. The emptyDirs of the pod count
 // against the sum of its containers' ephemeral-storage limits.
 import type { V1ResourceRequirements } from '@kubernetes/client-node';
-import type { Server } from '@openvox/shared/runtime';
+import type { CertificateAuthority, Server } from '@openvox/shared/runtime';
 
 type Resources = Record<string, string>;
 
@@ -55,3 +55,9 @@ function sorted(values: Resources): Resources {
 
 export const serverResources = (server: Server) => withDefaults(SERVER_RESOURCES, server.spec.resources);
 export const helperResources = (server: Server) => withDefaults(HELPER_RESOURCES, server.spec.helperResources);
+/**
+ * ca-init seeds the CA volume: the CA's spec.resources when set (the Go operator gives them to its CA
+ * setup Job, whose work ca-init and the controller do here), else the Server's helper resources.
+ */
+export const caInitResources = (server: Server, ca: CertificateAuthority) =>
+  withDefaults(HELPER_RESOURCES, ca.spec.resources ?? server.spec.helperResources);

@@ -1,5 +1,10 @@
 // What the Server renderers take and give.
-import type { V1Deployment, V1PodDisruptionBudget, V2HorizontalPodAutoscaler } from '@kubernetes/client-node';
+import type {
+  V1Deployment,
+  V1NetworkPolicy,
+  V1PodDisruptionBudget,
+  V2HorizontalPodAutoscaler,
+} from '@kubernetes/client-node';
 import type { Certificate, CertificateAuthority, Config, Server } from '@openvox/shared/runtime';
 
 /** Content hashes of the data the pods read; see kube/hash.ts. `autosignPolicy` only for CA Servers. */
@@ -22,6 +27,7 @@ export interface Rendered {
   deployment: V1Deployment;
   hpa?: V2HorizontalPodAutoscaler;
   pdb?: V1PodDisruptionBudget;
+  networkPolicy?: V1NetworkPolicy;
 }
 
 /** A Server that cannot be rendered (e.g. no image anywhere); reconcile reports it as phase Error. */

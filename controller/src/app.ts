@@ -86,6 +86,7 @@ export async function startApp(
     concurrency: settings.concurrency,
     resyncMs: settings.resyncSeconds * 1000,
     watchTimeoutSeconds: settings.watchTimeoutSeconds,
+    namespaces: settings.watchNamespaces,
     ...(settings.controllers.length ? { enabled: (name: string) => settings.controllers.includes(name) } : {}),
   });
   const recorder = new ApiEventRecorder(client, clock, logger);
@@ -118,6 +119,7 @@ export async function startApp(
     logger.warn({ port: debugPort, bindAddress: DEBUG_BIND_ADDRESS }, 'debug endpoints listening (POST /debug/resync)');
   }
 
+  logger.info({ namespaces: settings.watchNamespaces.length ? settings.watchNamespaces : 'all' }, 'watching');
   await manager.start();
 
   if (fence) {

@@ -15,3 +15,4 @@ export * from './pki-authority.js';
 export * from './pki-duration.js';
 export * from './quantity.js';
 export * from './webhook-paths.js';
+export * from './watch-namespaces.js';

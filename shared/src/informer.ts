@@ -36,6 +36,8 @@ export const unrefTimers: InformerTimers = {
 export interface RestartingInformerOptions<T extends KubernetesObject> {
   /** For logs. */
   kind: string;
+  /** For logs: the one namespace this informer watches (namespace-scoped mode). */
+  namespace?: string;
   /** Collection path, e.g. /apis/openvox.voxpupuli.org/v1alpha1/configs. */
   path: string;
   kubeConfig: KubeConfig;
@@ -98,7 +100,9 @@ export class RestartingInformer<T extends KubernetesObject> {
       listed = true;
       // ListWatch fills its cache synchronously after this promise settles; mark synced after that.
       setImmediate(() => {
-        if (!this.synced && opts.syncedMessage) opts.logger.info({ kind: opts.kind }, opts.syncedMessage);
+        if (!this.synced && opts.syncedMessage) {
+          opts.logger.info({ kind: opts.kind, namespace: opts.namespace }, opts.syncedMessage);
+        }
         this.synced = true;
         this.failures = 0;
       });
@@ -145,7 +149,10 @@ export class RestartingInformer<T extends KubernetesObject> {
     const max = this.opts.maxBackoffMs ?? 30_000;
     const delay = Math.min(max, min * 2 ** this.failures);
     this.failures++;
-    this.opts.logger.warn({ kind: this.opts.kind, err: String(err), delayMs: delay }, 'informer failed; restarting');
+    this.opts.logger.warn(
+      { kind: this.opts.kind, namespace: this.opts.namespace, err: String(err), delayMs: delay },
+      'informer failed; restarting',
+    );
     this.restartTimer?.cancel();
     this.restartTimer = (this.opts.timers ?? unrefTimers).setTimeout(() => {
       if (this.stopped) return;
@@ -194,3 +201,5 @@ class ExpiryAwareWatch extends Watch {
     );
   }
 }
+
+export { NamespacedInformers, type NamespaceInformer } from './namespaced-informers.js';

@@ -1,8 +1,9 @@
 // A typed list+watch cache of one resource for the controller: the restarting informer of
-// @openvox/shared (shared with the webhook), listing through our REST client.
+// @openvox/shared (shared with the webhook), listing through our REST client; in namespace-scoped mode
+// one per watched namespace, merged.
 import type { KubeConfig, KubernetesListObject, KubernetesObject } from '@kubernetes/client-node';
 import { FIELD_MANAGER } from '@openvox/shared';
-import { RestartingInformer } from '@openvox/shared/informer';
+import { NamespacedInformers, RestartingInformer } from '@openvox/shared/informer';
 import type { Logger } from 'pino';
 import type { Clock } from './clock.js';
 import type { KubeClient, KubeObject } from './client.js';
@@ -30,6 +31,8 @@ export interface InformerOptions {
   logger: Logger;
   clock: Clock;
   labelSelector?: string;
+  /** Watch only these namespaces, each on its own; empty or absent: all namespaces. */
+  namespaces?: readonly string[];
   minBackoffMs?: number;
   maxBackoffMs?: number;
   onRestart?: (kind: string) => void;
@@ -38,32 +41,36 @@ export interface InformerOptions {
 }
 
 export class Informer<T extends KubeObject> implements InformerLike<T> {
-  private readonly informer: RestartingInformer<KubernetesObject>;
+  private readonly informer: NamespacedInformers<KubernetesObject>;
   private readonly handlers: Handler<T>[] = [];
 
   constructor(
     readonly resource: ResourceType,
     opts: InformerOptions,
   ) {
-    this.informer = new RestartingInformer<KubernetesObject>({
-      kind: resource.kind,
-      path: collectionPath(resource),
-      kubeConfig: opts.kubeConfig,
-      list: async () =>
-        (await opts.client.list<T>(resource, {
-          labelSelector: opts.labelSelector,
-        })) as unknown as KubernetesListObject<KubernetesObject>,
-      labelSelector: opts.labelSelector,
-      logger: opts.logger,
-      timers: opts.clock,
-      minBackoffMs: opts.minBackoffMs,
-      maxBackoffMs: opts.maxBackoffMs,
-      onRestart: () => opts.onRestart?.(resource.kind),
-      onRelist: (reason) => opts.onRelist?.(resource.kind, reason),
-      // ownsField() reads our own Apply entry; nothing reads the others'.
-      keepManagedFieldsOf: FIELD_MANAGER,
-      ...(opts.watchTimeoutSeconds ? { watchTimeoutSeconds: opts.watchTimeoutSeconds } : {}),
-    });
+    const watchOne = (namespace: string | undefined) =>
+      new RestartingInformer<KubernetesObject>({
+        kind: resource.kind,
+        ...(namespace ? { namespace } : {}),
+        path: collectionPath(resource, namespace),
+        kubeConfig: opts.kubeConfig,
+        list: async () =>
+          (await opts.client.list<T>(resource, {
+            ...(namespace ? { namespace } : {}),
+            labelSelector: opts.labelSelector,
+          })) as unknown as KubernetesListObject<KubernetesObject>,
+        labelSelector: opts.labelSelector,
+        logger: opts.logger,
+        timers: opts.clock,
+        minBackoffMs: opts.minBackoffMs,
+        maxBackoffMs: opts.maxBackoffMs,
+        onRestart: () => opts.onRestart?.(resource.kind),
+        onRelist: (reason) => opts.onRelist?.(resource.kind, reason),
+        // ownsField() reads our own Apply entry; nothing reads the others'.
+        keepManagedFieldsOf: FIELD_MANAGER,
+        ...(opts.watchTimeoutSeconds ? { watchTimeoutSeconds: opts.watchTimeoutSeconds } : {}),
+      });
+    this.informer = new NamespacedInformers(opts.namespaces ?? [], watchOne);
     const emit = (type: EventType) => (obj: KubernetesObject) => {
       const typed = this.typed(obj);
       for (const h of this.handlers) h(type, typed);

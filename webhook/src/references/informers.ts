@@ -1,5 +1,6 @@
-// Informer caches of Configs and Certificates in all namespaces, for reference warnings. Each is the
-// restarting informer of @openvox/shared (the controller's informers use the same one).
+// Informer caches of Configs and Certificates, for reference warnings: in all namespaces, or (namespace-
+// scoped mode) one list+watch per watched namespace, merged. Each is the restarting informer of
+// @openvox/shared (the controller's informers use the same one).
 import {
   CustomObjectsApi,
   type KubeConfig,
@@ -7,7 +8,7 @@ import {
   type KubernetesObject,
 } from '@kubernetes/client-node';
 import { GROUP, VERSION } from '@openvox/shared';
-import { RestartingInformer } from '@openvox/shared/informer';
+import { NamespacedInformers, RestartingInformer } from '@openvox/shared/informer';
 import type { Logger } from 'pino';
 import type { ReferenceKind, ReferenceLookup } from './lookup.js';
 
@@ -23,24 +24,36 @@ export interface BackoffOptions {
   maxMs?: number;
 }
 
-export function createReferenceCache(kc: KubeConfig, logger: Logger, backoff: BackoffOptions = {}): ReferenceCache {
+export function createReferenceCache(
+  kc: KubeConfig,
+  logger: Logger,
+  backoff: BackoffOptions = {},
+  namespaces: readonly string[] = [],
+): ReferenceCache {
   const api = kc.makeApiClient(CustomObjectsApi);
-  const informers = {} as Record<ReferenceKind, RestartingInformer<KubernetesObject>>;
+  const informers = {} as Record<ReferenceKind, NamespacedInformers<KubernetesObject>>;
   for (const kind of Object.keys(PLURALS) as ReferenceKind[]) {
     const plural = PLURALS[kind];
-    informers[kind] = new RestartingInformer<KubernetesObject>({
-      kind,
-      path: `/apis/${GROUP}/${VERSION}/${plural}`,
-      kubeConfig: kc,
-      list: () =>
-        api.listClusterCustomObject({ group: GROUP, version: VERSION, plural }) as Promise<
-          KubernetesListObject<KubernetesObject>
-        >,
-      logger,
-      minBackoffMs: backoff.initialMs ?? 1000,
-      maxBackoffMs: backoff.maxMs ?? 30_000,
-      syncedMessage: 'reference cache synced',
-    });
+    const watchOne = (namespace: string | undefined) =>
+      new RestartingInformer<KubernetesObject>({
+        kind,
+        ...(namespace ? { namespace } : {}),
+        path: namespace
+          ? `/apis/${GROUP}/${VERSION}/namespaces/${encodeURIComponent(namespace)}/${plural}`
+          : `/apis/${GROUP}/${VERSION}/${plural}`,
+        kubeConfig: kc,
+        list: () =>
+          (namespace
+            ? api.listNamespacedCustomObject({ group: GROUP, version: VERSION, namespace, plural })
+            : api.listClusterCustomObject({ group: GROUP, version: VERSION, plural })) as Promise<
+            KubernetesListObject<KubernetesObject>
+          >,
+        logger,
+        minBackoffMs: backoff.initialMs ?? 1000,
+        maxBackoffMs: backoff.maxMs ?? 30_000,
+        syncedMessage: 'reference cache synced',
+      });
+    informers[kind] = new NamespacedInformers(namespaces, watchOne);
   }
 
   return {
@@ -54,7 +67,8 @@ export function createReferenceCache(kc: KubeConfig, logger: Logger, backoff: Ba
     synced: () => Object.values(informers).every((i) => i.hasSynced()),
     exists(kind, namespace, name) {
       const informer = informers[kind];
-      if (!informer.hasSynced()) return undefined;
+      // Not watched: unknown, not missing (a false "does not exist" warning would mislead).
+      if (!informer.hasSynced() || !informer.watches(namespace)) return undefined;
       return informer.get(namespace, name) !== undefined;
     },
   };

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CHART_DIR, helm, withValuesFile } from '../src/chart/helm.js';
 import { render, type K8sObject } from '../src/chart/render.js';
-import { certManagerCrds } from '../src/chart/cert-manager-crds.js';
+import { createCa } from '@openvox/shared/testing';
 import { writeServiceAccountKubeconfig } from '../src/chart/service-account.js';
 import { AUDIT_LOG, auditLogSize } from '../src/cluster/audit.js';
 import { REPO_ROOT } from '../src/cluster/paths.js';
@@ -40,14 +40,25 @@ let watched: string;
 let other: string;
 let tmp: string;
 let frozenRunController: number | undefined;
+let tls: { secretName: string; caBundle: string };
 
 const namespaceMode = (namespaces: string[]) => ({
   crds: { enabled: false },
   scope: { mode: 'namespace', watchNamespace: namespaces[0], watchNamespaces: namespaces.slice(1) },
 });
 
+/** The values with the chart's own webhooks kept inert (`selection` false: as the test registers them). */
+const withWebhook = (values: Record<string, unknown>, selection = true) => ({
+  ...values,
+  webhook: {
+    certManager: { enabled: false },
+    tls,
+    ...(selection ? { namespaceSelector: { matchLabels: inert } } : {}),
+  },
+});
+
 function upgrade(command: 'install' | 'upgrade', values: Record<string, unknown>) {
-  const withInert = { ...values, webhook: { namespaceSelector: { matchLabels: inert } } };
+  const withInert = withWebhook(values);
   return withValuesFile(withInert, (file) =>
     helm([command, release, CHART_DIR, '--namespace', ns, '--values', file, '--timeout', '2m']),
   );
@@ -81,11 +92,11 @@ const namespaceModeRbac = (namespaces: string[]) =>
 const rawAs = (kubeconfig: string, path: string) => kubectl(['--kubeconfig', kubeconfig, 'get', '--raw', path]);
 const SERVERS = '/apis/openvox.voxpupuli.org/v1alpha1';
 
-beforeAll(() => {
+beforeAll(async () => {
   tmp = mkdtempSync(join(tmpdir(), 'chart-scope-'));
-  const crds = certManagerCrds();
-  kubectlOk(['apply', '--server-side', '--force-conflicts', '--field-manager=chart-test', '-f', '-'], crds);
-  kubectlOk(['wait', '--for=condition=Established', '--timeout=60s', ...crds.map((c) => `crd/${c.metadata.name}`)]);
+  // A certificate of its own (no cert-manager here): the chart's pods never run, only its objects count.
+  const ca = await createCa('scope-test-ca', 30);
+  tls = { secretName: 'scope-webhook-tls', caBundle: Buffer.from(ca.certPem).toString('base64') };
   ns = createNamespace('scope');
   // Both out of the e2e run's own webhook: what is admitted there is admitted by this test's processes.
   watched = createNamespace('scope-watched', { labels: { [WEBHOOK_BYPASS_LABEL]: 'true' } });
@@ -144,11 +155,11 @@ describe('helm install with scope.mode namespace', () => {
   }, 60_000);
 
   it('on those tokens the processes admit and reconcile the watched namespace only, with no forbidden call', async () => {
-    const tls = await writeServingCertificate(join(tmp, 'webhook-tls'));
+    const serving = await writeServingCertificate(join(tmp, 'webhook-tls'));
     const port = await freePort();
     const controllerPort = await freePort();
     const debugPort = await freePort();
-    const rendered = render({ release, namespace: ns, values: namespaceMode([watched]) });
+    const rendered = render({ release, namespace: ns, values: withWebhook(namespaceMode([watched]), false) });
     // The chart's arguments, as its Deployments pass them.
     const watchArgs = (name: string) => {
       const args: string[] = rendered.one('Deployment', name).spec.template.spec.containers[0].args;
@@ -163,7 +174,7 @@ describe('helm install with scope.mode namespace', () => {
       children.push(
         await startWebhookChild({
           port,
-          tls,
+          tls: serving,
           kubeconfig: join(tmp, 'webhook.kubeconfig'),
           logFile: webhookLog,
           extraArgs: watchArgs(webhookSa),
@@ -179,7 +190,7 @@ describe('helm install with scope.mode namespace', () => {
             ...w,
             clientConfig: {
               url: `https://127.0.0.1:${port}${w.clientConfig.service.path}`,
-              caBundle: Buffer.from(tls.caPem).toString('base64'),
+              caBundle: Buffer.from(serving.caPem).toString('base64'),
             },
           })),
         });

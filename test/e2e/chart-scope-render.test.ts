@@ -1,6 +1,7 @@
 // The chart's namespace-scoped mode as helm renders it: Roles in each watched namespace instead of
 // ClusterRoles, both processes told which namespaces to watch, webhooks that select only those, and a
 // clear error for values that contradict the mode. Cluster mode stays as chart-render.test.ts shows it.
+import { CHART_DIR, helm, kubeVersion, withValuesFile } from '../src/chart/helm.js';
 import { render, template, type K8sObject, type Manifest } from '../src/chart/render.js';
 
 const NS = 'openvox-system';
@@ -19,6 +20,14 @@ const where = (objs: K8sObject[]) => objs.map((o) => `${o.kind} ${o.metadata.nam
 describe('namespace mode', () => {
   const manifest = render({ namespace: NS, values: NAMESPACED });
   const cluster = render({ namespace: NS });
+
+  it('is clean with helm lint --strict', () => {
+    const result = withValuesFile(NAMESPACED, (file) =>
+      helm(['lint', '--strict', '--kube-version', kubeVersion(), CHART_DIR, '--values', file]),
+    );
+    expect(result.stdout).toContain('1 chart(s) linted, 0 chart(s) failed');
+    expect(result.stdout).not.toMatch(/\[(WARNING|ERROR)\]/);
+  });
 
   it('grants both ServiceAccounts Roles in each watched namespace, and no cluster-wide read or write', () => {
     const rbac = manifest.objects.filter((o) => o.apiVersion === 'rbac.authorization.k8s.io/v1');

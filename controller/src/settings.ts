@@ -1,5 +1,5 @@
 // The controller's configuration: flags win over environment variables, parsed once at start-up.
-import { parseWatchNamespaces } from '@openvox/shared';
+import { parseWatchNamespaces } from '@openvox/shared/runtime';
 
 export interface Settings {
   kubeconfig?: string;

@@ -1,6 +1,6 @@
 // Namespace-scoped mode: one list+watch per watched namespace (a namespaced Role allows nothing wider),
 // read as one cache. With no namespaces given it is a single cluster-wide informer, as before.
-import type { KubernetesObject } from '@kubernetes/client-node';
+import type { ListedObject } from './list-watch.js';
 import type { WatchEventType } from './informer.js';
 
 /** The part of RestartingInformer this set uses (tests may pass their own). */
@@ -13,7 +13,7 @@ export interface NamespaceInformer<T> {
   stop(): Promise<void>;
 }
 
-export class NamespacedInformers<T extends KubernetesObject> {
+export class NamespacedInformers<T extends ListedObject> {
   /** Keyed by namespace; the one key `undefined` means all namespaces. */
   private readonly informers = new Map<string | undefined, NamespaceInformer<T>>();
 

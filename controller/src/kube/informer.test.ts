@@ -39,7 +39,7 @@ describe('Informer', () => {
     const kc = localKubeConfig(server);
     const restarts: string[] = [];
     const informer = new Informer(CONFIG_MAP, {
-      kubeConfig: kc,
+      connection: kc,
       client: new RestClient(kc),
       logger: pino({ level: 'silent' }),
       clock: realClock,
@@ -97,7 +97,7 @@ describe('Informer in namespace-scoped mode', () => {
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const kc = localKubeConfig(server);
     const informer = new Informer(CONFIG_MAP, {
-      kubeConfig: kc,
+      connection: kc,
       client: new RestClient(kc),
       logger: pino({ level: 'silent' }),
       clock: realClock,

@@ -1,12 +1,13 @@
 // A typed list+watch cache of one resource for the controller: the restarting informer of
 // @openvox/shared (shared with the webhook), listing through our REST client; in namespace-scoped mode
 // one per watched namespace, merged.
-import type { KubeConfig, KubernetesListObject, KubernetesObject } from '@kubernetes/client-node';
-import { FIELD_MANAGER } from '@openvox/shared';
-import { NamespacedInformers, RestartingInformer } from '@openvox/shared/informer';
+import { FIELD_MANAGER } from '@openvox/shared/runtime';
+import { NamespacedInformers, RestartingInformer, type KubeConnection } from '@openvox/shared/informer';
 import type { Logger } from 'pino';
 import type { Clock } from './clock.js';
 import type { KubeClient, KubeObject } from './client.js';
+import { OWNERSHIP_PATHS } from './owned.js';
+import { keepOwnedSpec } from './owned-fields.js';
 import { collectionPath, type ResourceType } from './resources.js';
 
 export type EventType = 'add' | 'update' | 'delete';
@@ -26,7 +27,7 @@ export interface InformerLike<T> extends Cache<T> {
 }
 
 export interface InformerOptions {
-  kubeConfig: KubeConfig;
+  connection: KubeConnection;
   client: KubeClient;
   logger: Logger;
   clock: Clock;
@@ -37,11 +38,12 @@ export interface InformerOptions {
   maxBackoffMs?: number;
   onRestart?: (kind: string) => void;
   onRelist?: (kind: string, reason: 'expired' | 'restart') => void;
+  onEvent?: (kind: string, type: EventType) => void;
   watchTimeoutSeconds?: number;
 }
 
 export class Informer<T extends KubeObject> implements InformerLike<T> {
-  private readonly informer: NamespacedInformers<KubernetesObject>;
+  private readonly informer: NamespacedInformers<KubeObject>;
   private readonly handlers: Handler<T>[] = [];
 
   constructor(
@@ -49,16 +51,13 @@ export class Informer<T extends KubeObject> implements InformerLike<T> {
     opts: InformerOptions,
   ) {
     const watchOne = (namespace: string | undefined) =>
-      new RestartingInformer<KubernetesObject>({
+      new RestartingInformer<KubeObject>({
         kind: resource.kind,
         ...(namespace ? { namespace } : {}),
         path: collectionPath(resource, namespace),
-        kubeConfig: opts.kubeConfig,
-        list: async () =>
-          (await opts.client.list<T>(resource, {
-            ...(namespace ? { namespace } : {}),
-            labelSelector: opts.labelSelector,
-          })) as unknown as KubernetesListObject<KubernetesObject>,
+        connection: opts.connection,
+        list: () =>
+          opts.client.list<T>(resource, { ...(namespace ? { namespace } : {}), labelSelector: opts.labelSelector }),
         labelSelector: opts.labelSelector,
         logger: opts.logger,
         timers: opts.clock,
@@ -66,12 +65,15 @@ export class Informer<T extends KubeObject> implements InformerLike<T> {
         maxBackoffMs: opts.maxBackoffMs,
         onRestart: () => opts.onRestart?.(resource.kind),
         onRelist: (reason) => opts.onRelist?.(resource.kind, reason),
-        // ownsField() reads our own Apply entry; nothing reads the others'.
+        // ownsField() reads our own Apply entry, and only these paths of it; nothing reads the others'.
         keepManagedFieldsOf: FIELD_MANAGER,
+        keepManagedFieldsPaths: OWNERSHIP_PATHS,
+        ...(resource.cacheOwnedSpecOnly ? { transform: keepOwnedSpec } : {}),
         ...(opts.watchTimeoutSeconds ? { watchTimeoutSeconds: opts.watchTimeoutSeconds } : {}),
       });
     this.informer = new NamespacedInformers(opts.namespaces ?? [], watchOne);
-    const emit = (type: EventType) => (obj: KubernetesObject) => {
+    const emit = (type: EventType) => (obj: KubeObject) => {
+      opts.onEvent?.(resource.kind, type);
       const typed = this.typed(obj);
       for (const h of this.handlers) h(type, typed);
     };
@@ -80,8 +82,8 @@ export class Informer<T extends KubeObject> implements InformerLike<T> {
     this.informer.on('delete', emit('delete'));
   }
 
-  /** client-node's cache drops apiVersion and kind; every object we hand out has them. */
-  private typed(obj: KubernetesObject): T {
+  /** Watch events carry apiVersion and kind, but a copy keeps callers from changing the cache. */
+  private typed(obj: KubeObject): T {
     return { apiVersion: this.resource.apiVersion, kind: this.resource.kind, ...obj } as unknown as T;
   }
 

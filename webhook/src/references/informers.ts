@@ -1,14 +1,14 @@
 // Informer caches of Configs and Certificates, for reference warnings: in all namespaces, or (namespace-
 // scoped mode) one list+watch per watched namespace, merged. Each is the restarting informer of
 // @openvox/shared (the controller's informers use the same one).
-import {
-  CustomObjectsApi,
-  type KubeConfig,
-  type KubernetesListObject,
-  type KubernetesObject,
-} from '@kubernetes/client-node';
 import { GROUP, VERSION } from '@openvox/shared';
-import { NamespacedInformers, RestartingInformer } from '@openvox/shared/informer';
+import {
+  listAll,
+  NamespacedInformers,
+  RestartingInformer,
+  type KubeConnection,
+  type ListedObject,
+} from '@openvox/shared/informer';
 import type { Logger } from 'pino';
 import type { ReferenceKind, ReferenceLookup } from './lookup.js';
 
@@ -25,34 +25,28 @@ export interface BackoffOptions {
 }
 
 export function createReferenceCache(
-  kc: KubeConfig,
+  connection: KubeConnection,
   logger: Logger,
   backoff: BackoffOptions = {},
   namespaces: readonly string[] = [],
 ): ReferenceCache {
-  const api = kc.makeApiClient(CustomObjectsApi);
-  const informers = {} as Record<ReferenceKind, NamespacedInformers<KubernetesObject>>;
+  const informers = {} as Record<ReferenceKind, NamespacedInformers<ListedObject>>;
   for (const kind of Object.keys(PLURALS) as ReferenceKind[]) {
-    const plural = PLURALS[kind];
-    const watchOne = (namespace: string | undefined) =>
-      new RestartingInformer<KubernetesObject>({
+    const watchOne = (namespace: string | undefined) => {
+      const scope = namespace ? `/namespaces/${encodeURIComponent(namespace)}` : '';
+      const path = `/apis/${GROUP}/${VERSION}${scope}/${PLURALS[kind]}`;
+      return new RestartingInformer<ListedObject>({
         kind,
         ...(namespace ? { namespace } : {}),
-        path: namespace
-          ? `/apis/${GROUP}/${VERSION}/namespaces/${encodeURIComponent(namespace)}/${plural}`
-          : `/apis/${GROUP}/${VERSION}/${plural}`,
-        kubeConfig: kc,
-        list: () =>
-          (namespace
-            ? api.listNamespacedCustomObject({ group: GROUP, version: VERSION, namespace, plural })
-            : api.listClusterCustomObject({ group: GROUP, version: VERSION, plural })) as Promise<
-            KubernetesListObject<KubernetesObject>
-          >,
+        path,
+        connection,
+        list: () => listAll<ListedObject>(connection, path),
         logger,
         minBackoffMs: backoff.initialMs ?? 1000,
         maxBackoffMs: backoff.maxMs ?? 30_000,
         syncedMessage: 'reference cache synced',
       });
+    };
     informers[kind] = new NamespacedInformers(namespaces, watchOne);
   }
 

@@ -98,6 +98,7 @@ export async function startApp(
     concurrency: settings.concurrency,
     resyncMs: settings.resyncSeconds * 1000,
     watchTimeoutSeconds: settings.watchTimeoutSeconds,
+    namespaces: settings.watchNamespaces,
     ...(settings.controllers.length ? { enabled: (name: string) => settings.controllers.includes(name) } : {}),
   });
   const recorder = new ApiEventRecorder(client, clock, logger);
@@ -145,6 +146,7 @@ export async function startApp(
     );
   }
 
+  logger.info({ namespaces: settings.watchNamespaces.length ? settings.watchNamespaces : 'all' }, 'watching');
   await manager.start();
 
   if (fence) {

@@ -16,7 +16,23 @@ describe('parseSettings', () => {
       watchTimeoutSeconds: 0,
       logLevel: 'info',
       controllers: [],
+      watchNamespaces: [],
     });
+  });
+  it('watches the namespaces of --watch-namespaces (or WATCH_NAMESPACES), each once, in order', () => {
+    expect(parseSettings(['--watch-namespaces', 'team-a, team-b,team-a'], {}).watchNamespaces).toEqual([
+      'team-a',
+      'team-b',
+    ]);
+    expect(parseSettings([], { WATCH_NAMESPACES: 'puppet' }).watchNamespaces).toEqual(['puppet']);
+    expect(parseSettings(['--watch-namespaces=ops'], { WATCH_NAMESPACES: 'puppet' }).watchNamespaces).toEqual(['ops']);
+    expect(parseSettings(['--watch-namespaces='], {}).watchNamespaces).toEqual([]);
+  });
+  it('refuses a watched namespace that is no namespace name, naming the flag and the entry', () => {
+    expect(() => parseSettings(['--watch-namespaces', 'ok,Team_A'], {})).toThrow(
+      '--watch-namespaces: "Team_A" is not a namespace name (a DNS-1123 label',
+    );
+    expect(() => parseSettings([], { WATCH_NAMESPACES: `${'a'.repeat(64)}` })).toThrow('is not a namespace name');
   });
   it('enables the debug port only by flag, never from the environment', () => {
     expect(parseSettings(['--debug-port', '0'], {}).debugPort).toBe(0);

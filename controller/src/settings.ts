@@ -1,4 +1,6 @@
 // The controller's configuration: flags win over environment variables, parsed once at start-up.
+import { parseWatchNamespaces } from '@openvox/shared/runtime';
+
 export interface Settings {
   kubeconfig?: string;
   /** Port of /healthz, /readyz (no auth) and /metrics (bearer token, TokenReview + SubjectAccessReview). */
@@ -23,6 +25,8 @@ export interface Settings {
   logLevel: string;
   /** Controllers to run, by name; empty means all. */
   controllers: string[];
+  /** Namespaces to watch, each with its own list+watch (namespace-scoped mode); empty means all. */
+  watchNamespaces: string[];
 }
 
 export const CONTROLLER_NAMES = [
@@ -91,6 +95,7 @@ const KNOWN = new Set([
   'watch-timeout-seconds',
   'log-level',
   'controllers',
+  'watch-namespaces',
 ]);
 
 export function parseSettings(argv: string[], env: Record<string, string | undefined>): Settings {
@@ -138,5 +143,6 @@ function parse(argv: string[], env: Record<string, string | undefined>): Setting
     watchTimeoutSeconds: int('watch-timeout-seconds', get('watch-timeout-seconds', undefined, '0'), 0),
     logLevel: get('log-level', 'LOG_LEVEL', 'info'),
     controllers: controllerList(get('controllers', 'CONTROLLER_CONTROLLERS', '')),
+    watchNamespaces: parseWatchNamespaces(get('watch-namespaces', 'WATCH_NAMESPACES', '')),
   };
 }

@@ -21,3 +21,4 @@ export * from './pki-duration.js';
 export * from './quantity.js';
 export * from './webhook-paths.js';
 export * from './api-errors.js';
+export * from './watch-namespaces.js';

@@ -32,6 +32,8 @@ export const unrefTimers: InformerTimers = {
 export interface RestartingInformerOptions<T extends ListedObject> {
   /** For logs. */
   kind: string;
+  /** For logs: the one namespace this informer watches (namespace-scoped mode). */
+  namespace?: string;
   /** Collection path, e.g. /apis/openvox.voxpupuli.org/v1alpha1/configs. */
   path: string;
   connection: KubeConnection;
@@ -162,7 +164,7 @@ export class RestartingInformer<T extends ListedObject> {
       .run((relist) => {
         if (relist) this.opts.onRelist?.(relist);
         if (!this.synced && this.opts.syncedMessage)
-          this.opts.logger.info({ kind: this.opts.kind }, this.opts.syncedMessage);
+          this.opts.logger.info({ kind: this.opts.kind, namespace: this.opts.namespace }, this.opts.syncedMessage);
         this.synced = true;
         this.failures = 0;
         started();
@@ -181,7 +183,7 @@ export class RestartingInformer<T extends ListedObject> {
     this.failures++;
     // An API server that is busy or restarting, or a watch it closed, passes by itself: one line at info.
     const { transient, reason } = describeApiError(err);
-    const fields = { kind: this.opts.kind, reason, delayMs: delay };
+    const fields = { kind: this.opts.kind, namespace: this.opts.namespace, reason, delayMs: delay };
     if (transient) this.opts.logger.info(fields, 'watch interrupted; listing again shortly');
     else
       this.opts.logger.warn(
@@ -196,3 +198,5 @@ export class RestartingInformer<T extends ListedObject> {
     }, delay);
   }
 }
+
+export { NamespacedInformers, type NamespaceInformer } from './namespaced-informers.js';

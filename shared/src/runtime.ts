@@ -8,6 +8,7 @@ export * from './pki-authority.js';
 export * from './pki-duration.js';
 export * from './quantity.js';
 export * from './api-errors.js';
+export * from './watch-namespaces.js';
 export type { Condition } from './api/schema.js';
 export type * from './api/common.js';
 export type * from './api/server.js';

@@ -27,11 +27,15 @@ async function main(): Promise<void> {
   collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: 1000 });
 
   const kc = await loadClusterConfig({ kubeconfig: settings.kubeconfig, env: process.env }, logger);
-  const cache = kc ? createReferenceCache(kc, logger) : undefined;
+  const cache = kc ? createReferenceCache(kc, logger, {}, settings.watchNamespaces) : undefined;
   cache?.start();
 
   const webhook = await startWebhook(settings, { logger, registry, references: cache ?? noReferences });
-  logger.info({ port: webhook.port, address: settings.bindAddress, cluster: kc !== undefined }, 'listening');
+  const watching = settings.watchNamespaces.length ? settings.watchNamespaces : 'all';
+  logger.info(
+    { port: webhook.port, address: settings.bindAddress, cluster: kc !== undefined, namespaces: watching },
+    'listening',
+  );
 
   const shutdown = (signal: string) => {
     logger.info({ signal }, 'shutting down: finishing in-flight requests');

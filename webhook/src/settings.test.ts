@@ -10,7 +10,19 @@ describe('parseSettings', () => {
       kubeconfig: undefined,
       logLevel: 'info',
       certPollMs: 10000,
+      watchNamespaces: [],
     });
+  });
+
+  it('takes the watched namespaces from --watch-namespaces or WATCH_NAMESPACES, flag first', () => {
+    expect(parseSettings(['--watch-namespaces', 'team-a,team-b'], { WATCH_NAMESPACES: 'x' }).watchNamespaces).toEqual([
+      'team-a',
+      'team-b',
+    ]);
+    expect(parseSettings([], { WATCH_NAMESPACES: 'puppet' }).watchNamespaces).toEqual(['puppet']);
+    expect(() => parseSettings(['--watch-namespaces', '-bad'], {})).toThrow(
+      '--watch-namespaces: "-bad" is not a namespace name',
+    );
   });
 
   it('reads the environment', () => {

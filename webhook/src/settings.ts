@@ -1,4 +1,5 @@
 // One typed settings object, parsed once at start-up from flags and environment (flag first).
+import { parseWatchNamespaces } from '@openvox/shared';
 
 export interface Settings {
   port: number;
@@ -10,6 +11,8 @@ export interface Settings {
   logLevel: string;
   /** How often the certificate files are re-read in case a file watch missed a change. */
   certPollMs: number;
+  /** Namespaces whose Configs and Certificates the reference cache watches, each on its own; empty: all. */
+  watchNamespaces: string[];
 }
 
 interface Spec {
@@ -26,11 +29,12 @@ const SPECS = {
   kubeconfig: { flag: 'kubeconfig', env: 'KUBECONFIG', fallback: undefined },
   logLevel: { flag: 'log-level', env: 'LOG_LEVEL', fallback: 'info' },
   certPollMs: { flag: 'cert-poll-ms', env: 'CERT_POLL_MS', fallback: '10000' },
+  watchNamespaces: { flag: 'watch-namespaces', env: 'WATCH_NAMESPACES', fallback: '' },
 } satisfies Record<keyof Settings, Spec>;
 
 const LOG_LEVELS = new Set(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
 
-export const USAGE = `usage: node webhook/dist/main.js [--port N] [--bind-address ADDR] [--tls-cert FILE] [--tls-key FILE] [--kubeconfig FILE] [--log-level LEVEL]`;
+export const USAGE = `usage: node webhook/dist/main.js [--port N] [--bind-address ADDR] [--tls-cert FILE] [--tls-key FILE] [--kubeconfig FILE] [--log-level LEVEL] [--watch-namespaces NS,...]`;
 
 /** `--name value` and `--name=value`; unknown flags are an error so a typo does not go unnoticed. */
 function parseFlags(argv: readonly string[]): Map<string, string> {
@@ -72,5 +76,6 @@ export function parseSettings(argv: readonly string[], env: NodeJS.ProcessEnv): 
     kubeconfig: get(SPECS.kubeconfig),
     logLevel,
     certPollMs: integer('cert poll interval', get(SPECS.certPollMs) ?? '', 100, 3_600_000),
+    watchNamespaces: parseWatchNamespaces(get(SPECS.watchNamespaces) ?? ''),
   };
 }

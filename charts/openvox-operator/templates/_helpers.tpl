@@ -22,6 +22,20 @@
 {{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
 {{- end }}
 
+{{/*
+Namespace-scoped mode: the watched namespaces, comma-separated (scope.watchNamespace and
+scope.watchNamespaces; the release namespace when both are empty). Empty in cluster mode.
+*/}}
+{{- define "openvox-operator.watchNamespaces" -}}
+{{- $scope := .Values.scope }}
+{{- $listed := compact (concat (list $scope.watchNamespace) ($scope.watchNamespaces | default list)) }}
+{{- if eq $scope.mode "namespace" }}
+{{- join "," (uniq (default (list .Release.Namespace) $listed)) }}
+{{- else if $listed }}
+{{- fail "scope.watchNamespace and scope.watchNamespaces apply only with scope.mode: namespace (cluster mode watches every namespace)" }}
+{{- end }}
+{{- end }}
+
 {{/* Names of the two components and their objects (52 characters leave room for suffixes). */}}
 {{- define "openvox-operator.webhook.name" -}}
 {{- printf "%s-webhook" (include "openvox-operator.fullname" . | trunc 52 | trimSuffix "-") }}
@@ -74,6 +88,40 @@ app.kubernetes.io/component: {{ .component }}
 {{- else }}
 {{- required "controller.serviceAccount.name is required when controller.serviceAccount.create is false" .Values.controller.serviceAccount.name }}
 {{- end }}
+{{- end }}
+
+{{/*
+Namespace mode: a Role with these rules and its RoleBinding to the component's ServiceAccount, in one
+watched namespace; call with (dict "root" $ "component" "controller" "namespace" NS "rules" RULES).
+*/}}
+{{- define "openvox-operator.namespacedBinding" }}
+{{- $root := .root }}
+{{- $name := include (printf "openvox-operator.%s.name" .component) $root }}
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata:
+  name: {{ $name }}
+  namespace: {{ .namespace }}
+  labels:
+    {{- include "openvox-operator.componentLabels" (dict "root" $root "component" .component) | nindent 4 }}
+rules:
+  {{- .rules }}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata:
+  name: {{ $name }}
+  namespace: {{ .namespace }}
+  labels:
+    {{- include "openvox-operator.componentLabels" (dict "root" $root "component" .component) | nindent 4 }}
+roleRef:
+  apiGroup: rbac.authorization.k8s.io
+  kind: Role
+  name: {{ $name }}
+subjects:
+  - kind: ServiceAccount
+    name: {{ include (printf "openvox-operator.%s.serviceAccountName" .component) $root }}
+    namespace: {{ $root.Release.Namespace }}
 {{- end }}
 
 {{/* cert-manager objects and the Secret the webhook serves from. */}}
@@ -172,10 +220,21 @@ rules:
     scope: Namespaced
 namespaceSelector:
   matchExpressions:
+    {{- with include "openvox-operator.watchNamespaces" $root }}
+    {{- if $values.excludeNamespaces }}
+    {{- fail "webhook.excludeNamespaces applies only with scope.mode: cluster; in namespace mode the webhooks select exactly the watched namespaces (scope.watchNamespace, scope.watchNamespaces)" }}
+    {{- end }}
+    {{- /* Only the watched namespaces, the release namespace too when it is one: the rules match openvox kinds only, never the operator's own Deployments. */}}
+    - key: kubernetes.io/metadata.name
+      operator: In
+      values:
+        {{- toYaml (splitList "," .) | nindent 8 }}
+    {{- else }}
     - key: kubernetes.io/metadata.name
       operator: NotIn
       values:
         {{- toYaml (concat (list $root.Release.Namespace "kube-system") $values.excludeNamespaces | uniq) | nindent 8 }}
+    {{- end }}
     {{- with $values.namespaceSelector.matchExpressions }}
     {{- toYaml . | nindent 4 }}
     {{- end }}

@@ -66,3 +66,68 @@ describe('Informer', () => {
     ).toEqual(['a', 'b']);
   });
 });
+
+describe('Informer in namespace-scoped mode', () => {
+  let server: Server;
+  afterEach(() => new Promise<void>((r) => server.close(() => r())));
+
+  it('lists and watches each watched namespace on its own path, never the whole cluster, and merges them', async () => {
+    const paths: string[] = [];
+    server = createServer((req, res) => {
+      const url = new URL(req.url!, 'http://x');
+      paths.push(`${url.searchParams.get('watch') === 'true' ? 'watch' : 'list'} ${url.pathname}`);
+      const ns = /^\/api\/v1\/namespaces\/([^/]+)\/configmaps$/.exec(url.pathname)?.[1];
+      if (!ns) return void res.writeHead(403).end('{}');
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      if (url.searchParams.get('watch') === 'true') {
+        return void res.write(
+          JSON.stringify({
+            type: 'ADDED',
+            object: { ...cm(`late-${ns}`, '2'), metadata: { name: `late-${ns}`, namespace: ns, resourceVersion: '2' } },
+          }) + '\n',
+        );
+      }
+      res.end(
+        JSON.stringify({
+          items: [{ ...cm('a', '1'), metadata: { name: 'a', namespace: ns, resourceVersion: '1' } }],
+          metadata: { resourceVersion: '1' },
+        }),
+      );
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const kc = localKubeConfig(server);
+    const informer = new Informer(CONFIG_MAP, {
+      connection: kc,
+      client: new RestClient(kc),
+      logger: pino({ level: 'silent' }),
+      clock: realClock,
+      namespaces: ['team-a', 'team-b'],
+    });
+    const events: string[] = [];
+    informer.on((type, obj) => events.push(`${type} ${obj.metadata?.namespace}/${obj.metadata?.name}`));
+    await informer.start();
+    const deadline = Date.now() + 5000;
+    while (!(informer.get('team-a', 'late-team-a') && informer.get('team-b', 'late-team-b')) && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    await informer.stop();
+    server.closeAllConnections();
+    expect(informer.hasSynced()).toBe(true);
+    expect([...new Set(paths)].sort()).toEqual([
+      'list /api/v1/namespaces/team-a/configmaps',
+      'list /api/v1/namespaces/team-b/configmaps',
+      'watch /api/v1/namespaces/team-a/configmaps',
+      'watch /api/v1/namespaces/team-b/configmaps',
+    ]);
+    expect(events.sort()).toEqual(['add team-a/a', 'add team-a/late-team-a', 'add team-b/a', 'add team-b/late-team-b']);
+    expect(
+      informer
+        .list()
+        .map((o) => `${o.metadata?.namespace}/${o.metadata?.name}`)
+        .sort(),
+    ).toEqual(['team-a/a', 'team-a/late-team-a', 'team-b/a', 'team-b/late-team-b']);
+    expect(informer.list('team-b')).toHaveLength(2);
+    expect(informer.get('team-c', 'a')).toBeUndefined();
+    expect(informer.get('team-a', 'a')?.kind).toBe('ConfigMap');
+  });
+});

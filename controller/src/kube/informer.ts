@@ -1,7 +1,8 @@
 // A typed list+watch cache of one resource for the controller: the restarting informer of
-// @openvox/shared (shared with the webhook), listing through our REST client.
+// @openvox/shared (shared with the webhook), listing through our REST client; in namespace-scoped mode
+// one per watched namespace, merged.
 import { FIELD_MANAGER } from '@openvox/shared/runtime';
-import { RestartingInformer, type KubeConnection } from '@openvox/shared/informer';
+import { NamespacedInformers, RestartingInformer, type KubeConnection } from '@openvox/shared/informer';
 import type { Logger } from 'pino';
 import type { Clock } from './clock.js';
 import type { KubeClient, KubeObject } from './client.js';
@@ -31,6 +32,8 @@ export interface InformerOptions {
   logger: Logger;
   clock: Clock;
   labelSelector?: string;
+  /** Watch only these namespaces, each on its own; empty or absent: all namespaces. */
+  namespaces?: readonly string[];
   minBackoffMs?: number;
   maxBackoffMs?: number;
   onRestart?: (kind: string) => void;
@@ -40,31 +43,35 @@ export interface InformerOptions {
 }
 
 export class Informer<T extends KubeObject> implements InformerLike<T> {
-  private readonly informer: RestartingInformer<KubeObject>;
+  private readonly informer: NamespacedInformers<KubeObject>;
   private readonly handlers: Handler<T>[] = [];
 
   constructor(
     readonly resource: ResourceType,
     opts: InformerOptions,
   ) {
-    this.informer = new RestartingInformer<KubeObject>({
-      kind: resource.kind,
-      path: collectionPath(resource),
-      connection: opts.connection,
-      list: () => opts.client.list<T>(resource, { labelSelector: opts.labelSelector }),
-      labelSelector: opts.labelSelector,
-      logger: opts.logger,
-      timers: opts.clock,
-      minBackoffMs: opts.minBackoffMs,
-      maxBackoffMs: opts.maxBackoffMs,
-      onRestart: () => opts.onRestart?.(resource.kind),
-      onRelist: (reason) => opts.onRelist?.(resource.kind, reason),
-      // ownsField() reads our own Apply entry, and only these paths of it; nothing reads the others'.
-      keepManagedFieldsOf: FIELD_MANAGER,
-      keepManagedFieldsPaths: OWNERSHIP_PATHS,
-      ...(resource.cacheOwnedSpecOnly ? { transform: keepOwnedSpec } : {}),
-      ...(opts.watchTimeoutSeconds ? { watchTimeoutSeconds: opts.watchTimeoutSeconds } : {}),
-    });
+    const watchOne = (namespace: string | undefined) =>
+      new RestartingInformer<KubeObject>({
+        kind: resource.kind,
+        ...(namespace ? { namespace } : {}),
+        path: collectionPath(resource, namespace),
+        connection: opts.connection,
+        list: () =>
+          opts.client.list<T>(resource, { ...(namespace ? { namespace } : {}), labelSelector: opts.labelSelector }),
+        labelSelector: opts.labelSelector,
+        logger: opts.logger,
+        timers: opts.clock,
+        minBackoffMs: opts.minBackoffMs,
+        maxBackoffMs: opts.maxBackoffMs,
+        onRestart: () => opts.onRestart?.(resource.kind),
+        onRelist: (reason) => opts.onRelist?.(resource.kind, reason),
+        // ownsField() reads our own Apply entry, and only these paths of it; nothing reads the others'.
+        keepManagedFieldsOf: FIELD_MANAGER,
+        keepManagedFieldsPaths: OWNERSHIP_PATHS,
+        ...(resource.cacheOwnedSpecOnly ? { transform: keepOwnedSpec } : {}),
+        ...(opts.watchTimeoutSeconds ? { watchTimeoutSeconds: opts.watchTimeoutSeconds } : {}),
+      });
+    this.informer = new NamespacedInformers(opts.namespaces ?? [], watchOne);
     const emit = (type: EventType) => (obj: KubeObject) => {
       opts.onEvent?.(resource.kind, type);
       const typed = this.typed(obj);

@@ -42,6 +42,8 @@ export interface ManagerOptions {
   metrics: ControllerMetrics;
   concurrency: number;
   resyncMs: number;
+  /** Watch only these namespaces (namespace-scoped mode); empty or absent: all. */
+  namespaces?: readonly string[];
   /** Server-side end of each watch in seconds; 0 or absent: none. */
   watchTimeoutSeconds?: number;
   /** Which controllers run (by definition name); all when absent. */
@@ -78,6 +80,7 @@ export class Manager {
           logger: this.opts.logger,
           clock: this.opts.clock,
           ...(resource.labelSelector ? { labelSelector: resource.labelSelector } : {}),
+          ...(this.opts.namespaces?.length ? { namespaces: this.opts.namespaces } : {}),
           onRestart: (kind) => this.opts.metrics.informerRestarts.inc({ kind }),
           onRelist: (kind, reason) => this.opts.metrics.informerRelists.inc({ kind, reason }),
           onEvent: (kind, type) => this.opts.metrics.informerEvents.inc({ kind, type }),

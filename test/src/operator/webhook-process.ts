@@ -39,6 +39,8 @@ export interface WebhookChildOptions {
   logFile?: string;
   /** Flags for Node itself, e.g. a small heap limit that turns a leak into a crash. */
   nodeArgs?: string[];
+  /** More webhook flags, e.g. --watch-namespaces. */
+  extraArgs?: string[];
 }
 
 /** Starts `node webhook/dist/main.js` and waits until /readyz answers 200. */
@@ -54,6 +56,7 @@ export async function startWebhookChild(options: WebhookChildOptions): Promise<C
     options.tls.key,
   ];
   if (options.kubeconfig) args.push('--kubeconfig', options.kubeconfig);
+  args.push(...(options.extraArgs ?? []));
   const webhook = startNodeChild('webhook', WEBHOOK_MAIN, args, options.logFile, options.nodeArgs);
   try {
     await waitFor200(

@@ -25,6 +25,7 @@ describe('createReferenceCache', () => {
   let certificateListFailures: number;
   let certificateLists: number;
   const watches = new Map<string, ServerResponse>();
+  const requested: string[] = [];
   let cache: ReferenceCache | undefined;
 
   beforeEach(async () => {
@@ -32,7 +33,8 @@ describe('createReferenceCache', () => {
     certificateLists = 0;
     server = createServer((req, res) => {
       const url = new URL(req.url ?? '/', 'http://x');
-      const plural = url.pathname.slice(BASE.length + 1);
+      requested.push(url.pathname);
+      const plural = url.pathname.slice(BASE.length + 1).replace(/^namespaces\/prod\//, '');
       if (url.searchParams.get('watch') === 'true') {
         res.writeHead(200, { 'content-type': 'application/json' });
         res.flushHeaders();
@@ -62,6 +64,7 @@ describe('createReferenceCache', () => {
     cache = undefined;
     for (const res of watches.values()) res.destroy();
     watches.clear();
+    requested.length = 0;
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
   });
@@ -100,5 +103,20 @@ describe('createReferenceCache', () => {
       .get('configs')!
       .write(`${JSON.stringify({ type: 'DELETED', object: object('Config', 'prod', 'later', '3') })}\n`);
     await until(() => cache!.exists('Config', 'prod', 'later') === false);
+  });
+
+  it('in namespace-scoped mode lists and watches only the watched namespaces, and knows nothing of others', async () => {
+    certificateListFailures = 0;
+    cache = createReferenceCache(kubeConfig(), pino({ level: 'silent' }), {}, ['prod']);
+    cache.start();
+    await until(() => cache!.synced() && watches.has('configs') && watches.has('certificates'));
+    expect([...new Set(requested)].sort()).toEqual([
+      `${BASE}/namespaces/prod/certificates`,
+      `${BASE}/namespaces/prod/configs`,
+    ]);
+    expect(cache.exists('Config', 'prod', 'production')).toBe(true);
+    expect(cache.exists('Config', 'prod', 'missing')).toBe(false);
+    // Not watched: unknown (no warning), not "missing".
+    expect(cache.exists('Config', 'other', 'production')).toBeUndefined();
   });
 });

@@ -1,7 +1,14 @@
-// Informer caches of Configs and Certificates in all namespaces, for reference warnings. Each is the
-// restarting informer of @openvox/shared (the controller's informers use the same one).
+// Informer caches of Configs and Certificates, for reference warnings: in all namespaces, or (namespace-
+// scoped mode) one list+watch per watched namespace, merged. Each is the restarting informer of
+// @openvox/shared (the controller's informers use the same one).
 import { GROUP, VERSION } from '@openvox/shared';
-import { listAll, RestartingInformer, type KubeConnection, type ListedObject } from '@openvox/shared/informer';
+import {
+  listAll,
+  NamespacedInformers,
+  RestartingInformer,
+  type KubeConnection,
+  type ListedObject,
+} from '@openvox/shared/informer';
 import type { Logger } from 'pino';
 import type { ReferenceKind, ReferenceLookup } from './lookup.js';
 
@@ -21,20 +28,26 @@ export function createReferenceCache(
   connection: KubeConnection,
   logger: Logger,
   backoff: BackoffOptions = {},
+  namespaces: readonly string[] = [],
 ): ReferenceCache {
-  const informers = {} as Record<ReferenceKind, RestartingInformer<ListedObject>>;
+  const informers = {} as Record<ReferenceKind, NamespacedInformers<ListedObject>>;
   for (const kind of Object.keys(PLURALS) as ReferenceKind[]) {
-    const path = `/apis/${GROUP}/${VERSION}/${PLURALS[kind]}`;
-    informers[kind] = new RestartingInformer<ListedObject>({
-      kind,
-      path,
-      connection,
-      list: () => listAll<ListedObject>(connection, path),
-      logger,
-      minBackoffMs: backoff.initialMs ?? 1000,
-      maxBackoffMs: backoff.maxMs ?? 30_000,
-      syncedMessage: 'reference cache synced',
-    });
+    const watchOne = (namespace: string | undefined) => {
+      const scope = namespace ? `/namespaces/${encodeURIComponent(namespace)}` : '';
+      const path = `/apis/${GROUP}/${VERSION}${scope}/${PLURALS[kind]}`;
+      return new RestartingInformer<ListedObject>({
+        kind,
+        ...(namespace ? { namespace } : {}),
+        path,
+        connection,
+        list: () => listAll<ListedObject>(connection, path),
+        logger,
+        minBackoffMs: backoff.initialMs ?? 1000,
+        maxBackoffMs: backoff.maxMs ?? 30_000,
+        syncedMessage: 'reference cache synced',
+      });
+    };
+    informers[kind] = new NamespacedInformers(namespaces, watchOne);
   }
 
   return {
@@ -48,7 +61,8 @@ export function createReferenceCache(
     synced: () => Object.values(informers).every((i) => i.hasSynced()),
     exists(kind, namespace, name) {
       const informer = informers[kind];
-      if (!informer.hasSynced()) return undefined;
+      // Not watched: unknown, not missing (a false "does not exist" warning would mislead).
+      if (!informer.hasSynced() || !informer.watches(namespace)) return undefined;
       return informer.get(namespace, name) !== undefined;
     },
   };

@@ -3,7 +3,7 @@
 export type ReferenceKind = 'Config' | 'Certificate';
 
 export interface ReferenceLookup {
-  /** true/false from the cache; undefined when lookups are off or the cache has not synced. */
+  /** true/false from the cache; undefined when lookups are off, the cache has not synced or the namespace is not watched. */
   exists(kind: ReferenceKind, namespace: string, name: string): boolean | undefined;
   /** Whether the cache is ready (always true when lookups are off). */
   synced(): boolean;

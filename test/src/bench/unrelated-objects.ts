@@ -60,7 +60,8 @@ export async function benchUnrelatedObjects(opts: UnrelatedObjectsOptions): Prom
   const id = randomBytes(3).toString('hex');
   const ns = `bench-memory-${id}`;
   const other = `bench-unrelated-${id}`;
-  const args = benchControllerArgs(kubeconfig, `bench-memory-${id}`);
+  // Both namespaces watched: the unrelated objects are in the controller's sight, only not its label's.
+  const args = benchControllerArgs(kubeconfig, `bench-memory-${id}`, ['--watch-namespaces', `${ns},${other}`]);
   await benchNamespace(client, ns);
   await benchNamespace(client, other);
   const metricsToken = await grantMetricsScraper(kc);

@@ -22,6 +22,7 @@ import { createConfigController } from './config/controller.js';
 import { createCertificateAuthorityController } from './certificate-authority/controller.js';
 import { createCertificateController } from './certificate/controller.js';
 import { createPoolController } from './pool/controller.js';
+import { createSigningPolicyController } from './signing-policy/controller.js';
 import type { Settings } from './settings.js';
 
 export interface App {
@@ -47,6 +48,7 @@ export function registerControllers(mgr: Manager, deps: ControllerDeps, options:
   mgr.register(createCertificateAuthorityController(mgr, { ...deps, keyAlgorithm }));
   mgr.register(createCertificateController(mgr, { ...deps, keyAlgorithm }));
   mgr.register(createPoolController(mgr, deps));
+  mgr.register(createSigningPolicyController(mgr, deps));
 }
 
 export async function startApp(

@@ -7,6 +7,7 @@ export * from './api/config.js';
 export * from './api/certificate.js';
 export * from './api/certificate-authority.js';
 export * from './api/pool.js';
+export * from './api/signing-policy.js';
 export * from './api/kinds.js';
 export * from './crd.js';
 export * from './labels.js';

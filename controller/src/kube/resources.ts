@@ -36,6 +36,7 @@ export const CONFIG = custom('Config', 'configs');
 export const CERTIFICATE = custom('Certificate', 'certificates');
 export const CERTIFICATE_AUTHORITY = custom('CertificateAuthority', 'certificateauthorities');
 export const POOL = custom('Pool', 'pools');
+export const SIGNING_POLICY = custom('SigningPolicy', 'signingpolicies');
 /**
  * Every object the operator makes carries this label; informers of kinds that also hold everyone else's
  * objects (Secrets, ConfigMaps, Deployments, ...) select on it, so the cache holds only ours.

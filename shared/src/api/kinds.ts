@@ -5,6 +5,7 @@ import { ConfigSpec, ConfigStatus } from './config.js';
 import { CertificateSpec, CertificateStatus } from './certificate.js';
 import { CertificateAuthoritySpec, CertificateAuthorityStatus } from './certificate-authority.js';
 import { PoolSpec, PoolStatus } from './pool.js';
+import { SigningPolicySpec, SigningPolicyStatus } from './signing-policy.js';
 
 export interface PrinterColumn {
   name: string;
@@ -122,4 +123,20 @@ export const pool: KindDefinition = {
   ],
 };
 
-export const KINDS: readonly KindDefinition[] = [server, config, certificate, certificateAuthority, pool];
+export const signingPolicy: KindDefinition = {
+  kind: 'SigningPolicy',
+  plural: 'signingpolicies',
+  singular: 'signingpolicy',
+  shortNames: ['sp'],
+  description:
+    'A SigningPolicy lets the CA Server of a CertificateAuthority sign matching certificate requests itself (autosign): by certname pattern, DNS alt names and CSR attributes such as pp_preshared_key. The policies of one CA are ORed; a CSR no policy matches waits for puppetserver ca sign.',
+  spec: SigningPolicySpec,
+  status: SigningPolicyStatus,
+  printerColumns: [
+    { name: 'CA', type: 'string', jsonPath: '.spec.certificateAuthorityRef', description: 'The CertificateAuthority.' },
+    phase,
+    age,
+  ],
+};
+
+export const KINDS: readonly KindDefinition[] = [server, config, certificate, certificateAuthority, pool, signingPolicy];

@@ -1,4 +1,4 @@
-// Validating admission for Config, Certificate, CertificateAuthority and Pool: the same contract as
+// Validating admission for Config, Certificate, CertificateAuthority, Pool and SigningPolicy: the same contract as
 // for Server (every violation at once, 422 Invalid with field causes), without defaults or warnings.
 import {
   GROUP,
@@ -8,6 +8,7 @@ import {
   config,
   createValidator,
   pool,
+  signingPolicy,
   validatePath,
   type KindDefinition,
 } from '@openvox/shared';
@@ -18,6 +19,7 @@ import { schemaRule } from '../server/rules/schema.js';
 import type { Rule } from '../server/rules/types.js';
 import { namespaceOf } from '../server/target.js';
 import { CERTIFICATE_AUTHORITY_RULES, CERTIFICATE_RULES, CONFIG_RULES, POOL_RULES } from './rules.js';
+import { SIGNING_POLICY_RULES } from './signing-policy-rules.js';
 
 export type KindHandler = (review: ValidReview) => AdmissionResponse;
 
@@ -58,6 +60,7 @@ export function kindValidators(references: ReferenceLookup): Map<string, KindHan
     [certificate, CERTIFICATE_RULES],
     [certificateAuthority, CERTIFICATE_AUTHORITY_RULES],
     [pool, POOL_RULES],
+    [signingPolicy, SIGNING_POLICY_RULES],
   ];
   return new Map(entries.map(([def, rules]) => [validatePath(def.singular), handlerFor(def, rules, references)]));
 }

@@ -30,6 +30,7 @@ describe('validation of the other kinds', () => {
       '/validate-openvox-voxpupuli-org-v1alpha1-certificateauthority',
       '/validate-openvox-voxpupuli-org-v1alpha1-config',
       '/validate-openvox-voxpupuli-org-v1alpha1-pool',
+      '/validate-openvox-voxpupuli-org-v1alpha1-signingpolicy',
     ]);
   });
 

@@ -5,7 +5,14 @@
 // puppetserver of the local proof has its own layout (test/e2e/puppet.test.ts lists the deviations).
 
 import { posix } from 'node:path';
-import { AUTOSIGN_EXECUTABLE_KEY, AUTOSIGN_POLICY_KEY, CA_CERT_KEY, CA_CRL_KEY, TLS_CERT_KEY, TLS_KEY_KEY } from './names.js';
+import {
+  AUTOSIGN_EXECUTABLE_KEY,
+  AUTOSIGN_POLICY_KEY,
+  CA_CERT_KEY,
+  CA_CRL_KEY,
+  TLS_CERT_KEY,
+  TLS_KEY_KEY,
+} from './names.js';
 
 export interface ServerLayout {
   /** puppet confdir: puppet.conf, puppetdb.conf live here. */

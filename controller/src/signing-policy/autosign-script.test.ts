@@ -25,7 +25,8 @@ let script: string;
 beforeAll(() => {
   // The CA pods' Ruby (the image's agent) is what runs this; here Debian's, which test/puppet/install.sh
   // installs with puppet-agent before `npm test` runs the unit suites.
-  if (!existsSync(RUBY)) throw new Error(`${RUBY} missing: run test/puppet/install.sh (Debian's puppet-agent brings it)`);
+  if (!existsSync(RUBY))
+    throw new Error(`${RUBY} missing: run test/puppet/install.sh (Debian's puppet-agent brings it)`);
   dir = mkdtempSync(join(tmpdir(), 'autosign-'));
   script = join(dir, 'openvox-autosign');
   writeFileSync(script, AUTOSIGN_SCRIPT, { mode: 0o755 });
@@ -42,7 +43,12 @@ function decide(policies: PolicyFileEntry[] | string, certname: string, pem: str
   const file = join(dir, `policy-${runs++}.json`);
   writeFileSync(file, typeof policies === 'string' ? policies : renderPolicyFile(policies));
   // puppetserver passes its JRuby settings; the script must not load gems from them.
-  const env = { PATH: '/usr/bin:/bin', OPENVOX_AUTOSIGN_POLICY: file, RUBYLIB: '/nonexistent', GEM_HOME: '/nonexistent' };
+  const env = {
+    PATH: '/usr/bin:/bin',
+    OPENVOX_AUTOSIGN_POLICY: file,
+    RUBYLIB: '/nonexistent',
+    GEM_HOME: '/nonexistent',
+  };
   const r = spawnSync(script, [certname], { input: pem, env, encoding: 'utf8', timeout: 20_000 });
   if (r.status !== 0 && r.status !== 1) throw new Error(`autosign exited ${r.status}: ${r.stderr}`);
   return { signed: r.status === 0, stderr: r.stderr };
@@ -98,7 +104,9 @@ describe('the autosign script (real Ruby, real CSRs)', () => {
     expect(await signs([sans], { certname: 'a.trusted.test', dnsAltNames: ['a.trusted.test', 'b.trusted.test'] })).toBe(
       true,
     );
-    expect(await signs([sans], { certname: 'a.trusted.test', dnsAltNames: ['a.trusted.test', 'evil.test'] })).toBe(false);
+    expect(await signs([sans], { certname: 'a.trusted.test', dnsAltNames: ['a.trusted.test', 'evil.test'] })).toBe(
+      false,
+    );
     expect(await signs([sans], { certname: 'a.trusted.test', ipAltNames: ['10.0.0.7'] })).toBe(true);
     expect(await signs([sans], { certname: 'a.trusted.test', ipAltNames: ['10.0.1.7'] })).toBe(false);
     const star = policy('star', { pattern: ['*'], dnsAltNames: ['*'] });
@@ -136,7 +144,10 @@ describe('the autosign script (real Ruby, real CSRs)', () => {
     const open = [policy('all', { pattern: ['*'] })];
     const pem = await csrPem({ certname: 'a' });
     expect(decide(open, 'a', pem).signed).toBe(true);
-    expect(decide(open, 'b', pem)).toMatchObject({ signed: false, stderr: expect.stringContaining('not the certname') });
+    expect(decide(open, 'b', pem)).toMatchObject({
+      signed: false,
+      stderr: expect.stringContaining('not the certname'),
+    });
     expect(decide(open, 'a', 'not a csr').signed).toBe(false);
     const der = Buffer.from(pem.replace(/-----[^-]+-----/g, '').replace(/\s/g, ''), 'base64');
     der[der.length - 5]! ^= 0xff;
@@ -151,7 +162,10 @@ const DATA_ARCS = ['1.3.6.1.4.1.34380.1.1.', '1.3.6.1.4.1.34380.1.2.'];
 
 /** `*` and `?` globs (the generators use no classes). */
 function glob(pattern: string, name: string): boolean {
-  const re = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const re = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   return new RegExp(`^${re}$`).test(name);
 }
 
@@ -169,7 +183,9 @@ function modelMatches(p: PolicyFileEntry, csr: CsrSpec): boolean {
   if (!(csr.dnsAltNames ?? []).every((n) => p.any || dns.some((g) => glob(g, n)))) return false;
   if (!(csr.ipAltNames ?? []).every((n) => !p.any && ip.some((g) => glob(g, `IP:${n}`)))) return false;
   const named = p.any ? [] : p.csrAttributes.map((a) => a.oid);
-  return Object.keys(csr.extensions ?? {}).every((oid) => DATA_ARCS.some((arc) => oid.startsWith(arc)) || named.includes(oid));
+  return Object.keys(csr.extensions ?? {}).every(
+    (oid) => DATA_ARCS.some((arc) => oid.startsWith(arc)) || named.includes(oid),
+  );
 }
 
 const subset = <T>(items: T[]) => fc.subarray(items);

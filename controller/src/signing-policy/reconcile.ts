@@ -90,7 +90,8 @@ export class SigningPolicyReconciler {
       this.d.caches.secrets.get(ns, secretName),
       ca.metadata.uid!,
     );
-    if (outcome === 'applied') this.d.logger.info({ key, secret: secretName, policies: entries.length }, 'autosign policy applied');
+    if (outcome === 'applied')
+      this.d.logger.info({ key, secret: secretName, policies: entries.length }, 'autosign policy applied');
     const conflict =
       outcome === 'conflict'
         ? error('SecretConflict', `Secret ${secretName} exists and is not controlled by CertificateAuthority ${name}`)
@@ -126,7 +127,8 @@ export class SigningPolicyReconciler {
       const secret = (await this.d.client.get(SECRET, ns, ref.name)) as SecretObject | undefined;
       if (!secret) throw new PolicyError('SecretNotFound', `${field}: Secret ${ref.name} not found`);
       const data = secret.data?.[ref.key];
-      if (data === undefined) throw new PolicyError('SecretKeyNotFound', `${field}: Secret ${ref.name} has no key ${ref.key}`);
+      if (data === undefined)
+        throw new PolicyError('SecretKeyNotFound', `${field}: Secret ${ref.name} has no key ${ref.key}`);
       values.push(Buffer.from(data, 'base64').toString('utf8'));
     }
     return values;

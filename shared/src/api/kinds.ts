@@ -139,4 +139,11 @@ export const signingPolicy: KindDefinition = {
   ],
 };
 
-export const KINDS: readonly KindDefinition[] = [server, config, certificate, certificateAuthority, pool, signingPolicy];
+export const KINDS: readonly KindDefinition[] = [
+  server,
+  config,
+  certificate,
+  certificateAuthority,
+  pool,
+  signingPolicy,
+];

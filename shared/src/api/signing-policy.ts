@@ -1,7 +1,7 @@
 // The SigningPolicy kind: declarative autosigning for a CertificateAuthority's CA Server (the Go
 // operator's SigningPolicy, field for field). Policies of one CA are ORed, the fields of one policy
 // ANDed. What reaches the CA pod, and how a CSR is judged, is controller/src/signing-policy/.
-import { Type, bool, str, stringEnum, stringList, conditions, observedGeneration, type Static } from './schema.js';
+import { Type, bool, str, stringEnum, conditions, observedGeneration, type Static } from './schema.js';
 import type { KubeObject } from './meta.js';
 
 const PatternSpec = (description: string, allow: string) =>
@@ -33,7 +33,9 @@ export const CsrAttributeMatch = Type.Object(
 
 export const SigningPolicySpec = Type.Object(
   {
-    certificateAuthorityRef: str('Name of the CertificateAuthority (same namespace) whose CA Server this policy signs for.'),
+    certificateAuthorityRef: str(
+      'Name of the CertificateAuthority (same namespace) whose CA Server this policy signs for.',
+    ),
     any: Type.Optional(
       bool(
         'Sign every CSR, whatever its certname and DNS alt names. Even then a CSR asking for an authorization extension (pp_cli_auth, pp_authorization, pp_auth_role), another extension outside the Puppet arcs or a non-DNS alt name is not signed unless csrAttributes or dnsAltNames allow it explicitly.',

@@ -2,7 +2,17 @@
 // glob patterns, and each csrAttributes entry (a known name or OID, exactly one of value and valueFrom).
 import { csrAttributeOid } from '@openvox/shared';
 import { SUBDOMAIN_RULE, isDnsSubdomain } from '../server/rules/names.js';
-import { child, duplicate, forbidden, invalid, isSet, required, verdict, type Obj, type Rule } from '../server/rules/types.js';
+import {
+  child,
+  duplicate,
+  forbidden,
+  invalid,
+  isSet,
+  required,
+  verdict,
+  type Obj,
+  type Rule,
+} from '../server/rules/types.js';
 import type { StatusCause } from '../admission/review.js';
 
 const IP_PREFIX = 'IP:';
@@ -48,7 +58,11 @@ function attribute(a: unknown, i: number, seen: Map<string, number>): StatusCaus
     const oid = csrAttributeOid(entry.name);
     if (!oid) {
       causes.push(
-        invalid(`${field}.name`, entry.name, 'must be a Puppet attribute name such as pp_preshared_key or a dotted OID'),
+        invalid(
+          `${field}.name`,
+          entry.name,
+          'must be a Puppet attribute name such as pp_preshared_key or a dotted OID',
+        ),
       );
     } else if (seen.has(oid)) {
       causes.push(duplicate(`${field}.name`, entry.name, `the same attribute as csrAttributes[${seen.get(oid)}]`));
@@ -85,11 +99,17 @@ export const SIGNING_POLICY_RULES: Rule[] = [
     if (spec.any === true) {
       // `any` signs whatever the other fields say; accepting them would suggest they restrict it.
       for (const key of ['pattern', 'dnsAltNames', 'csrAttributes'] as const) {
-        if (spec[key] !== undefined) causes.push(forbidden(`spec.${key}`, `must not be set when spec.any is true: any signs regardless of ${key}`));
+        if (spec[key] !== undefined)
+          causes.push(
+            forbidden(`spec.${key}`, `must not be set when spec.any is true: any signs regardless of ${key}`),
+          );
       }
     } else if (spec.pattern === undefined && attributes.length === 0) {
       causes.push(
-        required('spec', 'set spec.any, spec.pattern or spec.csrAttributes: a policy without a condition signs nothing'),
+        required(
+          'spec',
+          'set spec.any, spec.pattern or spec.csrAttributes: a policy without a condition signs nothing',
+        ),
       );
     }
     causes.push(...patterns(spec, 'pattern'), ...patterns(spec, 'dnsAltNames'));

@@ -46,14 +46,12 @@ describe('SigningPolicyReconciler', () => {
   it('renders the policies of the CA, sorted, with the Secret value resolved; Active; a resync writes nothing', async () => {
     const { api, reconciler, secret, file, status } = setup();
     api.cache('CertificateAuthority').put(ca());
-    api
-      .cache('Secret')
-      .put({
-        apiVersion: 'v1',
-        kind: 'Secret',
-        metadata: { name: 'signing-psk', namespace: 'prod' },
-        data: { psk: Buffer.from('s3cret').toString('base64') },
-      } as KubeObject);
+    api.cache('Secret').put({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'signing-psk', namespace: 'prod' },
+      data: { psk: Buffer.from('s3cret').toString('base64') },
+    } as KubeObject);
     api.cache('SigningPolicy').put(policy('trusted', { pattern: { allow: ['*.example.com'] } }));
     api.cache('SigningPolicy').put(policy('bootstrap', { csrAttributes: [psk] }));
     api
@@ -103,14 +101,12 @@ describe('SigningPolicyReconciler', () => {
     });
     expect(status('trusted').phase).toBe('Active');
     expect(api.events.map((e) => `${e.type} ${e.reason}`)).toContain('Warning SecretNotFound');
-    api
-      .cache('Secret')
-      .put({
-        apiVersion: 'v1',
-        kind: 'Secret',
-        metadata: { name: 'signing-psk', namespace: 'prod' },
-        data: { other: 'eA==' },
-      } as KubeObject);
+    api.cache('Secret').put({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'signing-psk', namespace: 'prod' },
+      data: { other: 'eA==' },
+    } as KubeObject);
     await reconciler.reconcile('prod/production-ca');
     expect(status('bootstrap').conditions[0]).toMatchObject({ reason: 'SecretKeyNotFound' });
   });
@@ -133,13 +129,11 @@ describe('SigningPolicyReconciler', () => {
   it('does not take over a same-named Secret someone else made', async () => {
     const { api, reconciler, status } = setup();
     api.cache('CertificateAuthority').put(ca());
-    api
-      .cache('Secret')
-      .put({
-        apiVersion: 'v1',
-        kind: 'Secret',
-        metadata: { name: 'production-ca-autosign-policy', namespace: 'prod' },
-      } as KubeObject);
+    api.cache('Secret').put({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'production-ca-autosign-policy', namespace: 'prod' },
+    } as KubeObject);
     api.cache('SigningPolicy').put(policy('trusted', { pattern: { allow: ['*'] } }));
     await reconciler.reconcile('prod/production-ca');
     expect(api.writes).toEqual(['status SigningPolicy trusted']);

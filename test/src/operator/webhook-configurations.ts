@@ -18,7 +18,9 @@ import {
 } from '@openvox/shared';
 
 export const WEBHOOK_CONFIGURATION_NAME = 'openvox-operator-local';
-const OTHER_KINDS = [config, certificate, certificateAuthority, pool, signingPolicy].map((k) => [k.singular, k.plural] as const);
+const OTHER_KINDS = [config, certificate, certificateAuthority, pool, signingPolicy].map(
+  (k) => [k.singular, k.plural] as const,
+);
 
 const rulesFor = (resource: string) => [
   {

@@ -22,9 +22,16 @@ const documents = readdirSync(dir)
     })),
   );
 
-it('has the seed Server and a Config, Certificate, CertificateAuthority and Pool', () => {
+it('has the seed Server and a Config, Certificate, CertificateAuthority, Pool and SigningPolicy', () => {
   const kinds = new Set(documents.map((d) => d.object.kind));
-  expect([...kinds].sort()).toEqual(['Certificate', 'CertificateAuthority', 'Config', 'Pool', 'Server']);
+  expect([...kinds].sort()).toEqual([
+    'Certificate',
+    'CertificateAuthority',
+    'Config',
+    'Pool',
+    'Server',
+    'SigningPolicy',
+  ]);
 });
 
 it.each(documents.map((d) => [`${d.file} ${d.object.kind}/${d.object.metadata.name}`, d.object]))(

@@ -12,16 +12,17 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { REPO_ROOT } from '../src/cluster/paths.js';
 import { IMAGES } from '../src/cluster/node/images.js';
-import { kubectl, kubectlOk } from '../src/e2e-support/kubectl.js';
+import { kubectlOk } from '../src/e2e-support/kubectl.js';
 import { createNamespace, deleteNamespace } from '../src/e2e-support/namespace.js';
 import { API, getObject, type Obj } from '../src/e2e-support/objects.js';
-import { livePods, podLogs, readyPods, waitingReasons } from '../src/e2e-support/pods.js';
+import { agentPod, livePods, podLogs, readyPods, serverExec, waitingReasons } from '../src/e2e-support/pods.js';
 import { until } from '../src/e2e-support/poll.js';
 
 const POD_MS = 300_000;
 jest.setTimeout(POD_MS + 240_000);
 
 const CA_SELECTOR = 'openvox.voxpupuli.org/server=production-ca';
+const AUTOSIGN_POLICY = '/etc/puppetlabs/puppet/autosign/autosign-policy.json';
 const caCli = (...args: string[]) => ['puppetserver', 'ca', ...args, '--config', '/etc/puppetlabs/puppet/puppet.conf'];
 const note = (line: string) => console.info(`[signing] ${line}`);
 const PSK = randomBytes(16).toString('hex');
@@ -92,19 +93,7 @@ describe('SigningPolicy with real agents', () => {
     // The controller re-reads users' Secrets each minute; then the kubelet refreshes the volume.
     await until('bootstrap-key Active', () => phaseOf('bootstrap-key')?.phase === 'Active', 120_000);
     const inPod = () =>
-      kubectl([
-        'exec',
-        '-n',
-        ns,
-        caPod.metadata.name,
-        '-c',
-        'openvox-server',
-        '--',
-        'grep',
-        '-c',
-        'bootstrap-key',
-        '/etc/puppetlabs/puppet/autosign/autosign-policy.json',
-      ]).stdout.trim() === '1';
+      serverExec(ns, caPod.metadata.name, 'grep', '-c', 'bootstrap-key', AUTOSIGN_POLICY).stdout.trim() === '1';
     await until('the key policy in the CA pod', inPod, 180_000);
     note(`the key policy reached the running CA pod ${((Date.now() - t0) / 1000).toFixed(1)} s after its Secret`);
     const now = readyPods(ns, CA_SELECTOR);
@@ -128,24 +117,8 @@ describe('SigningPolicy with real agents', () => {
       '  echo "RESULT $name $rc"',
       'done',
     ].join('\n');
-    kubectlOk(['apply', '-n', ns, '-f', '-'], {
-      apiVersion: 'v1',
-      kind: 'Pod',
-      metadata: { name: 'agents', namespace: ns },
-      spec: {
-        restartPolicy: 'Never',
-        automountServiceAccountToken: false,
-        containers: [
-          {
-            name: 'agent',
-            image: IMAGES.agent,
-            imagePullPolicy: 'IfNotPresent',
-            env: [...AGENTS.map((a, i) => ({ name: `CERTNAME_${i}`, value: a.certname })), ...env],
-            command: ['sh', '-c', script],
-          },
-        ],
-      },
-    });
+    const certnames = AGENTS.map((a, i) => ({ name: `CERTNAME_${i}`, value: a.certname }));
+    kubectlOk(['apply', '-n', ns, '-f', '-'], agentPod(ns, 'agents', IMAGES.agent, [...certnames, ...env], script));
     const t0 = Date.now();
     await until(
       'the agent runs to finish',
@@ -162,16 +135,9 @@ describe('SigningPolicy with real agents', () => {
       expect([a.certname, exit[a.certname]! & ~2]).toEqual([a.certname, 0]);
 
     // The CA's own inventory: signed ones among the certificates, the others still requested.
-    const list = kubectlOk([
-      'exec',
-      '-n',
-      ns,
-      caPod.metadata.name,
-      '-c',
-      'openvox-server',
-      '--',
-      ...caCli('list', '--all'),
-    ]);
+    const inventory = serverExec(ns, caPod.metadata.name, ...caCli('list', '--all'));
+    expect(inventory).toMatchObject({ code: 0 });
+    const list = inventory.stdout;
     const [requested = '', signed = ''] = list.split(/Signed Certificates:/);
     for (const a of AGENTS) {
       expect([a.certname, a.signed ? signed : requested]).toEqual([a.certname, expect.stringContaining(a.certname)]);

@@ -110,7 +110,8 @@ describe('SigningPolicy with real agents', () => {
     const script = [
       'for i in 0 1 2 3 4; do',
       '  eval "name=\\$CERTNAME_$i attrs=\\${CSR_ATTRIBUTES_$i:-}"',
-      '  printf "%s" "$attrs" > /tmp/csr-$i.yaml',
+      // An empty csr_attributes.yaml is an error to Puppet; a missing one means none.
+      '  [ -z "$attrs" ] || printf "%s" "$attrs" > /tmp/csr-$i.yaml',
       `  puppet agent --test --server ${server} --ca_server ${server} --certname "$name" --ssldir /tmp/ssl-$i \\`,
       '    --csr_attributes /tmp/csr-$i.yaml --waitforcert 0 > /tmp/log-$i 2>&1; rc=$?',
       '  grep -E "Notice: Applied catalog|Could not request certificate|Couldn.t fetch certificate|Error" /tmp/log-$i | head -3',

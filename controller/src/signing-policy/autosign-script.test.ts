@@ -100,7 +100,7 @@ describe('the autosign script (real Ruby, real CSRs)', () => {
 
   it('denies alt names unless dnsAltNames allows every one; IP alt names only through IP: patterns', async () => {
     const sans = policy('sans', { pattern: ['*.trusted.test'], dnsAltNames: ['*.trusted.test', 'IP:10.0.0.*'] });
-    expect(await signs([byName], { certname: 'a.trusted.test', dnsAltNames: ['a.trusted.test'] })).toBe(false);
+    expect(await signs([byName], { certname: 'a.trusted.test', dnsAltNames: ['b.trusted.test'] })).toBe(false);
     expect(await signs([sans], { certname: 'a.trusted.test', dnsAltNames: ['a.trusted.test', 'b.trusted.test'] })).toBe(
       true,
     );
@@ -109,6 +109,11 @@ describe('the autosign script (real Ruby, real CSRs)', () => {
     );
     expect(await signs([sans], { certname: 'a.trusted.test', ipAltNames: ['10.0.0.7'] })).toBe(true);
     expect(await signs([sans], { certname: 'a.trusted.test', ipAltNames: ['10.0.1.7'] })).toBe(false);
+    // Puppet puts the certname among the alt names it asks for: that one needs no dnsAltNames.
+    expect(await signs([byName], { certname: 'a.trusted.test', dnsAltNames: ['a.trusted.test'] })).toBe(true);
+    expect(
+      await signs([byName], { certname: 'a.trusted.test', dnsAltNames: ['a.trusted.test', 'b.trusted.test'] }),
+    ).toBe(false);
     const star = policy('star', { pattern: ['*'], dnsAltNames: ['*'] });
     expect(await signs([star], { certname: 'a', ipAltNames: ['10.0.0.7'] })).toBe(false);
   });
@@ -180,7 +185,7 @@ function modelMatches(p: PolicyFileEntry, csr: CsrSpec): boolean {
   }
   const dns = (p.dnsAltNames ?? []).filter((g) => !g.startsWith('IP:'));
   const ip = (p.dnsAltNames ?? []).filter((g) => g.startsWith('IP:'));
-  if (!(csr.dnsAltNames ?? []).every((n) => p.any || dns.some((g) => glob(g, n)))) return false;
+  if (!(csr.dnsAltNames ?? []).every((n) => n === csr.certname || p.any || dns.some((g) => glob(g, n)))) return false;
   if (!(csr.ipAltNames ?? []).every((n) => !p.any && ip.some((g) => glob(g, `IP:${n}`)))) return false;
   const named = p.any ? [] : p.csrAttributes.map((a) => a.oid);
   return Object.keys(csr.extensions ?? {}).every(
@@ -193,7 +198,7 @@ const subset = <T>(items: T[]) => fc.subarray(items);
 const csrArb: fc.Arbitrary<CsrSpec> = fc.record(
   {
     certname: fc.constantFrom('web1.trusted.test', 'db.trusted.test', 'web-2', 'stranger.example', 'psk-host'),
-    dnsAltNames: subset(['a.trusted.test', 'b.other.test']),
+    dnsAltNames: subset(['a.trusted.test', 'b.other.test', 'web-2']),
     ipAltNames: subset(['10.0.0.5', '192.168.1.1']),
     extensions: fc
       .record(

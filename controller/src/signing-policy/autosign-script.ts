@@ -13,8 +13,8 @@
 // - a policy with `any` needs no certname or DNS alt name match; otherwise `pattern` (certname globs)
 //   and every `csrAttributes` entry (OID present with exactly that value) must match, and a policy
 //   that sets neither matches nothing;
-// - every DNS alt name must match a `dnsAltNames` glob, an IP alt name an `IP:` glob; alt names of
-//   other types never pass;
+// - every DNS alt name but the certname itself (Puppet adds it) must match a `dnsAltNames` glob, an IP
+//   alt name an `IP:` glob; alt names of other types never pass;
 // - escalation (the Go operator's advisory #506): an extension request outside the two Puppet data
 //   arcs (ppRegCertExt .1.1, ppPrivCertExt .1.2) and subjectAltName, e.g. pp_cli_auth, passes only a
 //   policy that names its OID in csrAttributes (and so also fixes its value); `any` never allows one.
@@ -125,6 +125,8 @@ def mismatch(policy, certname, csr)
     end
   end
   csr[:sans].each do |kind, value|
+    # Puppet adds the certname itself to the alt names it asks for; that adds no name.
+    next if kind == 'DNS' && value == certname
     return "alt name #{kind}:#{value} not allowed" unless alt_name_allowed?(policy, kind, value)
   end
   named = policy['any'] ? [] : attributes.map { |a| a['oid'] }

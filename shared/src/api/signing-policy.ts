@@ -51,7 +51,7 @@ export const SigningPolicySpec = Type.Object(
     dnsAltNames: Type.Optional(
       PatternSpec(
         'Allowed subject alternative names. Unset (and any false): a CSR with alt names is not signed by this policy.',
-        'Glob patterns; every DNS alt name of the CSR must match at least one. An IP alt name is allowed only by a pattern written IP:<glob>, for example IP:10.0.0.*; other alt name types never.',
+        'Glob patterns; every DNS alt name of the CSR (but the certname itself, which Puppet adds) must match at least one. An IP alt name is allowed only by a pattern written IP:<glob>, for example IP:10.0.0.*; other alt name types never.',
       ),
     ),
     csrAttributes: Type.Optional(

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { REPO_ROOT } from '../src/cluster/paths.js';
 import { IMAGES } from '../src/cluster/node/images.js';
-import { kubectlOk } from '../src/e2e-support/kubectl.js';
+import { kubectl, kubectlOk } from '../src/e2e-support/kubectl.js';
 import { createNamespace, deleteNamespace } from '../src/e2e-support/namespace.js';
 import { API, getObject, type Obj } from '../src/e2e-support/objects.js';
 import { agentPod, livePods, podLogs, readyPods, serverExec, waitingReasons } from '../src/e2e-support/pods.js';
@@ -69,6 +69,60 @@ beforeAll(() => {
 });
 
 afterAll(() => deleteNamespace(ns));
+
+describe('SigningPolicy at admission', () => {
+  const sp = (name: string, spec: Record<string, unknown>) => ({
+    apiVersion: API,
+    kind: 'SigningPolicy',
+    metadata: { name, namespace: ns },
+    spec: { certificateAuthorityRef: 'production-ca', ...spec },
+  });
+  const psk = { name: 'pp_preshared_key', valueFrom: { secretKeyRef: { name: 'signing-psk', key: 'psk' } } };
+
+  it("accepts the Go operator's sample policies unchanged, with strict field validation", () => {
+    const samples = [
+      sp('auto-approve', { any: true }),
+      sp('trusted-hosts', { pattern: { allow: ['*.example.com', 'web-*'] } }),
+      sp('bootstrap-key', { csrAttributes: [psk] }),
+      sp('trusted-with-psk', {
+        pattern: { allow: ['*.example.com'] },
+        csrAttributes: [psk, { name: 'pp_environment', value: 'production' }],
+      }),
+    ];
+    const out = kubectlOk(['apply', '--dry-run=server', '--validate=strict', '-n', ns, '-f', '-'], samples);
+    expect(out.match(/created \(server dry run\)/g)).toHaveLength(4);
+  });
+
+  it('refuses a bad policy with every mistake at once, each naming its field', () => {
+    const r = kubectl(
+      ['apply', '-n', ns, '-f', '-'],
+      sp('bad', {
+        any: true,
+        pattern: { allow: ['web['] },
+        csrAttributes: [{ name: 'pp_nonsense', value: 'a', valueFrom: { secretKeyRef: { name: 's', key: 'k' } } }],
+      }),
+    );
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain('The SigningPolicy "bad" is invalid:');
+    for (const line of [
+      'spec.pattern: Forbidden: must not be set when spec.any is true',
+      'spec.csrAttributes: Forbidden: must not be set when spec.any is true',
+      'spec.pattern.allow[0]: Invalid value: "web["',
+      'spec.csrAttributes[0].name: Invalid value: "pp_nonsense"',
+      'spec.csrAttributes[0]: Forbidden: value and valueFrom are mutually exclusive',
+    ]) {
+      expect(r.stderr).toContain(line);
+    }
+    expect(getObject('signingpolicy', 'bad', ns)).toBeUndefined();
+  });
+
+  it('is described for kubectl explain', () => {
+    expect(kubectlOk(['explain', 'signingpolicy.spec.csrAttributes.valueFrom'])).toMatch(
+      /Exactly one of value and valueFrom/,
+    );
+    expect(kubectlOk(['explain', 'sp.spec.any'])).toMatch(/Defaults to false/);
+  });
+});
 
 describe('SigningPolicy with real agents', () => {
   let caPod: Obj;

@@ -71,6 +71,26 @@ const layers = [
     },
   },
   {
+    // Its own rule name, so it adds to the layer rules of these files instead of replacing them.
+    files: ['controller/src/**/*.ts'],
+    ignores: TEST_FILES,
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: '@openvox/shared',
+              allowTypeImports: true,
+              message:
+                'At run time the controller imports @openvox/shared/runtime: the root entry builds the API schemas and validators (~25 MiB of RSS).',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['webhook/src/**/*.ts'],
     ignores: ['**/*.test.ts'],
     rules: {

@@ -4,6 +4,8 @@ import { randomBytes } from 'node:crypto';
 import type { Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
+import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import { realClock, type Clock } from './kube/clock.js';
 import { createHttpServer } from './http.js';
@@ -15,7 +17,7 @@ import { ApiEventRecorder } from './kube/events.js';
 import { LeaderFence } from './kube/fence.js';
 import { LeaderElector } from './kube/leader.js';
 import { Manager, type ControllerDeps } from './kube/manager.js';
-import { DEFAULT_KEY_ALGORITHM, type KeyAlgorithm } from '@openvox/shared';
+import { DEFAULT_KEY_ALGORITHM, type KeyAlgorithm } from '@openvox/shared/runtime';
 import { createMetrics } from './kube/metrics.js';
 import { createServerController } from './server/controller.js';
 import { createConfigController } from './config/controller.js';
@@ -51,15 +53,23 @@ export function registerControllers(mgr: Manager, deps: ControllerDeps, options:
   mgr.register(createSigningPolicyController(mgr, deps));
 }
 
+/** A full GC on demand, for the debug port's memory report only (gc() is not exposed otherwise). */
+function fullGc(): void {
+  setFlagsFromString('--expose-gc');
+  (runInNewContext('gc') as () => void)();
+}
+
 export async function startApp(
   settings: Settings,
   logger: Logger,
   clock: Clock = realClock,
   onLostLeadership?: () => void,
 ): Promise<App> {
-  const kubeConfig = loadKubeConfig(settings.kubeconfig);
+  const connection = await loadKubeConfig(settings.kubeconfig);
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry });
+  // The event-loop delay histogram samples on a timer: at prom-client's default 10 ms it wakes an idle
+  // process 100 times a second; once a second still shows a blocked loop.
+  collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: 1000 });
   const metrics = createMetrics(registry);
   const identity = `${process.env.POD_NAME ?? hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
   const userAgent = `openvox-operator-controller/${identity}`;
@@ -74,13 +84,13 @@ export async function startApp(
         onLostLeadership?.();
       })
     : undefined;
-  const client = new RestClient(kubeConfig, {
+  const client = new RestClient(connection, {
     onWrite: (verb, kind) => metrics.apiWrites.inc({ verb, kind }),
     userAgent,
     ...(fence ? { fence } : {}),
   });
   const manager = new Manager({
-    kubeConfig,
+    connection,
     client,
     logger,
     clock,
@@ -96,7 +106,7 @@ export async function startApp(
   // Its own client: reviews are not writes (no write metric, no lease fence: a follower serves metrics too,
   // and no identity User-Agent, so audit counts of a replica's writes never see a scrape), and /metrics
   // must not wait long behind a slow API server.
-  const reviewer = new ApiAccessReviewer(new RestClient(kubeConfig, { timeoutMs: 5000 }));
+  const reviewer = new ApiAccessReviewer(new RestClient(connection, { timeoutMs: 5000 }));
   const http = createHttpServer({
     registry,
     ready: () => manager.hasSynced(),
@@ -115,9 +125,24 @@ export async function startApp(
         await manager.idle();
         return true;
       },
+      memory: (gc) => {
+        if (gc) fullGc();
+        return {
+          process: process.memoryUsage(),
+          heapSpaces: getHeapSpaceStatistics().map((s) => ({
+            space: s.space_name,
+            usedBytes: s.space_used_size,
+            sizeBytes: s.space_size,
+          })),
+          caches: manager.cacheSizes(),
+        };
+      },
     });
     debugPort = await listen(debug, settings.debugPort, DEBUG_BIND_ADDRESS);
-    logger.warn({ port: debugPort, bindAddress: DEBUG_BIND_ADDRESS }, 'debug endpoints listening (POST /debug/resync)');
+    logger.warn(
+      { port: debugPort, bindAddress: DEBUG_BIND_ADDRESS },
+      'debug endpoints listening (POST /debug/resync, GET /debug/memory)',
+    );
   }
 
   await manager.start();
@@ -125,7 +150,7 @@ export async function startApp(
   if (fence) {
     // Lease requests time out well inside the renew deadline, so a hung API server cannot keep a replica
     // believing it leads after another may have taken over.
-    const leaseClient = new RestClient(kubeConfig, {
+    const leaseClient = new RestClient(connection, {
       onWrite: (verb, kind) => metrics.apiWrites.inc({ verb, kind }),
       timeoutMs: 4000,
       userAgent,

@@ -1,3 +1,5 @@
+// The root entry: the API (schemas, validators, CRDs) for the webhook and the tools. PKI is its own entry
+// (@openvox/shared/pki; the controller's runtime entry re-exports it): the webhook never signs anything.
 export * from './api/meta.js';
 export * from './api/schema.js';
 export * from './api/common.js';
@@ -12,7 +14,6 @@ export * from './api/kinds.js';
 export * from './crd.js';
 export * from './labels.js';
 export * from './validation.js';
-export * from './pki-authority.js';
 export * from './pki-duration.js';
 export * from './quantity.js';
 export * from './webhook-paths.js';

@@ -1,4 +1,4 @@
-import { trimManagedFields } from './informer.js';
+import { pickFieldPaths, trimManagedFields } from './informer.js';
 
 const object = () => ({
   metadata: {
@@ -26,5 +26,17 @@ describe('trimManagedFields', () => {
     const none = object();
     trimManagedFields(none, 'someone-else');
     expect(none.metadata).toEqual({ name: 'a' });
+  });
+});
+
+describe('pickFieldPaths', () => {
+  it('keeps only the nodes on the given paths, a leaf as {}', () => {
+    const tree = {
+      'f:metadata': { 'f:labels': { 'f:a': {} } },
+      'f:spec': { 'f:replicas': {}, 'f:template': { 'f:spec': { 'f:containers': {} } } },
+    };
+    expect(pickFieldPaths(tree, [['spec', 'replicas']])).toEqual({ 'f:spec': { 'f:replicas': {} } });
+    expect(pickFieldPaths({ 'f:spec': { 'f:template': {} } }, [['spec', 'replicas']])).toEqual({ 'f:spec': {} });
+    expect(pickFieldPaths(tree, [['status']])).toEqual({});
   });
 });

@@ -1,18 +1,13 @@
-// A list+watch cache of one collection on top of client-node's ListWatch, shared by the webhook's
-// reference cache and the controller's informers. client-node stops a ListWatch on any error other
-// than 410/timeout; this wrapper restarts it with capped exponential backoff so a resource is never
-// silently left unwatched, and reports whether the cache has listed. Its own entry point
-// (`@openvox/shared/informer`), so the API part of the package loads no client-node code.
-import {
-  ListWatch,
-  Watch,
-  type KubeConfig,
-  type KubernetesListObject,
-  type KubernetesObject,
-} from '@kubernetes/client-node';
+// A list+watch cache of one collection, shared by the webhook's reference cache and the controller's
+// informers: the ListWatch of ./list-watch.ts, restarted with capped exponential backoff after any
+// failure so a resource is never silently left unwatched, and reporting whether the cache has listed.
+// Its own entry point (`@openvox/shared/informer`), so the API part of the package loads no HTTP code.
+import type { KubeConnection } from './kube/connection.js';
+import { ListWatch, type ListedObject, type ObjectList, type WatchEventType } from './list-watch.js';
 
-export type WatchEventType = 'add' | 'update' | 'delete';
-
+export type { WatchEventType } from './list-watch.js';
+export { connect, fromAccess, type KubeConnection } from './kube/connection.js';
+export { listAll, type ListedObject, type ObjectList } from './list-watch.js';
 /** The two log calls the wrapper makes (pino's signature). */
 export interface InformerLogger {
   info(fields: object, message: string): void;
@@ -33,13 +28,13 @@ export const unrefTimers: InformerTimers = {
   },
 };
 
-export interface RestartingInformerOptions<T extends KubernetesObject> {
+export interface RestartingInformerOptions<T extends ListedObject> {
   /** For logs. */
   kind: string;
   /** Collection path, e.g. /apis/openvox.voxpupuli.org/v1alpha1/configs. */
   path: string;
-  kubeConfig: KubeConfig;
-  list: () => Promise<KubernetesListObject<T>>;
+  connection: KubeConnection;
+  list: () => Promise<ObjectList<T>>;
   labelSelector?: string;
   logger: InformerLogger;
   timers?: InformerTimers;
@@ -61,26 +56,54 @@ export interface RestartingInformerOptions<T extends KubernetesObject> {
    */
   keepManagedFieldsOf?: string;
   /**
-   * Asks the API server to end each watch after this many seconds; ListWatch then watches again from
-   * its resourceVersion (and re-lists on 410). Unset: watches end only on errors.
+   * The only field paths (e.g. ['spec', 'replicas']) kept in that manager's fieldsV1: the tree mirrors
+   * every field it set, often a third of the object. Unset: the whole tree is kept.
+   */
+  keepManagedFieldsPaths?: string[][];
+  /** Applied to each object before it is cached, before managedFields are trimmed. */
+  transform?: (obj: T) => void;
+  /**
+   * Asks the API server to end each watch after this many seconds; it is then resumed from its
+   * resourceVersion (and re-listed on 410). Unset: watches end only on errors.
    */
   watchTimeoutSeconds?: number;
 }
 
+type FieldsV1 = Record<string, unknown>;
+
 interface WithManagedFields {
-  metadata?: { managedFields?: { manager?: string }[] };
+  metadata?: { managedFields?: { manager?: string; fieldsV1?: FieldsV1 }[] };
 }
 
-/** Drops the managedFields entries of every manager but `keep`, in place. */
-export function trimManagedFields(obj: unknown, keep?: string): void {
+/** The part of a fieldsV1 tree on `paths`: each path's nodes, its leaf's subtree replaced by {}. */
+export function pickFieldPaths(fields: FieldsV1, paths: string[][]): FieldsV1 {
+  const out: FieldsV1 = {};
+  for (const path of paths) {
+    let from: FieldsV1 | undefined = fields;
+    let to = out;
+    for (const [i, name] of path.entries()) {
+      const key = `f:${name}`;
+      const next = from?.[key] as FieldsV1 | undefined;
+      if (next === undefined) break;
+      if (i === path.length - 1) to[key] = {};
+      else to = (to[key] ??= {}) as FieldsV1;
+      from = next;
+    }
+  }
+  return out;
+}
+
+/** Drops the managedFields entries of every manager but `keep` (and of its tree all but `paths`), in place. */
+export function trimManagedFields(obj: unknown, keep?: string, paths?: string[][]): void {
   const metadata = (obj as WithManagedFields | undefined)?.metadata;
   if (!metadata?.managedFields) return;
   const kept = keep ? metadata.managedFields.filter((e) => e.manager === keep) : [];
+  if (paths) for (const e of kept) if (e.fieldsV1) e.fieldsV1 = pickFieldPaths(e.fieldsV1, paths);
   if (kept.length) metadata.managedFields = kept;
   else delete metadata.managedFields;
 }
 
-export class RestartingInformer<T extends KubernetesObject> {
+export class RestartingInformer<T extends ListedObject> {
   private readonly lw: ListWatch<T>;
   private synced = false;
   private stopped = true;
@@ -88,24 +111,17 @@ export class RestartingInformer<T extends KubernetesObject> {
   private restartTimer: { cancel(): void } | undefined;
 
   constructor(private readonly opts: RestartingInformerOptions<T>) {
-    let listed = false;
-    const trim = (obj: unknown) => trimManagedFields(obj, opts.keepManagedFieldsOf);
-    const watch = new ExpiryAwareWatch(opts.kubeConfig, trim, opts.watchTimeoutSeconds);
-    const list = async () => {
-      const result = await opts.list();
-      for (const item of result.items) trim(item);
-      if (listed) opts.onRelist?.(watch.takeExpired() ? 'expired' : 'restart');
-      listed = true;
-      // ListWatch fills its cache synchronously after this promise settles; mark synced after that.
-      setImmediate(() => {
-        if (!this.synced && opts.syncedMessage) opts.logger.info({ kind: opts.kind }, opts.syncedMessage);
-        this.synced = true;
-        this.failures = 0;
-      });
-      return result;
-    };
-    this.lw = new ListWatch<T>(opts.path, watch, list, false, opts.labelSelector);
-    this.lw.on('error', (err: unknown) => this.scheduleRestart(err));
+    this.lw = new ListWatch<T>({
+      connection: opts.connection,
+      path: opts.path,
+      list: opts.list,
+      labelSelector: opts.labelSelector,
+      timeoutSeconds: opts.watchTimeoutSeconds,
+      transform: (obj) => {
+        opts.transform?.(obj);
+        trimManagedFields(obj, opts.keepManagedFieldsOf, opts.keepManagedFieldsPaths);
+      },
+    });
   }
 
   /** Events from the watch; any event also proves the watch healthy again. */
@@ -128,15 +144,32 @@ export class RestartingInformer<T extends KubernetesObject> {
     return this.lw.list(namespace);
   }
 
-  async start(): Promise<void> {
+  /** Resolves once the first list is cached (or has failed, a restart then being scheduled). */
+  start(): Promise<void> {
     this.stopped = false;
-    await this.lw.start();
+    return new Promise<void>((resolve) => this.run(resolve));
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
     this.restartTimer?.cancel();
-    await this.lw.stop();
+    this.lw.stop();
+  }
+
+  private run(started: () => void): void {
+    this.lw
+      .run((relist) => {
+        if (relist) this.opts.onRelist?.(relist);
+        if (!this.synced && this.opts.syncedMessage)
+          this.opts.logger.info({ kind: this.opts.kind }, this.opts.syncedMessage);
+        this.synced = true;
+        this.failures = 0;
+        started();
+      })
+      .then(started, (err: unknown) => {
+        started();
+        this.scheduleRestart(err);
+      });
   }
 
   private scheduleRestart(err: unknown): void {
@@ -150,47 +183,7 @@ export class RestartingInformer<T extends KubernetesObject> {
     this.restartTimer = (this.opts.timers ?? unrefTimers).setTimeout(() => {
       if (this.stopped) return;
       this.opts.onRestart?.();
-      this.lw.start().catch((e: unknown) => this.scheduleRestart(e));
+      this.run(() => undefined);
     }, delay);
-  }
-}
-
-/**
- * A Watch that remembers a 410 Gone (as an ERROR event or as the watch's end), which ListWatch hides, and
- * trims each object before ListWatch caches it.
- */
-class ExpiryAwareWatch extends Watch {
-  private expired = false;
-
-  constructor(
-    config: KubeConfig,
-    private readonly trim: (obj: unknown) => void,
-    private readonly timeoutSeconds?: number,
-  ) {
-    super(config);
-  }
-
-  takeExpired(): boolean {
-    const was = this.expired;
-    this.expired = false;
-    return was;
-  }
-
-  override watch(...[path, query, callback, done]: Parameters<Watch['watch']>): ReturnType<Watch['watch']> {
-    const gone = (e: { code?: unknown; statusCode?: unknown } | null | undefined) =>
-      e?.code === 410 || e?.statusCode === 410;
-    return super.watch(
-      path,
-      this.timeoutSeconds ? { ...query, timeoutSeconds: this.timeoutSeconds } : query,
-      (phase, obj: unknown, raw?: unknown) => {
-        if (phase === 'ERROR' && gone(obj as { code?: unknown })) this.expired = true;
-        else this.trim(obj);
-        callback(phase, obj, raw);
-      },
-      (err: unknown) => {
-        if (gone(err as { code?: unknown })) this.expired = true;
-        done(err);
-      },
-    );
   }
 }

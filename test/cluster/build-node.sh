@@ -24,8 +24,8 @@ GOBIN="$tmp" go install -trimpath -tags "no_btrfs no_devmapper no_zfs" \
 log "coredns ${COREDNS_VERSION}"
 GOBIN="$tmp" go install -trimpath -ldflags "-s -w" "github.com/coredns/coredns@${COREDNS_VERSION}" >&2
 
-"$tmp/containerd" --version | grep -q "${CONTAINERD_VERSION}"
-"$tmp/coredns" -version | grep -q "${COREDNS_VERSION#v}"
+"$tmp/containerd" --version | grep -F "${CONTAINERD_VERSION}" >/dev/null
+"$tmp/coredns" -version | grep -F "${COREDNS_VERSION#v}" >/dev/null
 touch "$tmp/.complete"
 rm -rf "$bin"; mv -T "$tmp" "$bin"
 trap - EXIT

@@ -62,11 +62,12 @@ GOBIN="$tmp/out" go install -trimpath \
   "helm.sh/helm/v3/cmd/helm@${HELM_VERSION}" >&2
 
 log "checking versions"
-"$tmp/out/kube-apiserver" --version | grep -q "Kubernetes ${K8S_VERSION}"
-"$tmp/out/kubectl" version --client | grep -q "${K8S_VERSION}"
-"$tmp/out/kubelet" --version | grep -q "Kubernetes ${K8S_VERSION}"
-"$tmp/out/etcd" --version | grep -q "${ETCD_VERSION#v}"
-"$tmp/out/helm" version --short | grep -q "${HELM_VERSION}"
+# grep without -q: -q stops reading at the first match, and under pipefail the writer's SIGPIPE (141) fails the build.
+"$tmp/out/kube-apiserver" --version | grep -F "Kubernetes ${K8S_VERSION}" >/dev/null
+"$tmp/out/kubectl" version --client | grep -F "${K8S_VERSION}" >/dev/null
+"$tmp/out/kubelet" --version | grep -F "Kubernetes ${K8S_VERSION}" >/dev/null
+"$tmp/out/etcd" --version | grep -F "${ETCD_VERSION#v}" >/dev/null
+"$tmp/out/helm" version --short | grep -F "${HELM_VERSION}" >/dev/null
 touch "$tmp/out/.complete"
 rm -rf "$bin"; mv -T "$tmp/out" "$bin"
 log "done: $bin"

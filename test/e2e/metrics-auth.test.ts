@@ -2,9 +2,8 @@
 // token belongs to (TokenReview) and whether that user may get /metrics (SubjectAccessReview). Health
 // stays open for the kubelet; the resync endpoint lives only on a debug port bound to 127.0.0.1.
 import { jest } from '@jest/globals';
-import { clusterPaths } from '../src/cluster/paths.js';
 import { NODE } from '../src/cluster/node/host.js';
-import { loadKubeConfig } from '@openvox/controller';
+import { fileKubeConfig } from '../src/operator/kubeconfig.js';
 import { kubectlOk } from '../src/e2e-support/kubectl.js';
 import { getMetrics } from '../src/e2e-support/metrics.js';
 import { createNamespace, deleteNamespace } from '../src/e2e-support/namespace.js';
@@ -39,7 +38,7 @@ it('refuses /metrics without a token (401) and with a token the API server does 
 
 it('refuses /metrics to a real ServiceAccount token whose user lacks get /metrics (403)', async () => {
   kubectlOk(['create', 'serviceaccount', 'no-metrics', '-n', ns]);
-  const token = await serviceAccountToken(loadKubeConfig(clusterPaths.kubeconfig), ns, 'no-metrics', 600);
+  const token = await serviceAccountToken(fileKubeConfig(), ns, 'no-metrics', 600);
   const res = await getMetrics(state().controllerUrl!, token);
   expect(res).toEqual({
     status: 403,

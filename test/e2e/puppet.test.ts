@@ -27,7 +27,7 @@ import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, 
 import { dirname, join } from 'node:path';
 import { execFileSync, spawnSync } from 'node:child_process';
 import type { V1ConfigMap, V1Secret } from '@kubernetes/client-node';
-import { generateKeyPair, loadAuthority, privateKeyToPem, signLeaf, type Authority } from '@openvox/shared';
+import { generateKeyPair, loadAuthority, privateKeyToPem, signLeaf, type Authority } from '@openvox/shared/pki';
 import { renderWebserverConf } from '../../controller/src/config/files/webserver-conf.js';
 import {
   CONFIG_FILES,

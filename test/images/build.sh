@@ -72,7 +72,8 @@ rootfs() {
     log "mmdebstrap: $kind rootfs ($suite)"
     local s=$SECONDS
     rootfs.sh "$kind" "$suite" "$tmp/rootfs-$kind.tar"
-    tar -tf "$tmp/rootfs-$kind.tar" | grep -qE '^\./(usr/)?lib/x86_64-linux-gnu/libc\.so\.6$' \
+    # Not grep -q: it would stop reading early and, under pipefail, tar's SIGPIPE would fail a good rootfs.
+    tar -tf "$tmp/rootfs-$kind.tar" | grep -E '^\./(usr/)?lib/x86_64-linux-gnu/libc\.so\.6$' >/dev/null \
       || { log "mmdebstrap $kind: no usable rootfs in $tmp/rootfs-$kind.tar"; exit 1; }
     mv "$tmp/rootfs-$kind.tar" "$out"
     log "mmdebstrap $kind: $(( SECONDS - s )) s, $(size "$out")"

@@ -12,9 +12,8 @@ kind=$1 suite=$2 out=$3
 mirrors=("deb http://deb.debian.org/debian $suite main"
          "deb http://deb.debian.org/debian $suite-updates main"
          "deb http://deb.debian.org/debian-security $suite-security main")
-strip='rm -rf "$1"/usr/share/doc/* "$1"/usr/share/man/* "$1"/usr/share/locale/* "$1"/usr/share/info/*
-  "$1"/usr/share/lintian "$1"/usr/share/bug "$1"/var/lib/apt/lists/* "$1"/var/cache/apt/* "$1"/var/cache/debconf/*-old
-  "$1"/var/log/*.log "$1"/var/log/apt/* "$1"/var/lib/dpkg/*-old "$1"/etc/machine-id; : > "$1"/etc/machine-id'
+# One line on purpose: the hook runs as a shell script, where each new line is a new command.
+strip='rm -rf "$1"/usr/share/doc/* "$1"/usr/share/man/* "$1"/usr/share/locale/* "$1"/usr/share/info/* "$1"/usr/share/lintian "$1"/usr/share/bug "$1"/var/lib/apt/lists/* "$1"/var/cache/apt/* "$1"/var/cache/debconf/*-old "$1"/var/log/*.log "$1"/var/log/apt/* "$1"/var/lib/dpkg/*-old "$1"/etc/machine-id && : > "$1"/etc/machine-id'
 case $kind in
   puppet)
     mmdebstrap --variant=minbase --include=puppetserver,ca-certificates,procps \

@@ -7,7 +7,7 @@ import {
   type AuthorityPem,
   type CertificateAuthority,
   type KeyAlgorithm,
-} from '@openvox/shared';
+} from '@openvox/shared/runtime';
 
 /** Subject of the CA certificate, as Puppet names its CA ("Puppet CA: <name>"). */
 export const caCommonName = (ca: CertificateAuthority): string => `Puppet CA: ${ca.metadata.name}`;

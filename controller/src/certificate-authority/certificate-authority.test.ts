@@ -1,5 +1,5 @@
 import { X509Certificate } from 'node:crypto';
-import { loadAuthority, readCrl, type CertificateAuthority } from '@openvox/shared';
+import { loadAuthority, readCrl, type CertificateAuthority } from '@openvox/shared/runtime';
 import { generateAuthority, caCommonName } from './authority.js';
 import { buildCrl, crlListsExactly } from './crl.js';
 import { caCertSecret, caCrlSecret, caDataClaim, caKeySecret } from './render.js';

@@ -1,6 +1,6 @@
 // The CertificateAuthority controller definition: the CA and the Secrets and claim it creates.
-import type { Certificate, CertificateAuthority, KeyAlgorithm, Pool, Server } from '@openvox/shared';
-import { LABEL_CA } from '@openvox/shared';
+import type { Certificate, CertificateAuthority, KeyAlgorithm, Pool, Server } from '@openvox/shared/runtime';
+import { LABEL_CA } from '@openvox/shared/runtime';
 import type { KubeObject } from '../kube/client.js';
 import { CERTIFICATE, CERTIFICATE_AUTHORITY, POOL, SECRET, SERVER, objectKey } from '../kube/resources.js';
 import type { ControllerDefinition, ControllerDeps, Manager } from '../kube/manager.js';

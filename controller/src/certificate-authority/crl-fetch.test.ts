@@ -11,7 +11,7 @@ import {
   type Certificate,
   type Pool,
   type Server,
-} from '@openvox/shared';
+} from '@openvox/shared/runtime';
 import { buildCrl } from './crl.js';
 import { caServerUrl, fetchCrl, newerCrl } from './crl-fetch.js';
 

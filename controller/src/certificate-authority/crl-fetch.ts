@@ -2,7 +2,14 @@
 // cadir. To reach the other Servers they must come back into `{ca}-ca-crl`: the CA controller asks the
 // CA Server for its CRL and publishes it when it is signed by this CA and newer than the published one.
 import { request } from 'node:https';
-import { crlSignedBy, readCrl, type Authority, type Certificate, type Pool, type Server } from '@openvox/shared';
+import {
+  crlSignedBy,
+  readCrl,
+  type Authority,
+  type Certificate,
+  type Pool,
+  type Server,
+} from '@openvox/shared/runtime';
 
 export type CrlFetcher = (baseUrl: string, caCertPem: string) => Promise<string>;
 

@@ -1,7 +1,7 @@
 // The CRL the operator publishes in `{ca}-ca-crl`: signed by the CA, listing revoked serials, with
 // a CRL number one higher than the previous CRL's. nextUpdate is the CA's expiry (as Puppet's CA
 // does, so servers never see an "expired CRL" between operator refreshes).
-import { createCrl, readCrl, type Authority, type RevokedEntry } from '@openvox/shared';
+import { createCrl, readCrl, type Authority, type RevokedEntry } from '@openvox/shared/runtime';
 
 export interface CrlInput {
   authority: Authority;

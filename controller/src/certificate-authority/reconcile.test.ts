@@ -1,5 +1,5 @@
 import { X509Certificate } from 'node:crypto';
-import { API_VERSION, loadAuthority, readCrl, type CertificateAuthority } from '@openvox/shared';
+import { API_VERSION, loadAuthority, readCrl, type CertificateAuthority } from '@openvox/shared/runtime';
 import { buildCrl } from './crl.js';
 import type { KubeObject } from '../kube/client.js';
 import { fakeApi } from '../kube/fake-api.test-helpers.js';

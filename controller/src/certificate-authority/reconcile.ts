@@ -17,7 +17,7 @@ import {
   type KeyAlgorithm,
   LABEL_MANAGED_BY,
   MANAGER,
-} from '@openvox/shared';
+} from '@openvox/shared/runtime';
 import type { Clock } from '../kube/clock.js';
 import { isConflict, type KubeClient, type KubeObject } from '../kube/client.js';
 import type { EventRecorder } from '../kube/events.js';

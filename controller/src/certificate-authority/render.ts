@@ -9,7 +9,7 @@ import {
   LABEL_NAME,
   MANAGER,
   type CertificateAuthority,
-} from '@openvox/shared';
+} from '@openvox/shared/runtime';
 import {
   CA_CERT_KEY,
   CA_CRL_KEY,

@@ -11,7 +11,7 @@ import {
   type Certificate,
   type Pool,
   type Server,
-} from '@openvox/shared';
+} from '@openvox/shared/runtime';
 import { subjectNames } from './subject-names.js';
 import { issueServerCertificate } from './issue.js';
 import { renewalDecision } from './renewal.js';

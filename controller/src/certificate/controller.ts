@@ -1,7 +1,7 @@
 // The Certificate controller definition: the Certificate, its Secret, its CA, and the Servers and
 // Pools whose names it carries.
-import type { Certificate, CertificateAuthority, KeyAlgorithm, Pool, Server } from '@openvox/shared';
-import { LABEL_CA, LABEL_CERTIFICATE } from '@openvox/shared';
+import type { Certificate, CertificateAuthority, KeyAlgorithm, Pool, Server } from '@openvox/shared/runtime';
+import { LABEL_CA, LABEL_CERTIFICATE } from '@openvox/shared/runtime';
 import type { KubeObject } from '../kube/client.js';
 import { CERTIFICATE, CERTIFICATE_AUTHORITY, POOL, SECRET, SERVER, objectKey } from '../kube/resources.js';
 import type { ControllerDefinition, ControllerDeps, Manager } from '../kube/manager.js';

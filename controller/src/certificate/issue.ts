@@ -11,7 +11,7 @@ import {
   type Authority,
   type Certificate,
   type KeyAlgorithm,
-} from '@openvox/shared';
+} from '@openvox/shared/runtime';
 import { certname, type SubjectNames } from './subject-names.js';
 
 /** Lifetime of operator-issued server certificates, like puppetserver's default ca_ttl-bounded 5y. */

@@ -11,7 +11,7 @@ import {
   type KeyAlgorithm,
   type Pool,
   type Server,
-} from '@openvox/shared';
+} from '@openvox/shared/runtime';
 import type { Clock } from '../kube/clock.js';
 import type { KubeClient, KubeObject } from '../kube/client.js';
 import type { EventRecorder } from '../kube/events.js';

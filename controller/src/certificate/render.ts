@@ -1,6 +1,13 @@
 // The Secret `{cert}-tls` tls-init copies into the pod's ssldir: cert.pem, key.pem, ca_crt.pem.
 import type { V1Secret } from '@kubernetes/client-node';
-import { LABEL_CA, LABEL_CERTIFICATE, LABEL_MANAGED_BY, LABEL_NAME, MANAGER, type Certificate } from '@openvox/shared';
+import {
+  LABEL_CA,
+  LABEL_CERTIFICATE,
+  LABEL_MANAGED_BY,
+  LABEL_NAME,
+  MANAGER,
+  type Certificate,
+} from '@openvox/shared/runtime';
 import { controllerReference } from '../kube/owner-reference.js';
 import { CA_CERT_KEY, TLS_CERT_KEY, TLS_KEY_KEY, tlsSecretName } from './names.js';
 

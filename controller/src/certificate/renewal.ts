@@ -1,7 +1,7 @@
 // When must the server certificate be (re-)issued? Pure: the current PEMs, the wanted names and
 // issuer, renewBefore and the clock in; a decision with a reason and the next check time out.
 import { X509Certificate } from 'node:crypto';
-import { hasPuppetCliAuth, keyMatchesCertificate, parseDurationSeconds } from '@openvox/shared';
+import { hasPuppetCliAuth, keyMatchesCertificate, parseDurationSeconds } from '@openvox/shared/runtime';
 import type { SubjectNames } from './subject-names.js';
 
 export type RenewalReason =

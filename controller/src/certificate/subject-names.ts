@@ -3,7 +3,7 @@
 // name is not one of them (no Service carries it), and leaving it out matters: adding a Server to an
 // existing Pool then re-issues nothing, instead of rolling every pod that mounts the certificate.
 // Sorted and de-duplicated, so the decision "do the names still match?" is stable.
-import type { Certificate, Pool, Server } from '@openvox/shared';
+import type { Certificate, Pool, Server } from '@openvox/shared/runtime';
 import { isIP } from 'node:net';
 import { CA_CLI_SERVER } from '../contracts/names.js';
 

@@ -1,5 +1,5 @@
 // The Config controller definition: a Config, its ConfigMap, and the CA it names.
-import type { CertificateAuthority, Config } from '@openvox/shared';
+import type { CertificateAuthority, Config } from '@openvox/shared/runtime';
 import type { KubeObject } from '../kube/client.js';
 import { CERTIFICATE_AUTHORITY, CONFIG, CONFIG_MAP, objectKey } from '../kube/resources.js';
 import type { ControllerDefinition, ControllerDeps, Manager } from '../kube/manager.js';

@@ -1,7 +1,7 @@
 // One Config reconcile: render `{config}-config` from the Config and its CA (informer caches), apply
 // it only when it differs, and report phase Running, or Error with the field that cannot be written.
 import type { Logger } from 'pino';
-import type { CertificateAuthority, Config } from '@openvox/shared';
+import type { CertificateAuthority, Config } from '@openvox/shared/runtime';
 import type { Clock } from '../kube/clock.js';
 import type { KubeClient, KubeObject } from '../kube/client.js';
 import type { EventRecorder } from '../kube/events.js';

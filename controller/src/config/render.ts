@@ -8,7 +8,7 @@ import {
   MANAGER,
   type CertificateAuthority,
   type Config,
-} from '@openvox/shared';
+} from '@openvox/shared/runtime';
 import { OPENVOX_IMAGE_LAYOUT, type ConfigFileKey, type ServerLayout } from '../contracts/pod-layout.js';
 import { renderPuppetConf } from './files/puppet-conf.js';
 import { renderPuppetdbConf } from './files/puppetdb-conf.js';

@@ -1,8 +1,8 @@
 // A small JSON REST client over the kubeconfig's transport. Objects stay plain JSON (no client-node model
 // classes), so informer caches, rendered objects and API responses compare field by field.
-import { KubeConfig, RequestContext, HttpMethod } from '@kubernetes/client-node';
-import { fetch, getGlobalDispatcher, type Dispatcher } from 'undici';
-import { FIELD_MANAGER } from '@openvox/shared';
+import { fetch, type Dispatcher } from 'undici';
+import { FIELD_MANAGER } from '@openvox/shared/runtime';
+import { connect, type KubeConnection } from '@openvox/shared/informer';
 import type { WriteFence } from './fence.js';
 import { fenceInterceptor } from './fence-interceptor.js';
 import { collectionPath, objectPath, type ResourceType } from './resources.js';
@@ -82,26 +82,22 @@ export interface ClientOptions {
   userAgent?: string;
 }
 
-/** Loads a kubeconfig file, or the in-cluster service account when no path is given. */
-export function loadKubeConfig(path?: string): KubeConfig {
-  const kc = new KubeConfig();
-  if (path) kc.loadFromFile(path);
-  else if (process.env.KUBERNETES_SERVICE_HOST) kc.loadFromCluster();
-  else kc.loadFromDefault();
-  return kc;
+/** The kubeconfig file at `path`, or the in-cluster service account (else $KUBECONFIG) when none is given. */
+export function loadKubeConfig(path?: string): Promise<KubeConnection> {
+  return connect(path);
 }
 
 export class RestClient implements KubeClient {
-  private dispatcher: Dispatcher | undefined;
+  private readonly dispatcher: Dispatcher;
   private readonly server: string;
 
   constructor(
-    private readonly kc: KubeConfig,
+    private readonly connection: KubeConnection,
     private readonly opts: ClientOptions = {},
   ) {
-    const cluster = kc.getCurrentCluster();
-    if (!cluster) throw new Error('kubeconfig has no current cluster');
-    this.server = cluster.server.replace(/\/$/, '');
+    this.server = connection.server;
+    // One connection pool per API server; the fence only wraps this client's view of it.
+    this.dispatcher = opts.fence ? connection.dispatcher.compose(fenceInterceptor(opts.fence)) : connection.dispatcher;
   }
 
   private async request<T>(
@@ -114,11 +110,8 @@ export class RestClient implements KubeClient {
   ): Promise<T> {
     const url = new URL(this.server + path);
     for (const [k, v] of Object.entries(query)) if (v !== undefined) url.searchParams.set(k, v);
-    // Auth headers are recomputed per request (tokens rotate); the connection pool is reused.
-    const ctx = new RequestContext(url.toString(), HttpMethod.GET);
-    await this.kc.applySecurityAuthentication(ctx);
-    this.dispatcher ??= this.withFence(ctx.getDispatcher() as Dispatcher | undefined);
-    const headers: Record<string, string> = { ...ctx.getHeaders(), Accept: 'application/json' };
+    // Credentials are asked for per request (tokens rotate); the connection pool is reused.
+    const headers: Record<string, string> = { ...(await this.connection.headers()), Accept: 'application/json' };
     if (body !== undefined) headers['Content-Type'] = contentType;
     if (this.opts.userAgent) headers['User-Agent'] = this.opts.userAgent;
     const { fence } = this.opts;
@@ -142,12 +135,6 @@ export class RestClient implements KubeClient {
       throw new ApiError(response.status, `${method} ${path}: ${response.status} ${message}`, parsed);
     }
     return parsed as T;
-  }
-
-  private withFence(dispatcher: Dispatcher | undefined): Dispatcher | undefined {
-    const { fence } = this.opts;
-    if (!fence) return dispatcher;
-    return (dispatcher ?? getGlobalDispatcher()).compose(fenceInterceptor(fence));
   }
 
   async list<T extends KubeObject>(r: ResourceType, opts: { namespace?: string; labelSelector?: string } = {}) {

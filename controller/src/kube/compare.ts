@@ -1,7 +1,7 @@
 // Decides whether an owned object must be re-applied: only when the live object lacks a value we want.
 // Fields others set (defaults, status, an HPA's replicas, a rollout-restart annotation) are ignored.
 
-import { parseQuantity as parse } from '@openvox/shared';
+import { parseQuantity as parse } from '@openvox/shared/runtime';
 
 /** The numeric value of a Kubernetes quantity ("500m", "1Gi"), or undefined. */
 export function parseQuantity(s: string): number | undefined {

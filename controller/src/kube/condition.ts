@@ -1,5 +1,5 @@
 // One metav1.Condition, keeping lastTransitionTime while the status stays the same.
-import type { Condition } from '@openvox/shared';
+import type { Condition } from '@openvox/shared/runtime';
 
 export type ConditionStatus = 'True' | 'False' | 'Unknown';
 

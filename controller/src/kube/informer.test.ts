@@ -39,7 +39,7 @@ describe('Informer', () => {
     const kc = localKubeConfig(server);
     const restarts: string[] = [];
     const informer = new Informer(CONFIG_MAP, {
-      kubeConfig: kc,
+      connection: kc,
       client: new RestClient(kc),
       logger: pino({ level: 'silent' }),
       clock: realClock,

@@ -1,11 +1,12 @@
 // A typed list+watch cache of one resource for the controller: the restarting informer of
 // @openvox/shared (shared with the webhook), listing through our REST client.
-import type { KubeConfig, KubernetesListObject, KubernetesObject } from '@kubernetes/client-node';
-import { FIELD_MANAGER } from '@openvox/shared';
-import { RestartingInformer } from '@openvox/shared/informer';
+import { FIELD_MANAGER } from '@openvox/shared/runtime';
+import { RestartingInformer, type KubeConnection } from '@openvox/shared/informer';
 import type { Logger } from 'pino';
 import type { Clock } from './clock.js';
 import type { KubeClient, KubeObject } from './client.js';
+import { OWNERSHIP_PATHS } from './owned.js';
+import { keepOwnedSpec } from './owned-fields.js';
 import { collectionPath, type ResourceType } from './resources.js';
 
 export type EventType = 'add' | 'update' | 'delete';
@@ -25,7 +26,7 @@ export interface InformerLike<T> extends Cache<T> {
 }
 
 export interface InformerOptions {
-  kubeConfig: KubeConfig;
+  connection: KubeConnection;
   client: KubeClient;
   logger: Logger;
   clock: Clock;
@@ -34,25 +35,23 @@ export interface InformerOptions {
   maxBackoffMs?: number;
   onRestart?: (kind: string) => void;
   onRelist?: (kind: string, reason: 'expired' | 'restart') => void;
+  onEvent?: (kind: string, type: EventType) => void;
   watchTimeoutSeconds?: number;
 }
 
 export class Informer<T extends KubeObject> implements InformerLike<T> {
-  private readonly informer: RestartingInformer<KubernetesObject>;
+  private readonly informer: RestartingInformer<KubeObject>;
   private readonly handlers: Handler<T>[] = [];
 
   constructor(
     readonly resource: ResourceType,
     opts: InformerOptions,
   ) {
-    this.informer = new RestartingInformer<KubernetesObject>({
+    this.informer = new RestartingInformer<KubeObject>({
       kind: resource.kind,
       path: collectionPath(resource),
-      kubeConfig: opts.kubeConfig,
-      list: async () =>
-        (await opts.client.list<T>(resource, {
-          labelSelector: opts.labelSelector,
-        })) as unknown as KubernetesListObject<KubernetesObject>,
+      connection: opts.connection,
+      list: () => opts.client.list<T>(resource, { labelSelector: opts.labelSelector }),
       labelSelector: opts.labelSelector,
       logger: opts.logger,
       timers: opts.clock,
@@ -60,11 +59,14 @@ export class Informer<T extends KubeObject> implements InformerLike<T> {
       maxBackoffMs: opts.maxBackoffMs,
       onRestart: () => opts.onRestart?.(resource.kind),
       onRelist: (reason) => opts.onRelist?.(resource.kind, reason),
-      // ownsField() reads our own Apply entry; nothing reads the others'.
+      // ownsField() reads our own Apply entry, and only these paths of it; nothing reads the others'.
       keepManagedFieldsOf: FIELD_MANAGER,
+      keepManagedFieldsPaths: OWNERSHIP_PATHS,
+      ...(resource.cacheOwnedSpecOnly ? { transform: keepOwnedSpec } : {}),
       ...(opts.watchTimeoutSeconds ? { watchTimeoutSeconds: opts.watchTimeoutSeconds } : {}),
     });
-    const emit = (type: EventType) => (obj: KubernetesObject) => {
+    const emit = (type: EventType) => (obj: KubeObject) => {
+      opts.onEvent?.(resource.kind, type);
       const typed = this.typed(obj);
       for (const h of this.handlers) h(type, typed);
     };
@@ -73,8 +75,8 @@ export class Informer<T extends KubeObject> implements InformerLike<T> {
     this.informer.on('delete', emit('delete'));
   }
 
-  /** client-node's cache drops apiVersion and kind; every object we hand out has them. */
-  private typed(obj: KubernetesObject): T {
+  /** Watch events carry apiVersion and kind, but a copy keeps callers from changing the cache. */
+  private typed(obj: KubeObject): T {
     return { apiVersion: this.resource.apiVersion, kind: this.resource.kind, ...obj } as unknown as T;
   }
 

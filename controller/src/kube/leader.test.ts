@@ -11,20 +11,28 @@ const flush = async () => {
 function leaseStore() {
   let lease: KubeObject | undefined;
   let rv = 0;
+  const calls = { get: 0, replace: 0 };
   const client = {
-    get: async () => (lease ? structuredClone(lease) : undefined),
+    get: async () => (calls.get++, lease ? structuredClone(lease) : undefined),
     create: async (_r: unknown, obj: KubeObject) => {
       if (lease) throw new ApiError(409, 'exists');
       lease = { ...obj, metadata: { ...obj.metadata, resourceVersion: String(++rv) } };
       return structuredClone(lease);
     },
     replace: async (_r: unknown, obj: KubeObject) => {
+      calls.replace++;
       if (obj.metadata?.resourceVersion !== lease?.metadata?.resourceVersion) throw new ApiError(409, 'conflict');
       lease = { ...obj, metadata: { ...obj.metadata, resourceVersion: String(++rv) } };
       return structuredClone(lease);
     },
   } as unknown as KubeClient;
-  return { client, holder: () => (lease?.spec as { holderIdentity?: string } | undefined)?.holderIdentity };
+  return {
+    client,
+    calls,
+    holder: () => (lease?.spec as { holderIdentity?: string } | undefined)?.holderIdentity,
+    /** Another writer touches the Lease (e.g. kubectl annotate): its resourceVersion moves on. */
+    touch: () => void (lease = { ...lease, metadata: { ...lease?.metadata, resourceVersion: String(++rv) } }),
+  };
 }
 
 function elector(client: KubeClient, clock: FakeClock, identity: string, log: string[]) {
@@ -41,6 +49,34 @@ function elector(client: KubeClient, clock: FakeClock, identity: string, log: st
 }
 
 describe('LeaderElector', () => {
+  it('renews with one request per period from the Lease it wrote, reading it again only after a conflict', async () => {
+    const store = leaseStore();
+    const clock = new FakeClock(1_000_000);
+    const a = elector(store.client, clock, 'a', []);
+    a.start();
+    await flush();
+    expect(a.isLeader()).toBe(true);
+    const base = { ...store.calls };
+    for (let i = 0; i < 5; i++) {
+      clock.advance(2000);
+      await flush();
+    }
+    expect({ get: store.calls.get - base.get, replace: store.calls.replace - base.replace }).toEqual({
+      get: 0,
+      replace: 5,
+    });
+    store.touch();
+    clock.advance(2000);
+    await flush();
+    // The conflict, then a read and a renewal from what it read.
+    expect({ get: store.calls.get - base.get, replace: store.calls.replace - base.replace }).toEqual({
+      get: 1,
+      replace: 7,
+    });
+    expect(a.isLeader()).toBe(true);
+    expect(store.holder()).toBe('a');
+  });
+
   it('lets one replica lead and hands over on release', async () => {
     const store = leaseStore();
     const clock = new FakeClock(1_000_000);
@@ -95,10 +131,12 @@ describe('LeaderElector', () => {
     const a = elector(store.client, clock, 'a', log);
     a.start();
     await flush();
-    const get = (store.client as { get: unknown }).get;
-    (store.client as { get: unknown }).get = async () => {
+    const api = store.client as { get: unknown; replace: unknown };
+    const working = { get: api.get, replace: api.replace };
+    const down = async () => {
       throw new ApiError(500, 'etcd down');
     };
+    Object.assign(api, { get: down, replace: down });
     for (let t = 0; t < 12_000; t += 2000) {
       clock.advance(2000);
       await flush();
@@ -106,7 +144,7 @@ describe('LeaderElector', () => {
     expect(log).toEqual(['a started', 'a stopped']);
     expect(a.isLeader()).toBe(false);
     // It keeps campaigning: once the API answers again it leads again, without a restart.
-    (store.client as { get: unknown }).get = get;
+    Object.assign(api, working);
     clock.advance(2000);
     await flush();
     expect(log).toEqual(['a started', 'a stopped', 'a started']);

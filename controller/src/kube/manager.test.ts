@@ -17,7 +17,7 @@ describe('Manager', () => {
     const informers = new Map<string, FakeInformer>();
     const metrics = createMetrics(new Registry());
     const mgr = new Manager({
-      kubeConfig: undefined as never,
+      connection: undefined as never,
       client: {} as KubeClient,
       logger: pino({ level: 'silent' }),
       clock,

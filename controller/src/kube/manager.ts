@@ -1,7 +1,7 @@
 // Wires controllers to shared informers and work queues. A controller is a definition: the resources it
 // watches with a function from a changed object to the keys to reconcile, and a reconcile function.
 // Adding a reconciler for another kind is one more definition passed to register().
-import type { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConnection } from '@openvox/shared/informer';
 import type { Logger } from 'pino';
 import type { Clock, Timer } from './clock.js';
 import type { KubeClient, KubeObject } from './client.js';
@@ -34,7 +34,7 @@ export interface ControllerDefinition {
 }
 
 export interface ManagerOptions {
-  kubeConfig: KubeConfig;
+  connection: KubeConnection;
   client: KubeClient;
   logger: Logger;
   clock: Clock;
@@ -72,18 +72,31 @@ export class Manager {
       inf =
         this.opts.informerFactory?.(resource) ??
         new Informer<KubeObject>(resource, {
-          kubeConfig: this.opts.kubeConfig,
+          connection: this.opts.connection,
           client: this.opts.client,
           logger: this.opts.logger,
           clock: this.opts.clock,
           ...(resource.labelSelector ? { labelSelector: resource.labelSelector } : {}),
           onRestart: (kind) => this.opts.metrics.informerRestarts.inc({ kind }),
           onRelist: (kind, reason) => this.opts.metrics.informerRelists.inc({ kind, reason }),
+          onEvent: (kind, type) => this.opts.metrics.informerEvents.inc({ kind, type }),
           ...(this.opts.watchTimeoutSeconds ? { watchTimeoutSeconds: this.opts.watchTimeoutSeconds } : {}),
         });
       this.informers.set(id, inf);
     }
     return inf as unknown as InformerLike<T>;
+  }
+
+  /** What each informer caches: objects and their size as JSON (for /debug/memory). */
+  cacheSizes(): { kind: string; objects: number; jsonBytes: number }[] {
+    return [...this.informers.values()].map((i) => {
+      const objects = i.list();
+      return {
+        kind: i.resource.kind,
+        objects: objects.length,
+        jsonBytes: objects.reduce((sum, o) => sum + JSON.stringify(o).length, 0),
+      };
+    });
   }
 
   /** Registers a controller; a disabled one is skipped (its informers may exist but nothing reconciles). */

@@ -10,6 +10,7 @@ export interface ControllerMetrics {
   queueDepth: Gauge<'controller'>;
   informerRestarts: Counter<'kind'>;
   informerRelists: Counter<'kind' | 'reason'>;
+  informerEvents: Counter<'kind' | 'type'>;
   isLeader: Gauge;
 }
 
@@ -58,6 +59,12 @@ export function createMetrics(registry: Registry): ControllerMetrics {
       name: 'openvox_controller_informer_relists_total',
       help: 'Lists after the first, by kind and reason: expired (410 Gone, the cache was rebuilt) or restart.',
       labelNames: ['kind', 'reason'],
+      registers,
+    }),
+    informerEvents: new Counter({
+      name: 'openvox_controller_informer_events_total',
+      help: 'Watch events delivered by the informers, by kind and type (add, update, delete).',
+      labelNames: ['kind', 'type'],
       registers,
     }),
     isLeader: new Gauge({

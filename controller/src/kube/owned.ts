@@ -4,7 +4,7 @@ import { isSubset } from './compare.js';
 import { jsonHash } from './hash.js';
 import { APPLIED_HASH } from './annotations.js';
 import type { ResourceType } from './resources.js';
-import { FIELD_MANAGER } from '@openvox/shared';
+import { FIELD_MANAGER } from '@openvox/shared/runtime';
 
 export function controllerUid(obj: KubeObject | undefined): string | undefined {
   return obj?.metadata?.ownerReferences?.find((r) => r.controller)?.uid;
@@ -122,8 +122,13 @@ interface ManagedFieldsEntry {
   fieldsV1?: Record<string, unknown>;
 }
 
-/** True when our Apply entry in managedFields owns the field at `path` (e.g. ['spec', 'replicas']). */
+/** The fields whose ownership the controller asks about: informers cache our managedFields only for these. */
+export const OWNERSHIP_PATHS: string[][] = [['spec', 'replicas']];
+
+/** True when our Apply entry in managedFields owns the field at `path` (one of OWNERSHIP_PATHS). */
 export function ownsField(live: KubeObject | undefined, path: string[]): boolean {
+  if (!OWNERSHIP_PATHS.some((p) => p.join('.') === path.join('.')))
+    throw new Error(`ownsField(${path.join('.')}): not in OWNERSHIP_PATHS, so the informers do not keep it`);
   const entries = (live?.metadata?.managedFields ?? []) as ManagedFieldsEntry[];
   const ours = entries.find((e) => e.manager === FIELD_MANAGER && e.operation === 'Apply');
   let node: unknown = ours?.fieldsV1;

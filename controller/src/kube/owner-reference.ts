@@ -1,7 +1,7 @@
 // The ownerReference every object the operator renders carries: its controlling custom object.
 import type { V1ObjectMeta, V1OwnerReference } from '@kubernetes/client-node';
 import type { KubeObject } from './client.js';
-import { API_VERSION } from '@openvox/shared';
+import { API_VERSION } from '@openvox/shared/runtime';
 
 export function controllerReference(kind: string, owner: Pick<V1ObjectMeta, 'name' | 'uid'>): V1OwnerReference {
   return {

@@ -1,7 +1,7 @@
 // Status of a kind with a phase (Config, CertificateAuthority, Certificate): one
 // condition with a stable lastTransitionTime, a status write only when something changed, and an
 // Event only on a transition (phase change, or a different Error reason), never on every loop.
-import type { Condition } from '@openvox/shared';
+import type { Condition } from '@openvox/shared/runtime';
 import type { Clock } from './clock.js';
 import type { KubeClient, KubeObject } from './client.js';
 import type { EventRecorder } from './events.js';

@@ -1,5 +1,5 @@
 // The API resources the controller reads and writes, with their REST paths.
-import { API_VERSION, LABEL_MANAGED_BY, LABEL_SERVER, MANAGER } from '@openvox/shared';
+import { API_VERSION, LABEL_MANAGED_BY, LABEL_SERVER, MANAGER } from '@openvox/shared/runtime';
 
 export interface ResourceType {
   apiVersion: string;
@@ -8,6 +8,8 @@ export interface ResourceType {
   namespaced: boolean;
   /** Informers of this resource list and watch only objects with these labels. */
   labelSelector?: string;
+  /** Informers cache only the part of the spec our field manager set (owned-fields.ts). */
+  cacheOwnedSpecOnly?: boolean;
 }
 
 function basePath(r: ResourceType): string {
@@ -71,6 +73,7 @@ export const DEPLOYMENT: ResourceType = {
   plural: 'deployments',
   namespaced: true,
   labelSelector: MANAGED_SELECTOR,
+  cacheOwnedSpecOnly: true,
 };
 export const HPA: ResourceType = {
   apiVersion: 'autoscaling/v2',

@@ -1,6 +1,6 @@
 // The Pool controller definition: the Pool, its Service and the Service's EndpointSlices.
 import type { V1EndpointSlice } from '@kubernetes/client-node';
-import type { Pool } from '@openvox/shared';
+import type { Pool } from '@openvox/shared/runtime';
 import type { KubeObject } from '../kube/client.js';
 import { POOL, objectKey } from '../kube/resources.js';
 import type { ControllerDefinition, ControllerDeps, Manager } from '../kube/manager.js';

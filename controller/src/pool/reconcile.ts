@@ -1,7 +1,7 @@
 // One Pool reconcile: apply the Service `{pool}` when it differs, and report the ready endpoints.
 import type { Logger } from 'pino';
 import type { V1EndpointSlice } from '@kubernetes/client-node';
-import type { Pool } from '@openvox/shared';
+import type { Pool } from '@openvox/shared/runtime';
 import type { Clock } from '../kube/clock.js';
 import type { KubeClient, KubeObject } from '../kube/client.js';
 import type { EventRecorder } from '../kube/events.js';

@@ -1,6 +1,6 @@
 // The Service `{pool}` in front of every pod whose Server lists the Pool in poolRefs.
 import type { V1Service, V1ServicePort } from '@kubernetes/client-node';
-import { LABEL_MANAGED_BY, LABEL_NAME, MANAGER, poolLabel, type Pool } from '@openvox/shared';
+import { LABEL_MANAGED_BY, LABEL_NAME, MANAGER, poolLabel, type Pool } from '@openvox/shared/runtime';
 import { controllerReference } from '../kube/owner-reference.js';
 
 export const PUPPET_PORT = 8140;

@@ -13,7 +13,7 @@ function controller() {
   const clock = new FakeClock();
   const logger = pino({ level: 'silent' });
   const mgr = new Manager({
-    kubeConfig: undefined as never,
+    connection: undefined as never,
     client: {} as KubeClient,
     logger,
     clock,

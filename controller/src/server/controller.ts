@@ -1,5 +1,5 @@
 // The Server controller definition: what it watches and how each change maps to Server keys.
-import { LABEL_SERVER, type Server } from '@openvox/shared';
+import { LABEL_SERVER, type Server } from '@openvox/shared/runtime';
 import type { KubeObject } from '../kube/client.js';
 import {
   CERTIFICATE,

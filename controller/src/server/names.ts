@@ -1,6 +1,6 @@
 // Names of the objects a Server uses and the annotations it sets (as in the Go operator, so other
 // components agree). The names other kinds write come from contracts/names.ts.
-import type { Certificate, CertificateAuthority } from '@openvox/shared';
+import type { Certificate, CertificateAuthority } from '@openvox/shared/runtime';
 import { caPublicSecretName, tlsSecretName } from '../contracts/names.js';
 import { ANNOTATION_PREFIX } from '../kube/annotations.js';
 

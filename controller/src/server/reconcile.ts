@@ -10,7 +10,7 @@ import {
   type Config,
   type Server,
   type ServerStatus,
-} from '@openvox/shared';
+} from '@openvox/shared/runtime';
 import type { Clock } from '../kube/clock.js';
 import type { KubeClient, KubeObject } from '../kube/client.js';
 import type { EventRecorder } from '../kube/events.js';

@@ -1,5 +1,5 @@
 // Pure status computation: what reconcile observed → the Server's status, keeping transition times stable.
-import type { ServerPhase, ServerStatus } from '@openvox/shared';
+import type { ServerPhase, ServerStatus } from '@openvox/shared/runtime';
 
 import { condition, type ConditionStatus as CondStatus } from '../kube/condition.js';
 

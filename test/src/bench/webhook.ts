@@ -13,6 +13,8 @@ import { waitFor200 } from '../cluster/health.js';
 import { startNodeChild, type Child } from '../operator/children.js';
 import { writeServingCertificate, type ServingTls } from '../operator/webhook-process.js';
 import { REPO_ROOT } from '../cluster/paths.js';
+import { chartNodeFlags } from './chart-node-options.js';
+import { peakRssMiB, rssMiB } from './process-stats.js';
 import { summariseProfile } from './profile.js';
 
 export interface Measurement {
@@ -33,6 +35,15 @@ export interface WebhookBenchResult {
   bare: Measurement;
   mutate: Measurement;
   validate: Measurement;
+  /** Resident memory after the load, now and at its peak: the webhook's and the bare handler's floor. */
+  memory: {
+    webhookMiB: number;
+    webhookPeakMiB: number;
+    bareMiB: number;
+    barePeakMiB: number;
+    loadSeconds: number;
+    nodeFlags: string[];
+  };
   profile?: string;
 }
 
@@ -42,6 +53,8 @@ export interface WebhookBenchOptions {
   warmupSeconds?: number;
   /** Alternating rounds the duration is split into (each round runs every target once). */
   rounds?: number;
+  /** Node flags of both processes; default: the heap limits the chart sets for the webhook. */
+  nodeFlags?: string[];
   /** Run the webhook with --cpu-prof and write the profile here; the summary is returned. */
   cpuProfileDir?: string;
   log?: (line: string) => void;
@@ -196,7 +209,8 @@ function load(url: string, body: string, connections: number, seconds: number): 
 
 export async function benchWebhook(options: WebhookBenchOptions = {}): Promise<WebhookBenchResult> {
   const connections = options.connections ?? 10;
-  const seconds = options.durationSeconds ?? 8;
+  // 2 × (14 + 2) s: the webhook's RSS is read after 32 s of load, beside the bare handler's after 16.
+  const seconds = options.durationSeconds ?? 14;
   const warmup = options.warmupSeconds ?? 2;
   const rounds = options.rounds ?? 4;
   const log = options.log ?? (() => undefined);
@@ -209,11 +223,19 @@ export async function benchWebhook(options: WebhookBenchOptions = {}): Promise<W
     const webhookPort = await freePort();
     const profileDir = options.cpuProfileDir;
     if (profileDir) mkdirSync(profileDir, { recursive: true });
-    const nodeFlags = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+    // Both run with the heap limits the chart gives the webhook, so the floor is comparable.
+    const heapFlags = options.nodeFlags ?? chartNodeFlags('webhook');
+    const nodeFlags = [...heapFlags, ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])];
     const webhookChild = await startWebhookProcess(webhookPort, tls, join(dir, 'webhook.log'), nodeFlags);
     children.push(webhookChild);
     const barePort = await freePort();
-    const bare = startNodeChild('bare', BARE_MAIN, [String(barePort), tls.cert, tls.key], join(dir, 'bare.log'));
+    const bare = startNodeChild(
+      'bare',
+      BARE_MAIN,
+      [String(barePort), tls.cert, tls.key],
+      join(dir, 'bare.log'),
+      heapFlags,
+    );
     children.push(bare);
     await waitFor200(
       'bare handler',
@@ -241,6 +263,15 @@ export async function benchWebhook(options: WebhookBenchOptions = {}): Promise<W
       seconds,
       rounds,
     );
+    const memory = {
+      webhookMiB: rssMiB(webhookChild.process.pid!),
+      webhookPeakMiB: peakRssMiB(webhookChild.process.pid!),
+      bareMiB: rssMiB(bare.process.pid!),
+      barePeakMiB: peakRssMiB(bare.process.pid!),
+      // The webhook serves mutate and validate, so it has had twice the bare handler's load.
+      loadSeconds: 2 * (seconds + warmup),
+      nodeFlags: heapFlags,
+    };
     let profile: string | undefined;
     if (profileDir) {
       // V8 writes the profile when the process exits.
@@ -258,6 +289,7 @@ export async function benchWebhook(options: WebhookBenchOptions = {}): Promise<W
       bare: bareResult!,
       mutate: mutateResult!,
       validate: validateResult!,
+      memory,
       profile,
     };
   } finally {
@@ -304,6 +336,11 @@ export function formatWebhookBench(result: WebhookBenchResult): string {
       ]),
     ),
   ];
+  const m = result.memory;
+  lines.push(
+    `RSS after ${m.loadSeconds} s of load: webhook ${m.webhookMiB.toFixed(0)} MiB (peak ${m.webhookPeakMiB.toFixed(0)}; target <= 100 -> ${m.webhookMiB <= 100 ? 'met' : 'NOT met'}), ` +
+      `bare express floor ${m.bareMiB.toFixed(0)} MiB (peak ${m.barePeakMiB.toFixed(0)}); node ${m.nodeFlags.join(' ') || 'without flags'}`,
+  );
   if (result.profile) lines.push('', result.profile);
   return lines.join('\n');
 }

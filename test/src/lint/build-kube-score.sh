@@ -16,7 +16,7 @@ log "kube-score ${KUBE_SCORE_VERSION}"
 GOBIN="$tmp" go install -trimpath -ldflags "-s -w -X main.version=${KUBE_SCORE_VERSION#v}" \
   "github.com/zegl/kube-score/cmd/kube-score@${KUBE_SCORE_VERSION}" >&2
 
-"$tmp/kube-score" version | grep -q "${KUBE_SCORE_VERSION#v}"
+"$tmp/kube-score" version | grep -F "${KUBE_SCORE_VERSION#v}" >/dev/null
 touch "$tmp/.complete"
 rm -rf "$bin"; mv -T "$tmp" "$bin"
 trap - EXIT

@@ -10,20 +10,20 @@ function capture() {
 }
 
 describe('loadClusterConfig', () => {
-  it('is off, and says so once, without a kubeconfig outside a pod', () => {
+  it('is off, and says so once, without a kubeconfig outside a pod', async () => {
     const { lines, logger } = capture();
-    expect(loadClusterConfig({ kubeconfig: undefined, env: {} }, logger)).toBeUndefined();
+    expect(await loadClusterConfig({ kubeconfig: undefined, env: {} }, logger)).toBeUndefined();
     expect(lines.map((l) => l.msg)).toEqual(['no cluster configured: reference lookups are off']);
   });
 
-  it('is off when the kubeconfig file does not exist', () => {
+  it('is off when the kubeconfig file does not exist', async () => {
     const { lines, logger } = capture();
-    expect(loadClusterConfig({ kubeconfig: '/nonexistent/kubeconfig', env: {} }, logger)).toBeUndefined();
+    expect(await loadClusterConfig({ kubeconfig: '/nonexistent/kubeconfig', env: {} }, logger)).toBeUndefined();
     expect(lines).toHaveLength(1);
     expect(lines[0]?.msg).toContain('does not exist');
   });
 
-  it('loads an existing kubeconfig file', () => {
+  it('loads an existing kubeconfig file', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'webhook-kc-'));
     const file = join(dir, 'kubeconfig');
     writeFileSync(
@@ -38,19 +38,22 @@ describe('loadClusterConfig', () => {
         'current-context': 'local',
       }),
     );
-    const kc = loadClusterConfig({ kubeconfig: file, env: {} }, capture().logger);
-    expect(kc?.getCurrentCluster()?.server).toBe('https://127.0.0.1:6443');
+    const connection = await loadClusterConfig({ kubeconfig: file, env: {} }, capture().logger);
+    expect(connection?.server).toBe('https://127.0.0.1:6443');
+    expect(await connection?.headers()).toEqual({ Authorization: 'Bearer x' });
   });
 
-  it('uses the in-cluster config in a pod', () => {
-    const kc = loadClusterConfig(
-      {
-        kubeconfig: undefined,
-        env: { KUBERNETES_SERVICE_HOST: '10.0.0.1', KUBERNETES_SERVICE_PORT: '443' },
-        fileExists: () => true,
-      },
-      capture().logger,
-    );
-    expect(kc).toBeDefined();
+  it('uses the in-cluster config in a pod', async () => {
+    // The service account's files exist only in a pod: reading its CA shows the in-cluster path was taken.
+    await expect(
+      loadClusterConfig(
+        {
+          kubeconfig: undefined,
+          env: { KUBERNETES_SERVICE_HOST: '10.0.0.1', KUBERNETES_SERVICE_PORT: '443' },
+          fileExists: () => true,
+        },
+        capture().logger,
+      ),
+    ).rejects.toThrow('/var/run/secrets/kubernetes.io/serviceaccount/ca.crt');
   });
 });

@@ -1,6 +1,6 @@
 // Decides whether a cluster is configured: an existing kubeconfig file, or running in a pod.
 import { existsSync } from 'node:fs';
-import { KubeConfig } from '@kubernetes/client-node';
+import { connect, type KubeConnection } from '@openvox/shared/informer';
 import type { Logger } from 'pino';
 
 const SERVICE_ACCOUNT_TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/token';
@@ -11,20 +11,13 @@ export interface ClusterEnv {
   fileExists?: (path: string) => boolean;
 }
 
-/** A KubeConfig, or undefined (logged once) when lookups must stay off. ~/.kube/config is not consulted on purpose. */
-export function loadClusterConfig(
+/** A connection, or undefined (logged once) when lookups must stay off. ~/.kube/config is not consulted on purpose. */
+export async function loadClusterConfig(
   { kubeconfig, env, fileExists = existsSync }: ClusterEnv,
   logger: Logger,
-): KubeConfig | undefined {
-  const kc = new KubeConfig();
-  if (kubeconfig && fileExists(kubeconfig)) {
-    kc.loadFromFile(kubeconfig);
-    return kc;
-  }
-  if (env.KUBERNETES_SERVICE_HOST && fileExists(SERVICE_ACCOUNT_TOKEN)) {
-    kc.loadFromCluster();
-    return kc;
-  }
+): Promise<KubeConnection | undefined> {
+  if (kubeconfig && fileExists(kubeconfig)) return connect(kubeconfig, env);
+  if (env.KUBERNETES_SERVICE_HOST && fileExists(SERVICE_ACCOUNT_TOKEN)) return connect(undefined, env);
   logger.info(
     { kubeconfig: kubeconfig ?? null },
     kubeconfig

@@ -1,7 +1,7 @@
 // The reference cache against a fake API server on 127.0.0.1: list, watch events, restart after errors.
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { KubeConfig } from '@kubernetes/client-node';
+import { fromAccess, type KubeConnection } from '@openvox/shared/informer';
 import { pino } from 'pino';
 import { createReferenceCache, type ReferenceCache } from './informers.js';
 
@@ -66,16 +66,9 @@ describe('createReferenceCache', () => {
     await new Promise<void>((resolve) => server.close(() => resolve()));
   });
 
-  function kubeConfig(): KubeConfig {
-    const kc = new KubeConfig();
+  function kubeConfig(): KubeConnection {
     const port = (server.address() as AddressInfo).port;
-    kc.loadFromOptions({
-      clusters: [{ name: 'fake', server: `http://127.0.0.1:${port}`, skipTLSVerify: true }],
-      users: [{ name: 'u', token: 't' }],
-      contexts: [{ name: 'fake', cluster: 'fake', user: 'u' }],
-      currentContext: 'fake',
-    });
-    return kc;
+    return fromAccess({ server: `http://127.0.0.1:${port}`, insecureSkipTlsVerify: true, token: 't' });
   }
 
   it('answers from the cache once synced, restarting a failed informer with backoff', async () => {

@@ -1,13 +1,7 @@
 // Informer caches of Configs and Certificates in all namespaces, for reference warnings. Each is the
 // restarting informer of @openvox/shared (the controller's informers use the same one).
-import {
-  CustomObjectsApi,
-  type KubeConfig,
-  type KubernetesListObject,
-  type KubernetesObject,
-} from '@kubernetes/client-node';
 import { GROUP, VERSION } from '@openvox/shared';
-import { RestartingInformer } from '@openvox/shared/informer';
+import { listAll, RestartingInformer, type KubeConnection, type ListedObject } from '@openvox/shared/informer';
 import type { Logger } from 'pino';
 import type { ReferenceKind, ReferenceLookup } from './lookup.js';
 
@@ -23,19 +17,19 @@ export interface BackoffOptions {
   maxMs?: number;
 }
 
-export function createReferenceCache(kc: KubeConfig, logger: Logger, backoff: BackoffOptions = {}): ReferenceCache {
-  const api = kc.makeApiClient(CustomObjectsApi);
-  const informers = {} as Record<ReferenceKind, RestartingInformer<KubernetesObject>>;
+export function createReferenceCache(
+  connection: KubeConnection,
+  logger: Logger,
+  backoff: BackoffOptions = {},
+): ReferenceCache {
+  const informers = {} as Record<ReferenceKind, RestartingInformer<ListedObject>>;
   for (const kind of Object.keys(PLURALS) as ReferenceKind[]) {
-    const plural = PLURALS[kind];
-    informers[kind] = new RestartingInformer<KubernetesObject>({
+    const path = `/apis/${GROUP}/${VERSION}/${PLURALS[kind]}`;
+    informers[kind] = new RestartingInformer<ListedObject>({
       kind,
-      path: `/apis/${GROUP}/${VERSION}/${plural}`,
-      kubeConfig: kc,
-      list: () =>
-        api.listClusterCustomObject({ group: GROUP, version: VERSION, plural }) as Promise<
-          KubernetesListObject<KubernetesObject>
-        >,
+      path,
+      connection,
+      list: () => listAll<ListedObject>(connection, path),
       logger,
       minBackoffMs: backoff.initialMs ?? 1000,
       maxBackoffMs: backoff.maxMs ?? 30_000,

@@ -1,7 +1,7 @@
 // ca.conf: the certificate-authority settings of the CA service, from the CertificateAuthority spec
 // (puppetserver's defaults when the Config has no CA).
-import type { CertificateAuthority } from '@openvox/shared';
-import { parseDurationSeconds } from '@openvox/shared';
+import type { CertificateAuthority } from '@openvox/shared/runtime';
+import { parseDurationSeconds } from '@openvox/shared/runtime';
 import { writeHocon } from '../writers/hocon.js';
 
 export function renderCaConf(ca: CertificateAuthority | undefined): string {

@@ -1,6 +1,6 @@
 // logback.xml: console logging (the container's stdout), one <logger> per Config logger in sorted
 // order (the Go operator wrote Go map order, which changed the ConfigMap hash spuriously).
-import type { ConfigSpec } from '@openvox/shared';
+import type { ConfigSpec } from '@openvox/shared/runtime';
 import { writeXml, type XmlElement } from '../writers/xml.js';
 
 export const LOGBACK_LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'OFF'] as const;

@@ -1,8 +1,8 @@
 // puppet.conf: [main] paths, [server] settings from the Config (and ca_ttl from its CA), [agent]
 // extras. Built-in keys come first in a fixed order; extraConfig keys follow sorted and may override
 // a built-in value (the key is then written once, in the built-in position).
-import type { CertificateAuthority, ConfigSpec } from '@openvox/shared';
-import { parseDurationSeconds } from '@openvox/shared';
+import type { CertificateAuthority, ConfigSpec } from '@openvox/shared/runtime';
+import { parseDurationSeconds } from '@openvox/shared/runtime';
 import { writeIni, type IniScalar, type IniSection } from '../writers/ini.js';
 import { autosignFiles, type ServerLayout } from '../../contracts/pod-layout.js';
 

@@ -1,6 +1,6 @@
 // puppetdb.conf: server_urls (comma-separated, so each URL must parse and hold no comma) and
 // soft_write_failure so a PuppetDB outage does not fail agent runs.
-import type { ConfigSpec } from '@openvox/shared';
+import type { ConfigSpec } from '@openvox/shared/runtime';
 import { writeIni, IniValueError, type IniScalar } from '../writers/ini.js';
 
 export function renderPuppetdbConf(spec: ConfigSpec): string {

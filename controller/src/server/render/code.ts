@@ -1,5 +1,5 @@
 // The Puppet code a compiling Server mounts: from an OCI image volume or a claim, the Server's setting over the Config's.
-import type { Config, Server } from '@openvox/shared';
+import type { Config, Server } from '@openvox/shared/runtime';
 import { OPENVOX_IMAGE_LAYOUT } from '../../contracts/pod-layout.js';
 
 export const DEFAULT_ENVIRONMENT_PATH = OPENVOX_IMAGE_LAYOUT.environmentPath;

@@ -1,6 +1,6 @@
 // The Server's HorizontalPodAutoscaler, only when spec.autoscaling is enabled.
 import type { V2HorizontalPodAutoscaler } from '@kubernetes/client-node';
-import type { Server } from '@openvox/shared';
+import type { Server } from '@openvox/shared/runtime';
 import { metadataFor } from './metadata.js';
 
 export function renderHpa(server: Server): V2HorizontalPodAutoscaler | undefined {

@@ -1,5 +1,5 @@
 // The image of a Server's containers and the pull secrets of its pod: the Server's own, else its Config's.
-import type { Config, Server } from '@openvox/shared';
+import type { Config, Server } from '@openvox/shared/runtime';
 import { RenderError } from './types.js';
 import { codeSource } from './code.js';
 

@@ -1,7 +1,7 @@
 // The renderer's refusal: a Server that breaks an invariant of @openvox/shared (the CRD's CEL rules,
 // which a CRD installed without them, or an object stored before them, escapes) is not rendered at all.
 // Rendering it would run several pods on one CA volume, or an HPA on a CA.
-import { serverInvariantViolations, type Server } from '@openvox/shared';
+import { serverInvariantViolations, type Server } from '@openvox/shared/runtime';
 import { RenderError } from './types.js';
 
 export const INVALID_SPEC = 'InvalidSpec';

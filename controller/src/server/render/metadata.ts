@@ -8,7 +8,7 @@ import {
   MANAGER,
   poolLabel,
   type Server,
-} from '@openvox/shared';
+} from '@openvox/shared/runtime';
 import { controllerReference } from '../../kube/owner-reference.js';
 
 export const APP_NAME = 'openvox-server';

@@ -1,6 +1,6 @@
 // The Server's PodDisruptionBudget, only when spec.pdb is enabled.
 import type { V1PodDisruptionBudget } from '@kubernetes/client-node';
-import type { Server } from '@openvox/shared';
+import type { Server } from '@openvox/shared/runtime';
 import { metadataFor, selectorFor } from './metadata.js';
 
 export function renderPdb(server: Server): V1PodDisruptionBudget | undefined {

@@ -3,7 +3,7 @@
 // it (instead of filling the node) when its logs or caches run away. The emptyDirs of the pod count
 // against the sum of its containers' ephemeral-storage limits.
 import type { V1ResourceRequirements } from '@kubernetes/client-node';
-import type { Server } from '@openvox/shared';
+import type { Server } from '@openvox/shared/runtime';
 
 type Resources = Record<string, string>;
 

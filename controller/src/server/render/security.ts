@@ -5,7 +5,7 @@ import type {
   V1ResourceRequirements,
   V1SecurityContext,
 } from '@kubernetes/client-node';
-import type { Config } from '@openvox/shared';
+import type { Config } from '@openvox/shared/runtime';
 
 export const POD_SECURITY: V1PodSecurityContext = {
   runAsNonRoot: true,

@@ -1,6 +1,6 @@
 // The openvox-server container: JVM settings, the HTTPS port, probes and the layout's mounts.
 import type { V1Container, V1Probe, V1VolumeMount } from '@kubernetes/client-node';
-import type { Server } from '@openvox/shared';
+import type { Server } from '@openvox/shared/runtime';
 import { OPENVOX_IMAGE_LAYOUT } from '../../contracts/pod-layout.js';
 import { APP_NAME } from './metadata.js';
 import { serverResources } from './resources.js';

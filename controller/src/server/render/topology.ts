@@ -2,7 +2,7 @@
 // takes only part of them. ScheduleAnyway: a small cluster (one node, no zone labels) still runs every
 // replica; the spread only steers the scheduler's choice. The user's own constraints replace ours.
 import type { V1TopologySpreadConstraint } from '@kubernetes/client-node';
-import type { Server } from '@openvox/shared';
+import type { Server } from '@openvox/shared/runtime';
 import { selectorFor } from './metadata.js';
 
 export const SPREAD_TOPOLOGY_KEYS = ['kubernetes.io/hostname', 'topology.kubernetes.io/zone'] as const;

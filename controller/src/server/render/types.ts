@@ -1,6 +1,6 @@
 // What the Server renderers take and give.
 import type { V1Deployment, V1PodDisruptionBudget, V2HorizontalPodAutoscaler } from '@kubernetes/client-node';
-import type { Certificate, CertificateAuthority, Config, Server } from '@openvox/shared';
+import type { Certificate, CertificateAuthority, Config, Server } from '@openvox/shared/runtime';
 
 /**
  * Content hashes of the data the pods read; see kube/hash.ts. The autosign Secret has none: CA pods mount

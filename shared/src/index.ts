@@ -10,6 +10,7 @@ export * from './api/certificate.js';
 export * from './api/certificate-authority.js';
 export * from './api/pool.js';
 export * from './api/signing-policy.js';
+export * from './api/csr-attributes.js';
 export * from './api/kinds.js';
 export * from './crd.js';
 export * from './labels.js';

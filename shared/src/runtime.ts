@@ -14,3 +14,5 @@ export type * from './api/config.js';
 export type * from './api/certificate.js';
 export type * from './api/certificate-authority.js';
 export type * from './api/pool.js';
+export type * from './api/signing-policy.js';
+export * from './api/csr-attributes.js';

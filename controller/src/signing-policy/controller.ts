@@ -1,8 +1,8 @@
 // The SigningPolicy controller definition. Its key is the CertificateAuthority (namespace/ca): one
 // Secret holds every policy of a CA. A policy event re-renders every CA of its namespace, so a policy
 // that moved to another CA, or was deleted, also leaves the file of its old CA.
-import type { CertificateAuthority, SigningPolicy } from '@openvox/shared';
-import { LABEL_CA } from '@openvox/shared';
+import type { CertificateAuthority, SigningPolicy } from '@openvox/shared/runtime';
+import { LABEL_CA } from '@openvox/shared/runtime';
 import type { KubeObject } from '../kube/client.js';
 import { CERTIFICATE_AUTHORITY, SECRET, SIGNING_POLICY, objectKey } from '../kube/resources.js';
 import type { ControllerDefinition, ControllerDeps, Manager } from '../kube/manager.js';

@@ -1,7 +1,7 @@
 // The policy file CA pods read (`autosign-policy.json` beside the autosign script): the SigningPolicies
 // of one CA, sorted by name, each with its attribute names resolved to OIDs and its Secret-sourced
 // values copied in. Pure; the reconciler resolves the Secrets.
-import { csrAttributeOid, type SigningPolicy } from '@openvox/shared';
+import { csrAttributeOid, type SigningPolicy } from '@openvox/shared/runtime';
 
 export interface PolicyFileAttribute {
   name: string;

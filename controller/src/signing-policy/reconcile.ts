@@ -5,7 +5,7 @@
 // operator stopped rendering every policy of the CA instead). With no policy the file is empty and
 // nothing is signed automatically.
 import type { Logger } from 'pino';
-import type { CertificateAuthority, SigningPolicy } from '@openvox/shared';
+import type { CertificateAuthority, SigningPolicy } from '@openvox/shared/runtime';
 import type { Clock } from '../kube/clock.js';
 import type { KubeClient, KubeObject } from '../kube/client.js';
 import type { EventRecorder } from '../kube/events.js';

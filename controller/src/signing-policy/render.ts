@@ -2,7 +2,7 @@
 // script puppetserver runs for each CSR. Owned by the CA (deleted with it), labelled like the CA's
 // other Secrets so the caches see it.
 import type { V1Secret } from '@kubernetes/client-node';
-import { LABEL_CA, LABEL_MANAGED_BY, LABEL_NAME, MANAGER, type CertificateAuthority } from '@openvox/shared';
+import { LABEL_CA, LABEL_MANAGED_BY, LABEL_NAME, MANAGER, type CertificateAuthority } from '@openvox/shared/runtime';
 import { AUTOSIGN_EXECUTABLE_KEY, AUTOSIGN_POLICY_KEY, autosignSecretName } from '../contracts/names.js';
 import { controllerReference } from '../kube/owner-reference.js';
 import { AUTOSIGN_SCRIPT } from './autosign-script.js';

@@ -25,6 +25,7 @@ import { createCertificateAuthorityController } from './certificate-authority/co
 import { createCertificateController } from './certificate/controller.js';
 import { createPoolController } from './pool/controller.js';
 import { createLaterControllers } from './later/controller.js';
+import { createSigningPolicyController } from './signing-policy/controller.js';
 import type { Settings } from './settings.js';
 
 export interface App {
@@ -51,6 +52,7 @@ export function registerControllers(mgr: Manager, deps: ControllerDeps, options:
   mgr.register(createCertificateController(mgr, { ...deps, keyAlgorithm }));
   mgr.register(createPoolController(mgr, deps));
   for (const later of createLaterControllers(mgr, deps)) mgr.register(later);
+  mgr.register(createSigningPolicyController(mgr, deps));
 }
 
 /** A full GC on demand, for the debug port's memory report only (gc() is not exposed otherwise). */

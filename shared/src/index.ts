@@ -13,6 +13,8 @@ export * from './api/http-auth.js';
 export * from './api/node-classifier.js';
 export * from './api/report-processor.js';
 export * from './api/database.js';
+export * from './api/signing-policy.js';
+export * from './api/csr-attributes.js';
 export * from './api/kinds.js';
 export * from './crd.js';
 export * from './labels.js';

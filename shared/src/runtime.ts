@@ -19,3 +19,5 @@ export type * from './api/pool.js';
 export type * from './api/node-classifier.js';
 export type * from './api/report-processor.js';
 export type * from './api/database.js';
+export type * from './api/signing-policy.js';
+export * from './api/csr-attributes.js';

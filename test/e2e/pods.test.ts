@@ -9,7 +9,7 @@ import { REPO_ROOT } from '../src/cluster/paths.js';
 import { kubectl, kubectlOk } from '../src/e2e-support/kubectl.js';
 import { createNamespace, deleteNamespace } from '../src/e2e-support/namespace.js';
 import { API, getObject, KIND, listObjects, type Obj } from '../src/e2e-support/objects.js';
-import { livePods, podLogs, readyEndpoints, readyPods, waitingReasons } from '../src/e2e-support/pods.js';
+import { agentPod, livePods, podLogs, readyEndpoints, readyPods, waitingReasons } from '../src/e2e-support/pods.js';
 import { until } from '../src/e2e-support/poll.js';
 import { IMAGES } from '../src/cluster/node/images.js';
 
@@ -151,31 +151,18 @@ describe('real pods from examples/', () => {
   it('serves an agent pod: CSR signed with puppetserver ca sign in the CA pod, catalog from the code image', async () => {
     const caPod = readyPods(ns, CA_SELECTOR)[0].metadata.name;
     // The agent finds both Services by name through the cluster DNS; it waits for its certificate.
-    apply({
-      apiVersion: 'v1',
-      kind: 'Pod',
-      metadata: { name: 'agent1', namespace: ns },
-      spec: {
-        restartPolicy: 'Never',
-        automountServiceAccountToken: false,
-        containers: [
-          {
-            name: 'agent',
-            image: IMAGES.agent,
-            imagePullPolicy: 'IfNotPresent',
-            env: [
-              { name: 'SERVER', value: `production-compilers.${ns}.svc` },
-              { name: 'CA_SERVER', value: `production-ca.${ns}.svc` },
-            ],
-            command: [
-              'sh',
-              '-c',
-              'puppet agent --test --server "$SERVER" --ca_server "$CA_SERVER" --certname agent1 --waitforcert 2; rc=$?; echo "agent exit $rc"; [ $rc -eq 0 ] || [ $rc -eq 2 ]',
-            ],
-          },
+    apply(
+      agentPod(
+        ns,
+        'agent1',
+        IMAGES.agent,
+        [
+          { name: 'SERVER', value: `production-compilers.${ns}.svc` },
+          { name: 'CA_SERVER', value: `production-ca.${ns}.svc` },
         ],
-      },
-    });
+        'puppet agent --test --server "$SERVER" --ca_server "$CA_SERVER" --certname agent1 --waitforcert 2; rc=$?; echo "agent exit $rc"; [ $rc -eq 0 ] || [ $rc -eq 2 ]',
+      ),
+    );
     const t0 = Date.now();
     // What a user types: kubectl exec into the CA pod and sign (once the agent's CSR has arrived).
     const signed = await until(

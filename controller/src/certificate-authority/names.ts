@@ -1,7 +1,6 @@
 // Names of the objects a CertificateAuthority owns and the keys inside them: the contract Server pods
 // and Certificates read too, so they live in contracts/names.ts.
 export {
-  autosignSecretName,
   caDataClaimName,
   caKeySecretName,
   caPublicSecretName,

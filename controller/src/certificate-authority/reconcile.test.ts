@@ -37,7 +37,6 @@ describe('CertificateAuthorityReconciler', () => {
       'create Secret production-ca-ca-key',
       'apply Secret production-ca-ca',
       'apply Secret production-ca-ca-crl',
-      'apply Secret production-ca-autosign-policy',
       'create PersistentVolumeClaim production-ca-data',
       'status CertificateAuthority production-ca',
     ]);

@@ -33,13 +33,12 @@ import {
   CA_CERT_KEY,
   CA_CRL_KEY,
   CA_KEY_KEY,
-  autosignSecretName,
   caDataClaimName,
   caKeySecretName,
   caPublicSecretName,
   crlSecretName,
 } from './names.js';
-import { caAutosignSecret, caCertSecret, caCrlSecret, caDataClaim, caKeySecret } from './render.js';
+import { caCertSecret, caCrlSecret, caDataClaim, caKeySecret } from './render.js';
 import { PVC } from './resources.js';
 
 type SecretObject = KubeObject & { data?: Record<string, string> };
@@ -206,10 +205,7 @@ export class CertificateAuthorityReconciler {
     if (caServer) crlPem = (await this.fromCaServer(`${ns}/${name}`, caServer, authority, crlPem)) ?? crlPem;
     await this.applyOrBlock(caCrlSecret(ca, crlPem!) as KubeObject, crlLive, uid);
 
-    // 4. The (deny-all) autosign policy CA pods mount.
-    await this.applyOrBlock(caAutosignSecret(ca) as KubeObject, secrets.get(ns, autosignSecretName(name)), uid);
-
-    // 5. The data claim for the CA pod: created once, never updated or deleted by the operator.
+    // 4. The data claim for the CA pod: created once, never updated or deleted by the operator.
     // A claim someone else made under this name is used as it is (pods mount it by name).
     if (
       !this.d.caches.claims.get(ns, caDataClaimName(name)) &&

@@ -2,7 +2,6 @@
 // CRL `{ca}-ca-crl` and the data claim `{ca}-data`. Pure functions of the CA and PEM text. The
 // claim carries no ownerReference: the operator never deletes CA data, not even through GC.
 import type { V1ObjectMeta, V1PersistentVolumeClaim, V1Secret } from '@kubernetes/client-node';
-import { stringify } from 'yaml';
 import {
   publicKeyPem,
   LABEL_CA,
@@ -16,7 +15,6 @@ import {
   CA_CRL_KEY,
   CA_KEY_KEY,
   CA_PUB_KEY,
-  autosignSecretName,
   caDataClaimName,
   caKeySecretName,
   caPublicSecretName,
@@ -84,14 +82,4 @@ export function caDataClaim(ca: CertificateAuthority): V1PersistentVolumeClaim {
       ...(storage.storageClass ? { storageClassName: storage.storageClass } : {}),
     },
   };
-}
-
-/**
- * `{ca}-autosign-policy`, which CA pods mount. The operator has no signing-policy kind yet, so the
- * policy is deny-all: CSRs wait for `puppetserver ca sign` unless puppet.conf's autosign says otherwise.
- */
-export function caAutosignSecret(ca: CertificateAuthority): V1Secret {
-  return secret(meta(ca, autosignSecretName(ca.metadata.name!), true), {
-    'autosign-policy.yaml': stringify({ policies: [] }),
-  });
 }

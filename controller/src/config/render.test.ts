@@ -86,6 +86,7 @@ describe('renderConfigData', () => {
         'storeconfigs_backend = puppetdb',
         'reports = store,puppetdb',
         'ca_ttl = 157680000',
+        'autosign = /etc/puppetlabs/puppet/autosign/openvox-autosign',
         '',
         '[agent]',
         'noop = true',

@@ -20,7 +20,9 @@ export const CA_CERT_KEY = 'ca_crt.pem';
 export const CA_KEY_KEY = 'ca_key.pem';
 export const CA_CRL_KEY = 'ca_crl.pem';
 export const CA_PUB_KEY = 'ca_pub.pem';
-export const AUTOSIGN_POLICY_KEY = 'autosign-policy.yaml';
+/** `{ca}-autosign-policy`: the SigningPolicies of the CA and the executable puppetserver runs for each CSR. */
+export const AUTOSIGN_POLICY_KEY = 'autosign-policy.json';
+export const AUTOSIGN_EXECUTABLE_KEY = 'openvox-autosign';
 
 /**
  * The server name `puppetserver ca` connects to by default. A CA pod maps it to itself (hostAliases), and

@@ -5,7 +5,14 @@
 // puppetserver of the local proof has its own layout (test/e2e/puppet.test.ts lists the deviations).
 
 import { posix } from 'node:path';
-import { AUTOSIGN_POLICY_KEY, CA_CERT_KEY, CA_CRL_KEY, TLS_CERT_KEY, TLS_KEY_KEY } from './names.js';
+import {
+  AUTOSIGN_EXECUTABLE_KEY,
+  AUTOSIGN_POLICY_KEY,
+  CA_CERT_KEY,
+  CA_CRL_KEY,
+  TLS_CERT_KEY,
+  TLS_KEY_KEY,
+} from './names.js';
 
 export interface ServerLayout {
   /** puppet confdir: puppet.conf, puppetdb.conf live here. */
@@ -37,8 +44,11 @@ export interface ServerLayout {
   logbackXml: string;
   /** The CA's cadir (PVC `{ca}-data` on CA pods). */
   cadir: string;
-  /** The autosign policy file CA pods mount from `{ca}-autosign-policy`. */
-  autosignPolicy: string;
+  /**
+   * Directory mount (no subPath, so the kubelet keeps it current) of `{ca}-autosign-policy` on CA pods:
+   * the autosign executable and the policy file it reads on every CSR.
+   */
+  autosignDir: string;
   /** Roots of the writable emptyDirs that have no setting of their own. */
   tmpdir: string;
   logRoot: string;
@@ -72,7 +82,7 @@ export const OPENVOX_IMAGE_LAYOUT: ServerLayout = {
   serverServicesDir: '/etc/puppetlabs/puppetserver/services.d',
   logbackXml: '/etc/puppetlabs/puppetserver/logback.xml',
   cadir: '/etc/puppetlabs/puppetserver/ca',
-  autosignPolicy: '/etc/puppetlabs/puppet/autosign-policy.yaml',
+  autosignDir: '/etc/puppetlabs/puppet/autosign',
   tmpdir: '/tmp',
   logRoot: '/var/log/puppetlabs',
   rubyLoadPath: ['/opt/puppetlabs/puppet/lib/ruby/vendor_ruby'],
@@ -224,5 +234,10 @@ export function crlSyncPaths(l: ServerLayout): { source: string; target: string 
   return { source: `${HELPER_MOUNT.crl}/${CA_CRL_KEY}`, target: inHelperSsl(l, l.hostcrl) };
 }
 
-/** subPath of the autosign policy mount (the Secret's key). */
-export const AUTOSIGN_POLICY_SUBPATH = AUTOSIGN_POLICY_KEY;
+/** The files of the autosign directory: puppet.conf's `autosign` names the executable. */
+export function autosignFiles(l: ServerLayout): { executable: string; policy: string } {
+  return {
+    executable: posix.join(l.autosignDir, AUTOSIGN_EXECUTABLE_KEY),
+    policy: posix.join(l.autosignDir, AUTOSIGN_POLICY_KEY),
+  };
+}

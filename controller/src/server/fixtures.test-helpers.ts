@@ -60,5 +60,4 @@ export const HASHES: ContentHashes = {
   config: 'h-config',
   sslCert: 'h-cert',
   ca: 'h-ca',
-  autosignPolicy: 'h-autosign',
 };

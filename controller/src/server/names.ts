@@ -18,5 +18,4 @@ export const certSecretName = (cert: Certificate) => cert.status?.secretName ?? 
 export const CONFIG_HASH = `${ANNOTATION_PREFIX}config-hash`;
 export const SSL_SECRET_HASH = `${ANNOTATION_PREFIX}ssl-secret-hash`;
 export const CA_SECRET_HASH = `${ANNOTATION_PREFIX}ca-secret-hash`;
-export const AUTOSIGN_HASH = `${ANNOTATION_PREFIX}autosign-policy-hash`;
 export const CODE_IMAGE = `${ANNOTATION_PREFIX}code-image`;

@@ -186,7 +186,7 @@ export class ServerReconciler {
     const missing: string[] = [];
     const certSecret = this.secret(ns, certSecretName(cert), deps, missing);
     const caSecret = this.secret(ns, caSecretName(ca), deps, missing);
-    const autosign = server.spec.ca ? this.secret(ns, autosignSecretName(caName), deps, missing) : undefined;
+    if (server.spec.ca) this.secret(ns, autosignSecretName(caName), deps, missing);
     if (!server.spec.ca) this.secret(ns, crlSecretName(caName), deps, missing);
     const sslMissing = missing.includes(certSecretName(cert)) || missing.includes(caSecretName(ca));
     const ssl: Observation['ssl'] = sslMissing
@@ -204,7 +204,6 @@ export class ServerReconciler {
       config: contentHash(cm),
       sslCert: contentHash(certSecret!),
       ca: contentHash(caSecret!),
-      ...(autosign ? { autosignPolicy: contentHash(autosign) } : {}),
     };
     let rendered;
     try {

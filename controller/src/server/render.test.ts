@@ -310,14 +310,21 @@ describe('renderDeployment (CA)', () => {
       persistentVolumeClaim: { claimName: 'production-ca-data' },
     });
     expect(mount(d, 'ca-data')).toEqual({ name: 'ca-data', mountPath: '/etc/puppetlabs/puppetserver/ca' });
+    // The policy (it holds pre-shared keys) readable and the script runnable by the pod's gid 0 only.
     expect(volume(d, 'autosign-policy')).toEqual({
       name: 'autosign-policy',
-      secret: { secretName: 'production-ca-autosign-policy' },
+      secret: {
+        secretName: 'production-ca-autosign-policy',
+        items: [
+          { key: 'autosign-policy.json', path: 'autosign-policy.json', mode: 0o440 },
+          { key: 'openvox-autosign', path: 'openvox-autosign', mode: 0o550 },
+        ],
+      },
     });
+    // A directory mount, which the kubelet refreshes: no subPath, and no hash that would restart the CA.
     expect(mount(d, 'autosign-policy')).toEqual({
       name: 'autosign-policy',
-      mountPath: '/etc/puppetlabs/puppet/autosign-policy.yaml',
-      subPath: 'autosign-policy.yaml',
+      mountPath: '/etc/puppetlabs/puppet/autosign',
       readOnly: true,
     });
     expect(pod(d).initContainers!.map((c) => c.name)).toEqual(['ca-init', 'tls-init']);
@@ -327,7 +334,7 @@ describe('renderDeployment (CA)', () => {
     });
     expect(main(d).volumeMounts!.map((m) => m.name)).not.toContain('ca-key');
     expect(main(d).volumeMounts!.map((m) => m.name)).not.toContain('ssl-ca-crl');
-    expect(d.spec!.template.metadata!.annotations!['openvox.voxpupuli.org/autosign-policy-hash']).toBe('h-autosign');
+    expect(d.spec!.template.metadata!.annotations!['openvox.voxpupuli.org/autosign-policy-hash']).toBeUndefined();
   });
 
   it('uses webserver-ca.conf and ca-enabled.cfg', () => {

@@ -8,6 +8,7 @@ import { PoolSpec, PoolStatus } from './pool.js';
 import { NodeClassifierSpec, NodeClassifierStatus } from './node-classifier.js';
 import { ReportProcessorSpec, ReportProcessorStatus } from './report-processor.js';
 import { DatabaseSpec, DatabaseStatus } from './database.js';
+import { SigningPolicySpec, SigningPolicyStatus } from './signing-policy.js';
 
 export interface PrinterColumn {
   name: string;
@@ -146,6 +147,22 @@ export const nodeClassifier: KindDefinition = {
   ],
 };
 
+export const signingPolicy: KindDefinition = {
+  kind: 'SigningPolicy',
+  plural: 'signingpolicies',
+  singular: 'signingpolicy',
+  shortNames: ['sp'],
+  description:
+    'A SigningPolicy lets the CA Server of a CertificateAuthority sign matching certificate requests itself (autosign): by certname pattern, DNS alt names and CSR attributes such as pp_preshared_key. The policies of one CA are ORed; a CSR no policy matches waits for puppetserver ca sign.',
+  spec: SigningPolicySpec,
+  status: SigningPolicyStatus,
+  printerColumns: [
+    { name: 'CA', type: 'string', jsonPath: '.spec.certificateAuthorityRef', description: 'The CertificateAuthority.' },
+    phase,
+    age,
+  ],
+};
+
 export const reportProcessor: KindDefinition = {
   kind: 'ReportProcessor',
   plural: 'reportprocessors',
@@ -188,4 +205,5 @@ export const KINDS: readonly KindDefinition[] = [
   certificateAuthority,
   pool,
   ...LATER_KINDS,
+  signingPolicy,
 ];

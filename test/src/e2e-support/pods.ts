@@ -36,3 +36,28 @@ export function waitingReasons(pod: Obj): string[] {
 export function podLogs(ns: string, pod: string, container: string, tail = 40): string {
   return kubectl(['logs', '-n', ns, pod, '-c', container, `--tail=${tail}`]).stdout;
 }
+
+/** `kubectl exec` into the openvox-server container of a pod. */
+export function serverExec(ns: string, pod: string, ...command: string[]): ReturnType<typeof kubectl> {
+  return kubectl(['exec', '-n', ns, pod, '-c', 'openvox-server', '--', ...command]);
+}
+
+/** A one-shot pod of the agent image that runs `script` with sh (no token, never restarted). */
+export function agentPod(
+  ns: string,
+  name: string,
+  image: string,
+  env: { name: string; value: string }[],
+  script: string,
+): Obj {
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name, namespace: ns },
+    spec: {
+      restartPolicy: 'Never',
+      automountServiceAccountToken: false,
+      containers: [{ name: 'agent', image, imagePullPolicy: 'IfNotPresent', env, command: ['sh', '-c', script] }],
+    },
+  };
+}

@@ -51,7 +51,6 @@ export function serverPodObjects(): object[] {
     config: jsonHash(config.spec),
     sslCert: jsonHash(certificate.spec),
     ca: jsonHash(authority.spec),
-    autosignPolicy: jsonHash('deny-all'),
   };
   const rendered = [ca!, compiler].map((server) =>
     render({ server: applyServerDefaults(server), config, certificate, ca: authority, hashes }),

@@ -25,6 +25,7 @@ describe('validation of the other kinds', () => {
       '/validate-openvox-voxpupuli-org-v1alpha1-nodeclassifier',
       '/validate-openvox-voxpupuli-org-v1alpha1-pool',
       '/validate-openvox-voxpupuli-org-v1alpha1-reportprocessor',
+      '/validate-openvox-voxpupuli-org-v1alpha1-signingpolicy',
     ]);
   });
 

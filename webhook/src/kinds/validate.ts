@@ -12,6 +12,7 @@ import {
   pool,
   reportProcessor,
   mutatePath,
+  signingPolicy,
   validatePath,
   type KindDefinition,
 } from '@openvox/shared';
@@ -28,6 +29,7 @@ import { DATABASE_RULES } from './database-rules.js';
 import { NODE_CLASSIFIER_RULES, REPORT_PROCESSOR_RULES } from './http-rules.js';
 import { ROUTE_RULES } from './route-rules.js';
 import { resourcesRule } from '../server/rules/resources.js';
+import { SIGNING_POLICY_RULES } from './signing-policy-rules.js';
 
 export type KindHandler = (review: ValidReview) => AdmissionResponse;
 
@@ -73,6 +75,7 @@ export function kindValidators(references: ReferenceLookup): Map<string, KindHan
     [nodeClassifier, NODE_CLASSIFIER_RULES],
     [reportProcessor, REPORT_PROCESSOR_RULES],
     [database, DATABASE_RULES],
+    [signingPolicy, SIGNING_POLICY_RULES],
   ];
   return new Map(
     entries.flatMap(([def, rules]) => {

@@ -4,7 +4,7 @@
 import type { CertificateAuthority, ConfigSpec } from '@openvox/shared/runtime';
 import { parseDurationSeconds } from '@openvox/shared/runtime';
 import { writeIni, type IniScalar, type IniSection } from '../writers/ini.js';
-import type { ServerLayout } from '../../contracts/pod-layout.js';
+import { autosignFiles, type ServerLayout } from '../../contracts/pod-layout.js';
 
 type Entries = [string, IniScalar][];
 
@@ -43,6 +43,9 @@ export function renderPuppetConf(spec: ConfigSpec, ca: CertificateAuthority | un
   if (ca && !ca.spec.external) {
     const ttl = parseDurationSeconds(ca.spec.ttl ?? '5y');
     if (ttl > 0) server.push(['ca_ttl', ttl]);
+    // The CA service runs this for every CSR; it signs what the CA's SigningPolicies allow, nothing
+    // without one (controller/src/signing-policy/autosign-script.ts). Only CA pods mount it.
+    server.push(['autosign', autosignFiles(layout).executable]);
   }
   const sections: IniSection[] = [
     { name: 'main', entries: merge(main, puppet.extraConfig?.main) },

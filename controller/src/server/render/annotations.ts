@@ -1,5 +1,5 @@
 // Pod template annotations: content hashes of what the pods read, so a change rolls the pods.
-import { AUTOSIGN_HASH, CA_SECRET_HASH, CODE_IMAGE, CONFIG_HASH, SSL_SECRET_HASH } from '../names.js';
+import { CA_SECRET_HASH, CODE_IMAGE, CONFIG_HASH, SSL_SECRET_HASH } from '../names.js';
 import type { RenderInput } from './types.js';
 import { codeSource } from './code.js';
 
@@ -9,8 +9,6 @@ export function podAnnotations({ server, config, hashes }: RenderInput): Record<
     [SSL_SECRET_HASH]: hashes.sslCert,
     [CA_SECRET_HASH]: hashes.ca,
   };
-  // subPath mounts are not refreshed by the kubelet, so the autosign policy's hash rolls the CA pod instead.
-  if (server.spec.ca === true && hashes.autosignPolicy) annotations[AUTOSIGN_HASH] = hashes.autosignPolicy;
   const code = codeSource(server, config);
   if (code?.image) annotations[CODE_IMAGE] = code.image;
   return annotations;

@@ -67,7 +67,7 @@ describe.each(variants)('the %s pod', (_label, d) => {
       ...Object.fromEntries(writableDirs(L).map((w) => [w.volume, w.mountPath])),
       ...Object.fromEntries(configFileMounts(isCA, L).map((f) => [f.volume, f.mountPath])),
       ...(isCA
-        ? { [VOLUME.caData]: L.cadir, [VOLUME.autosignPolicy]: L.autosignPolicy }
+        ? { [VOLUME.caData]: L.cadir, [VOLUME.autosignPolicy]: L.autosignDir }
         : { [VOLUME.crl]: L.crlMountDir }),
     };
     const mounts = mountsOf(container(d, 'openvox-server'));

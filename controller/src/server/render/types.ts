@@ -7,12 +7,14 @@ import type {
 } from '@kubernetes/client-node';
 import type { Certificate, CertificateAuthority, Config, Server } from '@openvox/shared/runtime';
 
-/** Content hashes of the data the pods read; see kube/hash.ts. `autosignPolicy` only for CA Servers. */
+/**
+ * Content hashes of the data the pods read; see kube/hash.ts. The autosign Secret has none: CA pods mount
+ * it as a directory the kubelet refreshes, so a policy change needs no restart.
+ */
 export interface ContentHashes {
   config: string;
   sslCert: string;
   ca: string;
-  autosignPolicy?: string;
 }
 
 export interface RenderInput {

@@ -1,7 +1,7 @@
 // The pod's volumes and the server container's mounts, both from the pod layout.
 import type { V1Volume, V1VolumeMount } from '@kubernetes/client-node';
+import { AUTOSIGN_EXECUTABLE_KEY, AUTOSIGN_POLICY_KEY } from '../../contracts/names.js';
 import {
-  AUTOSIGN_POLICY_SUBPATH,
   OPENVOX_IMAGE_LAYOUT,
   VOLUME,
   configFileMounts,
@@ -23,6 +23,8 @@ import { codeMountPath, codeSource } from './code.js';
 const SECRET_MODE = 0o640;
 // The CA private key: readable by the pod's group (gid 0) only, never world.
 const CA_KEY_MODE = 0o440;
+// The autosign script: run by the pod's group, never written.
+const AUTOSIGN_EXECUTABLE_MODE = 0o550;
 
 export function podVolumes(input: RenderInput, layout: ServerLayout = OPENVOX_IMAGE_LAYOUT): V1Volume[] {
   const { server, config, certificate, ca } = input;
@@ -44,7 +46,17 @@ export function podVolumes(input: RenderInput, layout: ServerLayout = OPENVOX_IM
   if (isCA) {
     volumes.push(
       { name: VOLUME.caData, persistentVolumeClaim: { claimName: caDataClaimName(caName) } },
-      { name: VOLUME.autosignPolicy, secret: { secretName: autosignSecretName(caName) } },
+      {
+        name: VOLUME.autosignPolicy,
+        secret: {
+          secretName: autosignSecretName(caName),
+          // Read (policy) and run (script) through the pod's gid 0; the files are root's.
+          items: [
+            { key: AUTOSIGN_POLICY_KEY, path: AUTOSIGN_POLICY_KEY, mode: CA_KEY_MODE },
+            { key: AUTOSIGN_EXECUTABLE_KEY, path: AUTOSIGN_EXECUTABLE_KEY, mode: AUTOSIGN_EXECUTABLE_MODE },
+          ],
+        },
+      },
       // Read only by the ca-init container, which seeds an empty CA volume with the operator's CA.
       { name: VOLUME.caKey, secret: { secretName: caKeySecretName(caName), defaultMode: CA_KEY_MODE } },
       crl,
@@ -81,13 +93,9 @@ export function serverMounts(input: RenderInput, layout: ServerLayout = OPENVOX_
   if (isCA) {
     mounts.push(
       { name: VOLUME.caData, mountPath: layout.cadir },
-      // subPath mounts are not refreshed by the kubelet, so the policy's hash rolls the CA pod instead.
-      {
-        name: VOLUME.autosignPolicy,
-        mountPath: layout.autosignPolicy,
-        subPath: AUTOSIGN_POLICY_SUBPATH,
-        readOnly: true,
-      },
+      // A directory mount: the kubelet refreshes it, and the script reads the policy on every CSR, so an
+      // edited SigningPolicy applies without restarting the CA.
+      { name: VOLUME.autosignPolicy, mountPath: layout.autosignDir, readOnly: true },
     );
   } else {
     // A directory mount (no subPath) so the kubelet keeps the CRL current; the crl-sync sidecar copies it

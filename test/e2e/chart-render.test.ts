@@ -255,7 +255,7 @@ describe('default render (cert-manager mode)', () => {
   });
 
   it('mutates Servers, judges the kinds with CEL rules before the CEL stage, validates every kind, by their own paths', () => {
-    const plural = (k: string) => (k === 'certificateauthority' ? 'certificateauthorities' : `${k}s`);
+    const plural = (k: string) => (k.endsWith('y') ? `${k.slice(0, -1)}ies` : `${k}s`);
     expect(
       manifest
         .one('MutatingWebhookConfiguration', RELEASE)
@@ -290,6 +290,7 @@ describe('default render (cert-manager mode)', () => {
         'certificate',
         'certificateauthority',
         'pool',
+        'signingpolicy',
         'nodeclassifier',
         'reportprocessor',
         'database',

@@ -30,18 +30,16 @@ export function projectFields(value: unknown, fields: Fields): unknown {
   const children = Object.keys(fields).filter((k) => k !== '.');
   if (children.length === 0) return value;
   if (Array.isArray(value)) {
-    return value
-      .filter((item) =>
-        children.some((k) =>
-          k.startsWith('k:')
-            ? matchesKey(item, JSON.parse(k.slice(2)) as Fields)
-            : k.startsWith('v:') && JSON.stringify(item) === k.slice(2),
-        ),
-      )
-      .map((item) => {
-        const key = children.find((k) => k.startsWith('k:') && matchesKey(item, JSON.parse(k.slice(2)) as Fields));
-        return key ? projectFields(item, fields[key] as Fields) : item;
-      });
+    // Keys parsed once per list, each item matched once: this runs on every watch event of a Deployment.
+    const keyed = children.filter((k) => k.startsWith('k:')).map((k) => [k, JSON.parse(k.slice(2)) as Fields] as const);
+    const members = new Set(children.filter((k) => k.startsWith('v:')).map((k) => k.slice(2)));
+    const out: unknown[] = [];
+    for (const item of value) {
+      const key = keyed.find(([, fieldsOfKey]) => matchesKey(item, fieldsOfKey))?.[0];
+      if (key) out.push(projectFields(item, fields[key] as Fields));
+      else if (members.size && members.has(JSON.stringify(item))) out.push(item);
+    }
+    return out;
   }
   if (typeof value !== 'object' || value === null) return value;
   const out: Fields = {};

@@ -143,22 +143,15 @@ export class ListWatch<T extends ListedObject> {
 
   private async watchOnce(signal: AbortSignal): Promise<void> {
     const { connection, path, labelSelector, timeoutSeconds } = this.opts;
-    const url = new URL(connection.server + path);
-    url.searchParams.set('watch', 'true');
-    url.searchParams.set('allowWatchBookmarks', 'true');
-    url.searchParams.set('resourceVersion', this.resourceVersion);
-    if (labelSelector) url.searchParams.set('labelSelector', labelSelector);
-    if (timeoutSeconds) url.searchParams.set('timeoutSeconds', String(timeoutSeconds));
-    const res = await connection.dispatcher.request({
-      origin: url.origin,
-      path: url.pathname + url.search,
-      method: 'GET',
-      headers: { ...(await connection.headers()), Accept: 'application/json' },
-      signal,
-      // A watch is quiet for as long as nothing changes; only the server ends it.
-      bodyTimeout: 0,
-      headersTimeout: 30_000,
-    });
+    const query = {
+      watch: 'true',
+      allowWatchBookmarks: 'true',
+      resourceVersion: this.resourceVersion,
+      labelSelector: labelSelector || undefined,
+      timeoutSeconds: timeoutSeconds ? String(timeoutSeconds) : undefined,
+    };
+    // A watch is quiet for as long as nothing changes; only the server ends it.
+    const res = await getCollection(connection, path, query, { bodyTimeout: 0, signal });
     if (res.statusCode === 410) {
       await res.body.dump();
       throw new GoneError(`watch ${path}: 410 Gone`);
@@ -195,6 +188,25 @@ export class ListWatch<T extends ListedObject> {
   }
 }
 
+/** A GET of a collection with the connection's credentials; unset query values are left out. */
+async function getCollection(
+  connection: KubeConnection,
+  path: string,
+  query: Record<string, string | undefined>,
+  options: { bodyTimeout: number; signal?: AbortSignal },
+) {
+  const url = new URL(connection.server + path);
+  for (const [name, value] of Object.entries(query)) if (value !== undefined) url.searchParams.set(name, value);
+  return connection.dispatcher.request({
+    origin: url.origin,
+    path: url.pathname + url.search,
+    method: 'GET',
+    headers: { ...(await connection.headers()), Accept: 'application/json' },
+    headersTimeout: 30_000,
+    ...options,
+  });
+}
+
 /** Every object of a collection, 500 a page, for callers without a REST client of their own. */
 export async function listAll<T>(
   connection: KubeConnection,
@@ -205,18 +217,8 @@ export async function listAll<T>(
   let cont = '';
   let resourceVersion: string | undefined;
   do {
-    const url = new URL(connection.server + path);
-    url.searchParams.set('limit', '500');
-    if (cont) url.searchParams.set('continue', cont);
-    if (labelSelector) url.searchParams.set('labelSelector', labelSelector);
-    const res = await connection.dispatcher.request({
-      origin: url.origin,
-      path: url.pathname + url.search,
-      method: 'GET',
-      headers: { ...(await connection.headers()), Accept: 'application/json' },
-      headersTimeout: 30_000,
-      bodyTimeout: 30_000,
-    });
+    const query = { limit: '500', continue: cont || undefined, labelSelector: labelSelector || undefined };
+    const res = await getCollection(connection, path, query, { bodyTimeout: 30_000 });
     const text = await res.body.text();
     if (res.statusCode !== 200)
       throw new WatchHttpError(res.statusCode, `list ${path}: ${res.statusCode} ${text.slice(0, 200)}`, text);

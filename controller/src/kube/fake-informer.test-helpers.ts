@@ -25,4 +25,9 @@ export class FakeInformer implements InformerLike<KubeObject> {
   list() {
     return this.items;
   }
+  withLabel(namespace: string, value: string) {
+    const label = this.resource.indexLabel;
+    if (!label) throw new Error(`${this.resource.kind} has no indexLabel`);
+    return this.items.filter((o) => o.metadata?.namespace === namespace && o.metadata?.labels?.[label] === value);
+  }
 }

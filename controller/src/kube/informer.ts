@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import type { Clock } from './clock.js';
 import type { KubeClient, KubeObject } from './client.js';
 import { OWNERSHIP_PATHS } from './owned.js';
+import { LabelIndex } from './label-index.js';
 import { keepOwnedSpec } from './owned-fields.js';
 import { collectionPath, type ResourceType } from './resources.js';
 
@@ -18,7 +19,12 @@ export interface Cache<T> {
   list(namespace?: string): T[];
 }
 
-export interface InformerLike<T> extends Cache<T> {
+/** Objects of a namespace by the value of the resource's indexLabel (an error for a resource without one). */
+export interface LabelIndexedCache<T> extends Cache<T> {
+  withLabel(namespace: string, value: string): T[];
+}
+
+export interface InformerLike<T> extends LabelIndexedCache<T> {
   readonly resource: ResourceType;
   on(handler: Handler<T>): void;
   hasSynced(): boolean;
@@ -45,6 +51,7 @@ export interface InformerOptions {
 export class Informer<T extends KubeObject> implements InformerLike<T> {
   private readonly informer: NamespacedInformers<KubeObject>;
   private readonly handlers: Handler<T>[] = [];
+  private readonly index: LabelIndex | undefined;
 
   constructor(
     readonly resource: ResourceType,
@@ -72,6 +79,14 @@ export class Informer<T extends KubeObject> implements InformerLike<T> {
         ...(opts.watchTimeoutSeconds ? { watchTimeoutSeconds: opts.watchTimeoutSeconds } : {}),
       });
     this.informer = new NamespacedInformers(opts.namespaces ?? [], watchOne);
+    // Registered before the handlers below, so a handler's lookup already sees the object it is told of.
+    const index = resource.indexLabel ? new LabelIndex(resource.indexLabel) : undefined;
+    if (index) {
+      this.informer.on('add', (obj) => index.set(obj));
+      this.informer.on('update', (obj) => index.set(obj));
+      this.informer.on('delete', (obj) => index.delete(obj));
+    }
+    this.index = index;
     const emit = (type: EventType) => (obj: KubeObject) => {
       opts.onEvent?.(resource.kind, type);
       const typed = this.typed(obj);
@@ -102,6 +117,16 @@ export class Informer<T extends KubeObject> implements InformerLike<T> {
 
   list(namespace?: string): T[] {
     return this.informer.list(namespace).map((o) => this.typed(o));
+  }
+
+  withLabel(namespace: string, value: string): T[] {
+    if (!this.index) throw new Error(`${this.resource.kind} informer has no indexLabel`);
+    const found: T[] = [];
+    for (const name of this.index.lookup(namespace, value)) {
+      const obj = this.informer.get(namespace, name);
+      if (obj) found.push(this.typed(obj));
+    }
+    return found;
   }
 
   start(): Promise<void> {

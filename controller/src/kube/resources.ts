@@ -10,6 +10,8 @@ export interface ResourceType {
   labelSelector?: string;
   /** Informers cache only the part of the spec our field manager set (owned-fields.ts). */
   cacheOwnedSpecOnly?: boolean;
+  /** Informers index objects by this label's value (Cache.withLabel). */
+  indexLabel?: string;
 }
 
 function basePath(r: ResourceType): string {
@@ -62,6 +64,7 @@ export const SERVER_POD: ResourceType = {
   plural: 'pods',
   namespaced: true,
   labelSelector: `${MANAGED_SELECTOR},${LABEL_SERVER}`,
+  indexLabel: LABEL_SERVER,
 };
 export const SECRET: ResourceType = {
   apiVersion: 'v1',

@@ -4,7 +4,6 @@
 import type { Logger } from 'pino';
 import type { V1Deployment, V1Pod, V2HorizontalPodAutoscaler } from '@kubernetes/client-node';
 import {
-  LABEL_SERVER,
   type Certificate,
   type CertificateAuthority,
   type Config,
@@ -14,7 +13,7 @@ import {
 import type { Clock } from '../kube/clock.js';
 import type { KubeClient, KubeObject } from '../kube/client.js';
 import type { EventRecorder } from '../kube/events.js';
-import type { Cache } from '../kube/informer.js';
+import type { Cache, LabelIndexedCache } from '../kube/informer.js';
 import { ApplyMemo, HANDOVER_MANAGER, applyOwned, deleteIfOwned, isControlledBy, ownsField } from '../kube/owned.js';
 import { DEPLOYMENT, HPA, NETWORK_POLICY, PDB, SERVER, splitKey, type ResourceType } from '../kube/resources.js';
 import { StatusMemo, writeStatusIfChanged } from '../kube/status.js';
@@ -38,7 +37,7 @@ export interface ServerCaches {
   pdbs: Cache<KubeObject>;
   networkPolicies: Cache<KubeObject>;
   /** Optional so a test without pods need not fake them. */
-  pods?: Cache<KubeObject>;
+  pods?: LabelIndexedCache<KubeObject>;
 }
 
 export interface ServerReconcilerDeps {
@@ -141,9 +140,7 @@ export class ServerReconciler {
 
   private podProblems(server: Server) {
     const name = server.metadata.name!;
-    const pods = (this.d.caches.pods?.list(server.metadata.namespace) ?? []).filter(
-      (p) => p.metadata?.labels?.[LABEL_SERVER] === name,
-    );
+    const pods = this.d.caches.pods?.withLabel(server.metadata.namespace!, name) ?? [];
     return podProblems(pods as unknown as V1Pod[]);
   }
 

@@ -23,6 +23,7 @@ import { startNodeChild, type Child } from '../operator/children.js';
 import { grantMetricsScraper } from '../operator/metrics-scraper.js';
 import { readMetrics } from '../e2e-support/metrics.js';
 import { chartNodeFlags } from './chart-node-options.js';
+import { WatchedNamespace } from './watched-namespace.js';
 import { idleCpuSeconds, peakRssMiB, rssMiB, settledRss } from './process-stats.js';
 
 export interface ControllerBenchOptions {
@@ -328,6 +329,7 @@ export async function waitConverged(
 async function benchScale(
   opts: ControllerBenchOptions,
   client: KubeClient,
+  kubeconfig: string,
   count: number,
   fresh: (log: string, ns: string) => Promise<ControllerProcess>,
   withRestart: boolean,
@@ -345,17 +347,13 @@ async function benchScale(
     const names = Array.from({ length: count }, (_, i) => `s${String(i).padStart(4, '0')}`);
     opts.log(`controller: applying ${count} Servers at once`);
     const before = await controller.writes();
+    const watched = await WatchedNamespace.start(kubeconfig, ns);
     const t0 = Date.now();
     await inBatches(names, 50, (n) => client.create(SERVER, server(ns, n)));
-    // Listing thousands of objects is work for the API server too: poll less often the more there are.
-    const pollMs = Math.max(100, count / 10);
-    const deploymentsSeconds = await waitFor(
-      async () => (await client.list(DEPLOYMENT, { namespace: ns })).items.length >= count,
-      t0,
-      pollMs,
-    );
-    await waitConverged(client, ns, names, 900_000, pollMs);
+    const deploymentsSeconds = await waitFor(async () => watched.deploymentCount() >= count, t0, 50);
+    await waitFor(async () => watched.converged(names) >= count, t0, 100);
     const statusesSeconds = (Date.now() - t0) / 1000;
+    await watched.stop();
 
     // Settle: the cluster's controllers finish with our objects (kube-controller-manager makes every
     // ReplicaSet and pod and updates each Deployment's status, the scheduler marks the pods unschedulable)
@@ -499,7 +497,8 @@ export async function benchController(opts: ControllerBenchOptions): Promise<Con
       nodeFlags,
     );
   const scales: ScaleResult[] = [];
-  for (const [i, count] of sizes.entries()) scales.push(await benchScale(opts, client, count, fresh, i === 0));
+  for (const [i, count] of sizes.entries())
+    scales.push(await benchScale(opts, client, kubeconfig, count, fresh, i === 0));
   return { scales, nodeFlags };
 }
 

@@ -1,6 +1,7 @@
 // A small JSON REST client over the kubeconfig's transport. Objects stay plain JSON (no client-node model
 // classes), so informer caches, rendered objects and API responses compare field by field.
-import { fetch, type Dispatcher } from 'undici';
+import { STATUS_CODES } from 'node:http';
+import type { Dispatcher } from 'undici';
 import { FIELD_MANAGER } from '@openvox/shared/runtime';
 import { connect, type KubeConnection } from '@openvox/shared/informer';
 import type { WriteFence } from './fence.js';
@@ -121,18 +122,22 @@ export class RestClient implements KubeClient {
       fence?.check();
       this.opts.onWrite?.(write.verb, write.r.kind);
     }
-    const response = await fetch(url, {
-      method,
+    // undici's request, not its fetch: no WHATWG Request, Response and stream objects per call, which the
+    // Lease renewal of an idle controller paid for every 2 s.
+    const response = await this.dispatcher.request({
+      origin: url.origin,
+      path: url.pathname + url.search,
+      method: method as Dispatcher.HttpMethod,
       headers,
       body: body === undefined ? undefined : JSON.stringify(body),
-      dispatcher: this.dispatcher,
       signal: fence ? AbortSignal.any([timeout, fence.signal]) : timeout,
     });
-    const text = await response.text();
+    const text = await response.body.text();
     const parsed: unknown = text ? JSON.parse(text) : undefined;
-    if (!response.ok) {
-      const message = (parsed as { message?: string } | undefined)?.message ?? response.statusText;
-      throw new ApiError(response.status, `${method} ${path}: ${response.status} ${message}`, parsed);
+    const status = response.statusCode;
+    if (status < 200 || status >= 300) {
+      const message = (parsed as { message?: string } | undefined)?.message ?? STATUS_CODES[status] ?? 'error';
+      throw new ApiError(status, `${method} ${path}: ${status} ${message}`, parsed);
     }
     return parsed as T;
   }

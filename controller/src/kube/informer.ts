@@ -9,9 +9,15 @@ import type { KubeClient, KubeObject } from './client.js';
 import { OWNERSHIP_PATHS } from './owned.js';
 import { LabelIndex } from './label-index.js';
 import { keepOwnedSpec } from './owned-fields.js';
+import { keepPodStatusView } from './pod-view.js';
 import { collectionPath, type ResourceType } from './resources.js';
 
 export type EventType = 'add' | 'update' | 'delete';
+
+const CACHE_VIEWS: Record<NonNullable<ResourceType['cacheView']>, (obj: KubeObject) => void> = {
+  'owned-spec': keepOwnedSpec,
+  'pod-status': keepPodStatusView,
+};
 export type Handler<T> = (type: EventType, obj: T) => void;
 
 export interface Cache<T> {
@@ -75,7 +81,7 @@ export class Informer<T extends KubeObject> implements InformerLike<T> {
         // ownsField() reads our own Apply entry, and only these paths of it; nothing reads the others'.
         keepManagedFieldsOf: FIELD_MANAGER,
         keepManagedFieldsPaths: OWNERSHIP_PATHS,
-        ...(resource.cacheOwnedSpecOnly ? { transform: keepOwnedSpec } : {}),
+        ...(resource.cacheView ? { transform: CACHE_VIEWS[resource.cacheView] } : {}),
         ...(opts.watchTimeoutSeconds ? { watchTimeoutSeconds: opts.watchTimeoutSeconds } : {}),
       });
     this.informer = new NamespacedInformers(opts.namespaces ?? [], watchOne);

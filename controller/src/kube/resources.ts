@@ -8,8 +8,11 @@ export interface ResourceType {
   namespaced: boolean;
   /** Informers of this resource list and watch only objects with these labels. */
   labelSelector?: string;
-  /** Informers cache only the part of the spec our field manager set (owned-fields.ts). */
-  cacheOwnedSpecOnly?: boolean;
+  /**
+   * What informers keep of each object: 'owned-spec', only the part of the spec our field manager set
+   * (owned-fields.ts); 'pod-status', a pod's status and its containers' names and images (pod-view.ts).
+   */
+  cacheView?: 'owned-spec' | 'pod-status';
   /** Informers index objects by this label's value (Cache.withLabel). */
   indexLabel?: string;
 }
@@ -65,6 +68,7 @@ export const SERVER_POD: ResourceType = {
   namespaced: true,
   labelSelector: `${MANAGED_SELECTOR},${LABEL_SERVER}`,
   indexLabel: LABEL_SERVER,
+  cacheView: 'pod-status',
 };
 export const SECRET: ResourceType = {
   apiVersion: 'v1',
@@ -80,7 +84,7 @@ export const DEPLOYMENT: ResourceType = {
   plural: 'deployments',
   namespaced: true,
   labelSelector: MANAGED_SELECTOR,
-  cacheOwnedSpecOnly: true,
+  cacheView: 'owned-spec',
 };
 export const HPA: ResourceType = {
   apiVersion: 'autoscaling/v2',

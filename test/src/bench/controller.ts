@@ -23,7 +23,7 @@ import { startNodeChild, type Child } from '../operator/children.js';
 import { grantMetricsScraper } from '../operator/metrics-scraper.js';
 import { readMetrics } from '../e2e-support/metrics.js';
 import { chartNodeFlags } from './chart-node-options.js';
-import { WatchedNamespace } from './watched-namespace.js';
+import { WatchedNamespace, countConverged, type Watched } from './watched-namespace.js';
 import { idleCpuSeconds, peakRssMiB, rssMiB, settledRss } from './process-stats.js';
 
 export interface ControllerBenchOptions {
@@ -295,19 +295,11 @@ async function converged(client: KubeClient, ns: string, names: string[]): Promi
   const deployments = new Map(
     (await client.list(DEPLOYMENT, { namespace: ns })).items.map((d) => [d.metadata!.name!, d]),
   );
-  let n = 0;
-  for (const name of names) {
-    const s = servers.get(name) as
-      (KubeObject & { status?: { phase?: string; observedGeneration?: number } }) | undefined;
-    const d = deployments.get(name);
-    if (
-      s?.status?.phase &&
-      s.status.observedGeneration === s.metadata?.generation &&
-      d?.metadata?.ownerReferences?.[0]?.uid === s.metadata?.uid
-    )
-      n++;
-  }
-  return n;
+  return countConverged(
+    names,
+    (name) => servers.get(name) as Watched | undefined,
+    (name) => deployments.get(name) as Watched | undefined,
+  );
 }
 
 export async function waitConverged(

@@ -4,9 +4,29 @@
 import { RestartingInformer, connect, listAll, type ListedObject } from '@openvox/shared/informer';
 import { API_VERSION } from '@openvox/shared';
 
-interface Watched extends ListedObject {
+export interface Watched extends ListedObject {
   metadata?: ListedObject['metadata'] & { uid?: string; generation?: number; ownerReferences?: { uid?: string }[] };
   status?: { phase?: string; observedGeneration?: number };
+}
+
+/** How many of `names` have an owned Deployment and a Server status for their generation. */
+export function countConverged(
+  names: readonly string[],
+  server: (name: string) => Watched | undefined,
+  deployment: (name: string) => Watched | undefined,
+): number {
+  let n = 0;
+  for (const name of names) {
+    const s = server(name);
+    const d = deployment(name);
+    if (
+      s?.status?.phase &&
+      s.status.observedGeneration === s.metadata?.generation &&
+      d?.metadata?.ownerReferences?.[0]?.uid === s.metadata?.uid
+    )
+      n++;
+  }
+  return n;
 }
 
 const quiet = { info: () => undefined, warn: () => undefined };
@@ -44,19 +64,11 @@ export class WatchedNamespace {
 
   /** Servers of `names` with an owned Deployment and a status for their generation. */
   converged(names: readonly string[]): number {
-    const ns = this.namespace;
-    let n = 0;
-    for (const name of names) {
-      const s = this.servers.get(ns, name);
-      const d = this.deployments.get(ns, name);
-      if (
-        s?.status?.phase &&
-        s.status.observedGeneration === s.metadata?.generation &&
-        d?.metadata?.ownerReferences?.[0]?.uid === s.metadata?.uid
-      )
-        n++;
-    }
-    return n;
+    return countConverged(
+      names,
+      (name) => this.servers.get(this.namespace, name),
+      (name) => this.deployments.get(this.namespace, name),
+    );
   }
 
   async stop(): Promise<void> {

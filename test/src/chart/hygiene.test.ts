@@ -14,7 +14,7 @@ describe("Node's heap limit", () => {
     const manifest = render();
     // 384Mi -> 268 MiB; 1Gi -> 716 MiB.
     expect(env(manifest.one('Deployment', WEBHOOK), 'NODE_OPTIONS')).toBe(
-      '--max-old-space-size=220 --max-semi-space-size=16',
+      '--max-old-space-size=244 --max-semi-space-size=8',
     );
     expect(env(manifest.one('Deployment', CONTROLLER), 'NODE_OPTIONS')).toBe(
       '--max-old-space-size=704 --max-semi-space-size=4',
@@ -45,7 +45,7 @@ describe("Node's heap limit", () => {
     });
     // 2000M = 1907 MiB; half of it, less the young generation.
     expect(env(manifest.one('Deployment', WEBHOOK), 'NODE_OPTIONS')).toBe(
-      '--max-old-space-size=905 --max-semi-space-size=16',
+      '--max-old-space-size=929 --max-semi-space-size=8',
     );
     expect(env(manifest.one('Deployment', CONTROLLER), 'NODE_OPTIONS')).toBeUndefined();
     expect(env(manifest.one('Deployment', CONTROLLER), 'POD_NAMESPACE')).toBeUndefined(); // a fieldRef, no value
@@ -55,8 +55,8 @@ describe("Node's heap limit", () => {
     const result = template({ values: { controller: { resources: { limits: { memory: '1.5Gi' } } } } });
     expect(result.code).not.toBe(0);
     expect(result.stderr).toContain('memory limit "1.5Gi": give an integer with an optional Ki, Mi, Gi, Ti');
-    const small = template({ values: { webhook: { resources: { limits: { memory: '128Mi' } } } } });
-    expect(small.stderr).toContain('memory limit "128Mi" leaves Node less than 64 MiB of old space');
+    const small = template({ values: { webhook: { resources: { limits: { memory: '120Mi' } } } } });
+    expect(small.stderr).toContain('memory limit "120Mi" leaves Node less than 64 MiB of old space');
   });
 });
 

@@ -35,7 +35,10 @@ export interface IntegrationsOutcome {
 }
 
 /** The ReportProcessors that name a Config, not being deleted. */
-export function processorsOf(cache: Cache<ReportProcessor & KubeObject>, config: Config): (ReportProcessor & KubeObject)[] {
+export function processorsOf(
+  cache: Cache<ReportProcessor & KubeObject>,
+  config: Config,
+): (ReportProcessor & KubeObject)[] {
   return cache
     .list(config.metadata.namespace)
     .filter((rp) => rp.spec?.configRef === config.metadata.name && !rp.metadata.deletionTimestamp);

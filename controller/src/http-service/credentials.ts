@@ -40,7 +40,8 @@ export class ValueReader {
     const secret = await this.client.get<DataObject>(SECRET, this.namespace, name);
     if (!secret) throw new CredentialError('SecretNotFound', `${field}: Secret ${name} not found`);
     const data = secret.data?.[key];
-    if (data === undefined) throw new CredentialError('SecretKeyNotFound', `${field}: Secret ${name} has no key ${key}`);
+    if (data === undefined)
+      throw new CredentialError('SecretKeyNotFound', `${field}: Secret ${name} has no key ${key}`);
     return oneLine(Buffer.from(data, 'base64').toString('utf8'));
   }
 

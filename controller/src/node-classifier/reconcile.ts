@@ -45,7 +45,12 @@ export class NodeClassifierReconciler {
       const effect = configs.length ? `; the Servers of Config ${configs.join(', ')} refuse every node until then` : '';
       result = outcome('Error', 'False', resolved.reason, `${resolved.message}${effect}`);
     } else if (configs.length === 0) {
-      result = outcome('Pending', 'False', 'NotReferenced', 'No Config names this NodeClassifier in spec.nodeClassifierRef');
+      result = outcome(
+        'Pending',
+        'False',
+        'NotReferenced',
+        'No Config names this NodeClassifier in spec.nodeClassifierRef',
+      );
     } else {
       const secrets = configs.map(encSecretName).join(', ');
       result = outcome(

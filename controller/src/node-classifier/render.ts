@@ -5,12 +5,7 @@
 // there without reading NodeClassifiers.
 import type { V1Secret } from '@kubernetes/client-node';
 import { LABEL_CONFIG, LABEL_MANAGED_BY, LABEL_NAME, MANAGER, type Config } from '@openvox/shared/runtime';
-import {
-  ENC_CACHE_DIR_ANNOTATION,
-  ENC_EXECUTABLE_KEY,
-  ENC_SETTINGS_KEY,
-  encSecretName,
-} from '../contracts/names.js';
+import { ENC_CACHE_DIR_ANNOTATION, ENC_EXECUTABLE_KEY, ENC_SETTINGS_KEY, encSecretName } from '../contracts/names.js';
 import { controllerReference } from '../kube/owner-reference.js';
 import { ENC_SCRIPT } from './enc-script.js';
 

@@ -4,13 +4,7 @@
 import type { ReportProcessor } from '@openvox/shared/runtime';
 import type { KubeClient } from '../kube/client.js';
 import type { ServerLayout } from '../contracts/pod-layout.js';
-import {
-  CredentialError,
-  ValueReader,
-  readsValues,
-  resolveAuth,
-  resolveHeaders,
-} from '../http-service/credentials.js';
+import { CredentialError, ValueReader, readsValues, resolveAuth, resolveHeaders } from '../http-service/credentials.js';
 import { reportEndpoint, type ReportEndpoint } from './settings.js';
 
 export type ResolvedProcessor =

@@ -97,7 +97,7 @@ describe('Config with a NodeClassifier', () => {
         caFile: '/etc/puppetlabs/puppet/ssl/certs/ca.pem',
       },
       cache: { enabled: true, directory: '/var/cache/openvox-enc' },
-      factsDir: '/run/puppetserver/yaml/facts',
+      factsDir: '/run/puppetserver/server_data/facts',
     });
     const enc = t.secret('production-enc')!;
     expect(enc.metadata!.ownerReferences).toMatchObject([{ kind: 'Config', uid: 'uid-config', controller: true }]);

@@ -61,7 +61,10 @@ export interface ServerLayout {
    * server-var-dir) + `puppet/reports`, where Puppet's autoloader finds report processors.
    */
   reportsDir: string;
-  /** Where puppetserver keeps the facts agents send (the yaml facts terminus), read for an ENC's `body: facts`. */
+  /**
+   * Where puppetserver keeps the facts agents send, read for an ENC's `body: facts`: its facts terminus
+   * is json, in server_datadir (`$vardir/server_data`) + `facts/<certname>.json`.
+   */
   factsDir: string;
   /** Roots of the writable emptyDirs that have no setting of their own. */
   tmpdir: string;
@@ -99,7 +102,7 @@ export const OPENVOX_IMAGE_LAYOUT: ServerLayout = {
   autosignDir: '/etc/puppetlabs/puppet/autosign',
   encDir: '/etc/puppetlabs/puppet/enc',
   reportsDir: '/run/puppetserver/lib/puppet/reports',
-  factsDir: '/run/puppetserver/yaml/facts',
+  factsDir: '/run/puppetserver/server_data/facts',
   tmpdir: '/tmp',
   logRoot: '/var/log/puppetlabs',
   rubyLoadPath: ['/opt/puppetlabs/puppet/lib/ruby/vendor_ruby'],

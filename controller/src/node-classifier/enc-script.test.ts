@@ -79,21 +79,23 @@ describe('the ENC script (real Ruby, real HTTP)', () => {
     expect(req!.headers).toMatchObject({ authorization: 'Bearer t0ken', accept: 'application/yaml, text/yaml' });
   });
 
-  it('POSTs the facts puppetserver stored for the node (and {} when it has none)', async () => {
-    // As Puppet's yaml facts terminus writes them: a Ruby object tag, symbols and times inside.
+  it('POSTs the facts puppetserver stored for the node (json terminus, or yaml), and {} when it has none', async () => {
+    // As puppetserver's json facts terminus writes them.
+    const facts = { kernel: 'Linux', os: { family: 'Debian' }, processors: { count: 2 } };
     writeFileSync(
-      join(dir, 'facts', 'db1.yaml'),
+      join(dir, 'facts', 'db1.json'),
+      JSON.stringify({ name: 'db1', values: facts, timestamp: '2026-12-02T13:00:00.123+00:00' }),
+    );
+    // As Puppet's yaml facts terminus writes them: a Ruby object tag, times inside.
+    writeFileSync(
+      join(dir, 'facts', 'db2.yaml'),
       [
         '--- !ruby/object:Puppet::Node::Facts',
-        'name: db1',
+        'name: db2',
         'values:',
         '  kernel: Linux',
-        '  os:',
-        '    family: Debian',
         '  _timestamp: 2026-12-02 13:00:00.123456789 +00:00',
-        '  processors: {count: 2}',
         'timestamp: 2026-12-02 13:00:00.123456789 +00:00',
-        'expiration: 2026-12-02 13:30:00.123456789 +00:00',
         '',
       ].join('\n'),
     );
@@ -107,14 +109,13 @@ describe('the ENC script (real Ruby, real HTTP)', () => {
     const [req] = service.received;
     expect(req).toMatchObject({ method: 'POST', url: '/classify' });
     expect(req!.headers).toMatchObject({ 'content-type': 'application/json', 'x-auth': 'k' });
-    const body = JSON.parse(req!.body);
-    expect(body).toMatchObject({
-      certname: 'db1',
-      facts: { kernel: 'Linux', os: { family: 'Debian' }, processors: { count: 2 } },
-    });
-    expect(typeof body.facts._timestamp).toBe('string');
+    expect(JSON.parse(req!.body)).toEqual({ certname: 'db1', facts });
+    await classify(settings, 'db2');
+    const yamlFacts = JSON.parse(service.received[1]!.body).facts;
+    expect(yamlFacts.kernel).toBe('Linux');
+    expect(typeof yamlFacts._timestamp).toBe('string');
     await classify(settings, 'new-node');
-    expect(JSON.parse(service.received[1]!.body)).toEqual({ certname: 'new-node', facts: {} });
+    expect(JSON.parse(service.received[2]!.body)).toEqual({ certname: 'new-node', facts: {} });
   });
 
   it('POSTs just the certname, reads a JSON answer, and sends no body with GET', async () => {

@@ -12,7 +12,8 @@
 // Behaviour (settings: controller/src/node-classifier/settings.ts):
 // - request: GET or POST to url + path, `{certname}` replaced; a POST body `certname` sends
 //   {"certname"}, `facts` sends {"certname", "facts"} with the facts puppetserver stored for the node
-//   ({} before its first catalog); headers (auth, from the operator's resolved Secrets) as given; mTLS
+//   (its json facts terminus; {} before its first catalog; the Go operator read a yaml path
+//   puppetserver does not write, so it always sent {}); headers (auth, from the operator's resolved Secrets) as given; mTLS
 //   with the Server's own Puppet certificate; https verified against the system CAs and the Puppet CA;
 // - answer: 2xx with a YAML or JSON mapping (`classes` as a list or a map, optional `parameters` and
 //   `environment`) is printed as YAML; 404 means "no such node" (exit 1); anything else exits 2;
@@ -65,16 +66,22 @@ rescue SystemCallError, JSON::ParserError => e
   raise Failure, "cannot read the settings #{settings_path}: #{e.message}"
 end
 
-# The facts puppetserver stored for the node (yaml facts terminus), as plain data; {} when it has none.
+# The facts puppetserver stored for the node, as plain data; {} when it has none. puppetserver's facts
+# terminus is json (<certname>.json); a yaml one (<certname>.yaml, Puppet's object tag) is read too.
 def facts_of(settings, certname)
-  file = File.join(settings.fetch('factsDir'), "#{certname}.yaml")
-  return {} unless File.file?(file)
-  text = File.read(file).sub(/\A---\s*!ruby\/object:Puppet::Node::Facts\s*\n/, "---\n")
-  doc = YAML.safe_load(text, permitted_classes: [Symbol, Time, Date], aliases: true)
+  base = File.join(settings.fetch('factsDir'), certname)
+  if File.file?("#{base}.json")
+    doc = JSON.parse(File.read("#{base}.json"))
+  elsif File.file?("#{base}.yaml")
+    text = File.read("#{base}.yaml").sub(/\A---\s*!ruby\/object:Puppet::Node::Facts\s*\n/, "---\n")
+    doc = JSON.parse(JSON.generate(YAML.safe_load(text, permitted_classes: [Symbol, Time, Date], aliases: true)))
+  else
+    return {}
+  end
   values = doc.is_a?(Hash) ? doc['values'] : nil
-  values.is_a?(Hash) ? JSON.parse(JSON.generate(values)) : {}
+  values.is_a?(Hash) ? values : {}
 rescue StandardError => e
-  warn "openvox-enc: cannot read the stored facts of #{certname} (#{file}): #{e.message}; sending none"
+  warn "openvox-enc: cannot read the stored facts of #{certname} (#{base}.json): #{e.message}; sending none"
   {}
 end
 

@@ -15,7 +15,7 @@ import { REPO_ROOT } from '../src/cluster/paths.js';
 import { IMAGES } from '../src/cluster/node/images.js';
 import { kubectlAsync, kubectlOk } from '../src/e2e-support/kubectl.js';
 import { createNamespace, deleteNamespace } from '../src/e2e-support/namespace.js';
-import { API, getObject, type Obj } from '../src/e2e-support/objects.js';
+import { API, getObject, KIND, type Obj } from '../src/e2e-support/objects.js';
 import { agentPod, livePods, podLogs, readyPods, waitingReasons } from '../src/e2e-support/pods.js';
 import { until } from '../src/e2e-support/poll.js';
 import { RecordingService, type RecordedRequest } from '../src/e2e-support/recording-service.js';
@@ -267,7 +267,7 @@ describe('NodeClassifier and ReportProcessor with a real agent', () => {
     const pods = readyPods(ns, CA_SELECTOR);
     expect(pods.map((p: Obj) => p.metadata.uid)).toEqual([caPod.metadata.uid]);
     expect(pods[0].status.containerStatuses.find((s: Obj) => s.name === 'openvox-server').restartCount).toBe(0);
-    expect(phaseOf('server', 'production-ca')).toMatchObject({ phase: 'Running', ready: 1 });
+    expect(phaseOf(KIND.server, 'production-ca')).toMatchObject({ phase: 'Running', ready: 1 });
     // The failed run's report still reaches the receiver.
     const [report] = await until('the failed run report', () => reportsOf(seen).length > 0 && reportsOf(seen));
     expect(JSON.parse(report!.body)).toMatchObject({ host: CERTNAME, status: 'failed' });

@@ -4,6 +4,8 @@
 // Puppet's to_data_hash gives it. Checked: what each endpoint receives (generic JSON, PuppetDB wire
 // format v8, headers), and that failing, slow or unreachable endpoints never raise.
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+// puppetserver's own interpreter; Debian's puppetserver package brings it. Without it that test is skipped.
+const JRUBY = '/usr/bin/jruby';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { OPENVOX_IMAGE_LAYOUT } from '../contracts/pod-layout.js';
@@ -148,11 +150,11 @@ const endpoint = (name: string, fields: Partial<ReportEndpoint> = {}): ReportEnd
   ...fields,
 });
 
-async function processReport(settings: string) {
+async function processReport(settings: string, ruby = RUBY) {
   const file = join(dir, `settings-${runs++}.json`);
   writeFileSync(file, settings);
   return runScript(
-    RUBY,
+    ruby,
     ['--disable-gems', join(dir, 'driver.rb'), join(dir, 'openvox_http.rb')],
     { OPENVOX_HTTP_SETTINGS: file },
     JSON.stringify(REPORT),
@@ -252,4 +254,31 @@ describe('the report processor openvox_http (real Ruby, real HTTP)', () => {
     expect(r).toMatchObject({ code: 0, stdout: 'processed\n' });
     expect(r.stderr).toMatch(/err: openvox_http: cannot read the settings .*the report of agent1 is not forwarded/);
   });
+
+  // In the pods JRuby runs it: once there too (it starts slowly, so one run for all the cases).
+  (existsSync(JRUBY) ? it : it.skip)(
+    "runs the same under JRuby, puppetserver's interpreter",
+    async () => {
+      receiver.answer = (q) => (q.url === '/broken' ? { status: 500, body: 'no' } : { status: 200, body: '{}' });
+      const r = await processReport(
+        renderReportSettings([
+          endpoint('a-generic', { headers: { 'X-Team': 'ops' } }),
+          endpoint('b-puppetdb', { processor: 'puppetdb', url: receiver.url }),
+          endpoint('c-broken', { url: `${receiver.url}/broken` }),
+          endpoint('d-down', { url: 'http://127.0.0.1:9/reports' }),
+        ]),
+        JRUBY,
+      );
+      expect(r).toMatchObject({ code: 0, stdout: 'processed\n' });
+      expect(receiver.received.map((q) => q.url.split('?')[0])).toEqual(['/reports', '/pdb/cmd/v1', '/broken']);
+      expect(JSON.parse(receiver.received[0]!.body)).toEqual(REPORT);
+      expect(JSON.parse(receiver.received[1]!.body)).toMatchObject({
+        certname: 'agent1',
+        end_time: '2026-12-02T13:00:02.500Z',
+      });
+      expect(r.stderr).toMatch(/ReportProcessor c-broken: .*answered HTTP 500/);
+      expect(r.stderr).toMatch(/ReportProcessor d-down: .*refused/i);
+    },
+    120_000,
+  );
 });

@@ -26,6 +26,8 @@ import { createCertificateController } from './certificate/controller.js';
 import { createPoolController } from './pool/controller.js';
 import { createLaterControllers } from './later/controller.js';
 import { createSigningPolicyController } from './signing-policy/controller.js';
+import { createNodeClassifierController } from './node-classifier/controller.js';
+import { createReportProcessorController } from './report-processor/controller.js';
 import type { Settings } from './settings.js';
 
 export interface App {
@@ -53,6 +55,8 @@ export function registerControllers(mgr: Manager, deps: ControllerDeps, options:
   mgr.register(createPoolController(mgr, deps));
   for (const later of createLaterControllers(mgr, deps)) mgr.register(later);
   mgr.register(createSigningPolicyController(mgr, deps));
+  mgr.register(createNodeClassifierController(mgr, deps));
+  mgr.register(createReportProcessorController(mgr, deps));
 }
 
 /** A full GC on demand, for the debug port's memory report only (gc() is not exposed otherwise). */

@@ -16,6 +16,7 @@ export type * from './api/config.js';
 export type * from './api/certificate.js';
 export type * from './api/certificate-authority.js';
 export type * from './api/pool.js';
+export type * from './api/http-auth.js';
 export type * from './api/node-classifier.js';
 export type * from './api/report-processor.js';
 export type * from './api/database.js';

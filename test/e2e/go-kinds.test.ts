@@ -1,7 +1,7 @@
 // NodeClassifier, ReportProcessor and Database as a user meets them: kubectl explain, the Go short
 // names and printer columns, every mistake at once (the Go CEL rules with the webhook's own), the CEL
-// rules alone where the webhook is bypassed, and a status that says plainly this version does not act
-// on them yet.
+// rules alone where the webhook is bypassed, and their status: NodeClassifier and ReportProcessor name
+// what they miss and turn Active once rendered; Database says plainly this version does not act on it.
 import { kubectl, kubectlOk } from '../src/e2e-support/kubectl.js';
 import { createNamespace, deleteNamespace } from '../src/e2e-support/namespace.js';
 import { WEBHOOK_BYPASS_LABEL } from '../src/operator/webhook-configurations.js';
@@ -59,16 +59,19 @@ describe('kubectl explain and get', () => {
   });
 });
 
+const statusOf = (resource: string, name: string) => {
+  const r = kubectl(['get', resource, name, '-n', ns, '-o', 'json']);
+  return r.code === 0 ? JSON.parse(r.stdout).status : undefined;
+};
+
 describe('status', () => {
-  it.each([
-    ['nodeclassifiers.openvox.voxpupuli.org', 'production-enc', 'NodeClassifier'],
-    ['reportprocessors.openvox.voxpupuli.org', 'production-reports', 'ReportProcessor'],
-    ['databases.openvox.voxpupuli.org', 'production-db', 'Database'],
-  ])('%s: Pending, Ready=False NotImplemented, no fake success', async (resource, name, kind) => {
-    const status = await until(`${kind} status`, () => {
-      const r = kubectl(['get', resource, name, '-n', ns, '-o', 'json']);
-      return r.code === 0 && JSON.parse(r.stdout).status?.phase ? JSON.parse(r.stdout).status : undefined;
-    });
+  it('Database: Pending, Ready=False NotImplemented, no fake success', async () => {
+    const status = await until(
+      'Database status',
+      () =>
+        statusOf('databases.openvox.voxpupuli.org', 'production-db')?.phase &&
+        statusOf('databases.openvox.voxpupuli.org', 'production-db'),
+    );
     expect(status).toMatchObject({
       phase: 'Pending',
       observedGeneration: 1,
@@ -77,10 +80,60 @@ describe('status', () => {
           type: 'Ready',
           status: 'False',
           reason: 'NotImplemented',
-          message: `This version of the operator accepts and validates ${kind} objects but does not act on them yet`,
+          message: 'This version of the operator accepts and validates Database objects but does not act on them yet',
         },
       ],
     });
+  });
+
+  it('NodeClassifier and ReportProcessor: Error naming the missing Secret, Active once it and the Config exist', async () => {
+    const nc = 'nodeclassifiers.openvox.voxpupuli.org';
+    const rp = 'reportprocessors.openvox.voxpupuli.org';
+    const ready = (resource: string, name: string) => statusOf(resource, name)?.conditions?.[0];
+    expect(
+      await until(
+        'NodeClassifier Error',
+        () => statusOf(nc, 'production-enc')?.phase === 'Error' && ready(nc, 'production-enc'),
+      ),
+    ).toMatchObject({
+      type: 'Ready',
+      status: 'False',
+      reason: 'SecretNotFound',
+      message: 'spec.auth.bearer.secretKeyRef: Secret enc-api-token not found',
+    });
+    expect(
+      await until(
+        'ReportProcessor Error',
+        () => statusOf(rp, 'production-reports')?.phase === 'Error' && ready(rp, 'production-reports'),
+      ),
+    ).toMatchObject({
+      reason: 'SecretNotFound',
+      message:
+        'spec.headers[1].valueFrom.secretKeyRef: Secret reports-token not found; no report is sent to https://reports.example.com/v1/reports',
+    });
+    kubectlOk(['create', 'secret', 'generic', 'enc-api-token', '-n', ns, '--from-literal=token=t']);
+    kubectlOk(['create', 'secret', 'generic', 'reports-token', '-n', ns, '--from-literal=header=Bearer r']);
+    // The Config of the examples, naming the classifier; a Config change reconciles both at once.
+    kubectlOk(['apply', '-n', ns, '-f', '-'], {
+      ...object('Config', 'production', ns, {
+        image: { repository: 'r', tag: '1' },
+        nodeClassifierRef: 'production-enc',
+      }),
+    });
+    for (const [resource, name, secret] of [
+      [nc, 'production-enc', 'production-enc'],
+      [rp, 'production-reports', 'production-report-processors'],
+    ] as const) {
+      const condition = await until(
+        `${name} Active`,
+        () => statusOf(resource, name)?.phase === 'Active' && ready(resource, name),
+      );
+      expect(condition).toMatchObject({ type: 'Ready', status: 'True', reason: 'Rendered' });
+      expect(condition.message).toContain(`Rendered into Secret ${secret}`);
+    }
+    const cm = JSON.parse(kubectlOk(['get', 'configmap', 'production-config', '-n', ns, '-o', 'json']));
+    expect(cm.data['puppet.conf']).toMatch(/^node_terminus = exec$/m);
+    expect(cm.data['puppet.conf']).toMatch(/^reports = store,openvox_http$/m);
   });
 });
 

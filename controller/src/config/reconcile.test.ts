@@ -18,6 +18,9 @@ function setup() {
       configs: api.cache('Config'),
       authorities: api.cache('CertificateAuthority'),
       configMaps: api.cache('ConfigMap'),
+      nodeClassifiers: api.cache('NodeClassifier'),
+      reportProcessors: api.cache('ReportProcessor'),
+      secrets: api.cache('Secret'),
     },
   });
   return { api, reconciler };

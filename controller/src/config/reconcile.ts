@@ -1,5 +1,6 @@
-// One Config reconcile: render `{config}-config` from the Config and its CA (informer caches), apply
-// it only when it differs, and report phase Running, or Error with the field that cannot be written.
+// One Config reconcile: render the Secrets of its NodeClassifier and ReportProcessors (integrations.ts),
+// then `{config}-config` from the Config and its CA (informer caches), each applied only when it
+// differs, and report phase Running, or Error with the field that cannot be written.
 import type { Logger } from 'pino';
 import type { CertificateAuthority, Config } from '@openvox/shared/runtime';
 import type { Clock } from '../kube/clock.js';
@@ -10,6 +11,8 @@ import { applyOwned } from '../kube/owned.js';
 import { CONFIG, CONFIG_MAP, splitKey } from '../kube/resources.js';
 import { ConfigRenderError, configMapName, renderConfigMap } from './render.js';
 import { writePhase } from '../kube/phase.js';
+import type { HandlerResult } from '../kube/queue.js';
+import { renderIntegrations, type IntegrationCaches } from './integrations.js';
 
 export interface ConfigReconcilerDeps {
   client: KubeClient;
@@ -20,24 +23,33 @@ export interface ConfigReconcilerDeps {
     configs: Cache<Config & KubeObject>;
     authorities: Cache<CertificateAuthority & KubeObject>;
     configMaps: Cache<KubeObject>;
-  };
+  } & IntegrationCaches;
 }
+
+/**
+ * Users' Secrets and ConfigMaps that a NodeClassifier or ReportProcessor reads are not watched (the
+ * caches hold only the operator's objects): a Config that uses one is rendered again this often.
+ */
+export const VALUES_RECHECK_MS = 60_000;
 
 export const CONFIG_READY = 'ConfigReady';
 
 export class ConfigReconciler {
   constructor(private readonly d: ConfigReconcilerDeps) {}
 
-  async reconcile(key: string): Promise<void> {
+  async reconcile(key: string): Promise<HandlerResult | void> {
     const { namespace, name } = splitKey(key);
     const config = this.d.caches.configs.get(namespace, name);
     if (!config || config.metadata.deletionTimestamp) return;
+    const integrations = await renderIntegrations(this.d.client, this.d.caches, config);
     const ref = config.spec.authorityRef;
     const ca = ref ? this.d.caches.authorities.get(namespace, ref) : undefined;
     const cmName = configMapName(name);
     let outcome;
     try {
-      const desired = renderConfigMap(config, ca) as KubeObject;
+      const desired = renderConfigMap(config, ca, undefined, {
+        reportProcessors: integrations.reportProcessors,
+      }) as KubeObject;
       const result = await applyOwned(
         this.d.client,
         CONFIG_MAP,
@@ -51,13 +63,22 @@ export class ConfigReconciler {
           reason: 'ConfigMapConflict',
           message: `ConfigMap ${cmName} exists and is not controlled by this Config`,
         };
+      } else if (integrations.conflicts.length > 0) {
+        outcome = {
+          phase: 'Error',
+          reason: 'SecretConflict',
+          message: `Secret(s) ${integrations.conflicts.join(', ')} exist and are not controlled by this Config`,
+        };
       } else {
         if (result === 'applied') this.d.logger.info({ key, configMap: cmName }, 'config map applied');
-        const caNote = ref && !ca ? ` (CertificateAuthority ${ref} not found yet: CA settings use defaults)` : '';
+        const notes = [
+          ...(ref && !ca ? [`CertificateAuthority ${ref} not found yet: CA settings use defaults`] : []),
+          ...integrations.notes,
+        ];
         outcome = {
           phase: 'Running',
           reason: 'ConfigMapRendered',
-          message: `ConfigMap ${cmName} is up to date${caNote}`,
+          message: `ConfigMap ${cmName} is up to date${notes.length ? ` (${notes.join('; ')})` : ''}`,
         };
       }
     } catch (err) {
@@ -70,5 +91,6 @@ export class ConfigReconciler {
       ...outcome,
       fields: { configMapName: cmName },
     });
+    return integrations.readsUserValues ? { requeueAfterMs: VALUES_RECHECK_MS } : undefined;
   }
 }

@@ -10,7 +10,7 @@ import {
   type Config,
 } from '@openvox/shared/runtime';
 import { OPENVOX_IMAGE_LAYOUT, type ConfigFileKey, type ServerLayout } from '../contracts/pod-layout.js';
-import { renderPuppetConf } from './files/puppet-conf.js';
+import { renderPuppetConf, type PuppetConfExtras } from './files/puppet-conf.js';
 import { renderPuppetdbConf } from './files/puppetdb-conf.js';
 import { renderWebserverConf } from './files/webserver-conf.js';
 import { renderPuppetserverConf } from './files/puppetserver-conf.js';
@@ -24,6 +24,7 @@ import { controllerReference } from '../kube/owner-reference.js';
 import { configMapName } from './names.js';
 
 export { configMapName };
+export type { PuppetConfExtras };
 
 /** Thrown when the Config holds a value that cannot be written safely; the message names the field. */
 export class ConfigRenderError extends Error {
@@ -38,6 +39,7 @@ export function renderConfigData(
   config: Config,
   ca: CertificateAuthority | undefined,
   layout: ServerLayout = OPENVOX_IMAGE_LAYOUT,
+  extras: PuppetConfExtras = { reportProcessors: false },
 ): Record<ConfigFileKey, string> {
   try {
     const spec = config.spec;
@@ -52,7 +54,7 @@ export function renderConfigData(
       'logback.xml': renderLogbackXml(spec),
       'metrics.conf': renderMetricsConf(spec.metrics),
       'product.conf': renderProductConf(),
-      'puppet.conf': renderPuppetConf(spec, ca, layout),
+      'puppet.conf': renderPuppetConf(spec, ca, layout, extras),
       'puppetdb.conf': renderPuppetdbConf(spec),
       'puppetserver.conf': renderPuppetserverConf(spec, layout),
       'webserver-ca.conf': webserver,
@@ -73,6 +75,7 @@ export function renderConfigMap(
   config: Config,
   ca: CertificateAuthority | undefined,
   layout?: ServerLayout,
+  extras?: PuppetConfExtras,
 ): V1ConfigMap {
   const name = config.metadata.name!;
   return {
@@ -84,6 +87,6 @@ export function renderConfigMap(
       labels: { [LABEL_NAME]: 'openvox-server', [LABEL_MANAGED_BY]: MANAGER, [LABEL_CONFIG]: name },
       ownerReferences: [controllerReference('Config', config.metadata)],
     },
-    data: renderConfigData(config, ca, layout),
+    data: renderConfigData(config, ca, layout, extras),
   };
 }

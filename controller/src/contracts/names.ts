@@ -33,3 +33,22 @@ export const CA_CLI_SERVER = 'puppet';
 /** Data keys of `{cert}-tls`; its CA certificate uses CA_CERT_KEY. */
 export const TLS_CERT_KEY = 'cert.pem';
 export const TLS_KEY_KEY = 'key.pem';
+
+/**
+ * `{config}-enc`: the external node classifier of a Config's Servers (Config.spec.nodeClassifierRef),
+ * the script puppetserver runs for each node (`external_nodes`) and its settings. Server pods mount it.
+ */
+export const encSecretName = (config: string): string => `${config}-enc`;
+export const ENC_EXECUTABLE_KEY = 'openvox-enc';
+export const ENC_SETTINGS_KEY = 'enc.json';
+/**
+ * `{config}-report-processors`: the ReportProcessors of a Config, as the Ruby report processor
+ * `openvox_http` (puppet.conf `reports`) and its endpoints. Server pods mount it where puppetserver
+ * loads report processors from.
+ */
+export const reportProcessorsSecretName = (config: string): string => `${config}-report-processors`;
+export const REPORT_PROCESSOR_NAME = 'openvox_http';
+export const REPORT_PROCESSOR_KEY = `${REPORT_PROCESSOR_NAME}.rb`;
+export const REPORT_SETTINGS_KEY = `${REPORT_PROCESSOR_NAME}.json`;
+/** Annotation of `{config}-enc`: the NodeClassifier's cache directory, an emptyDir in the Server pods. */
+export const ENC_CACHE_DIR_ANNOTATION = 'openvox.voxpupuli.org/enc-cache-directory';

@@ -9,6 +9,8 @@ import {
   AUTOSIGN_EXECUTABLE_KEY,
   AUTOSIGN_POLICY_KEY,
   CA_CERT_KEY,
+  ENC_EXECUTABLE_KEY,
+  ENC_SETTINGS_KEY,
   CA_CRL_KEY,
   TLS_CERT_KEY,
   TLS_KEY_KEY,
@@ -49,6 +51,21 @@ export interface ServerLayout {
    * the autosign executable and the policy file it reads on every CSR.
    */
   autosignDir: string;
+  /**
+   * Directory mount of `{config}-enc` on compiling pods of a Config with a nodeClassifierRef: the
+   * script puppet.conf's `external_nodes` names and the settings it reads on every call.
+   */
+  encDir: string;
+  /**
+   * Directory mount of `{config}-report-processors`: puppetserver's libdir (`$vardir/lib`, vardir being
+   * server-var-dir) + `puppet/reports`, where Puppet's autoloader finds report processors.
+   */
+  reportsDir: string;
+  /**
+   * Where puppetserver keeps the facts agents send, read for an ENC's `body: facts`: its facts terminus
+   * is json, in server_datadir (`$vardir/server_data`) + `facts/<certname>.json`.
+   */
+  factsDir: string;
   /** Roots of the writable emptyDirs that have no setting of their own. */
   tmpdir: string;
   logRoot: string;
@@ -83,6 +100,9 @@ export const OPENVOX_IMAGE_LAYOUT: ServerLayout = {
   logbackXml: '/etc/puppetlabs/puppetserver/logback.xml',
   cadir: '/etc/puppetlabs/puppetserver/ca',
   autosignDir: '/etc/puppetlabs/puppet/autosign',
+  encDir: '/etc/puppetlabs/puppet/enc',
+  reportsDir: '/run/puppetserver/lib/puppet/reports',
+  factsDir: '/run/puppetserver/server_data/facts',
   tmpdir: '/tmp',
   logRoot: '/var/log/puppetlabs',
   rubyLoadPath: ['/opt/puppetlabs/puppet/lib/ruby/vendor_ruby'],
@@ -108,6 +128,9 @@ export const VOLUME = {
   caData: 'ca-data',
   caKey: 'ca-key',
   autosignPolicy: 'autosign-policy',
+  enc: 'enc',
+  encCache: 'enc-cache',
+  reportProcessors: 'report-processors',
   code: 'code',
 } as const;
 
@@ -240,4 +263,9 @@ export function autosignFiles(l: ServerLayout): { executable: string; policy: st
     executable: posix.join(l.autosignDir, AUTOSIGN_EXECUTABLE_KEY),
     policy: posix.join(l.autosignDir, AUTOSIGN_POLICY_KEY),
   };
+}
+
+/** The files of the ENC directory: puppet.conf's `external_nodes` names the executable. */
+export function encFiles(l: ServerLayout): { executable: string; settings: string } {
+  return { executable: posix.join(l.encDir, ENC_EXECUTABLE_KEY), settings: posix.join(l.encDir, ENC_SETTINGS_KEY) };
 }

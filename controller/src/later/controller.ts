@@ -1,5 +1,5 @@
-// NodeClassifier, ReportProcessor and Database: accepted and validated, but this version renders
-// nothing for them. Their status says so plainly (phase Pending, Ready=False reason NotImplemented),
+// Database: accepted and validated, but this version renders nothing for it (NodeClassifier and
+// ReportProcessor have controllers of their own). Their status says so plainly (phase Pending, Ready=False reason NotImplemented),
 // instead of a success nobody delivered.
 import type { Condition } from '@openvox/shared/runtime';
 import type { Clock } from '../kube/clock.js';
@@ -7,14 +7,7 @@ import type { KubeClient, KubeObject } from '../kube/client.js';
 import { condition } from '../kube/condition.js';
 import type { Cache } from '../kube/informer.js';
 import type { ControllerDefinition, ControllerDeps, Manager } from '../kube/manager.js';
-import {
-  DATABASE,
-  NODE_CLASSIFIER,
-  REPORT_PROCESSOR,
-  objectKey,
-  splitKey,
-  type ResourceType,
-} from '../kube/resources.js';
+import { DATABASE, objectKey, splitKey, type ResourceType } from '../kube/resources.js';
 import { writeStatusIfChanged } from '../kube/status.js';
 
 export const NOT_IMPLEMENTED = 'NotImplemented';
@@ -56,7 +49,7 @@ export async function reconcileLater(
 }
 
 /** Their controller names are the kinds' singular names, as for the other kinds. */
-export const LATER_RESOURCES: readonly ResourceType[] = [NODE_CLASSIFIER, REPORT_PROCESSOR, DATABASE];
+export const LATER_RESOURCES: readonly ResourceType[] = [DATABASE];
 
 export function createLaterControllers(mgr: Manager, deps: ControllerDeps): ControllerDefinition[] {
   return LATER_RESOURCES.map((resource) => {

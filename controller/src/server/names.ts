@@ -5,6 +5,9 @@ import { caPublicSecretName, tlsSecretName } from '../contracts/names.js';
 import { ANNOTATION_PREFIX } from '../kube/annotations.js';
 
 export {
+  ENC_CACHE_DIR_ANNOTATION,
+  encSecretName,
+  reportProcessorsSecretName,
   autosignSecretName,
   caDataClaimName,
   caKeySecretName,

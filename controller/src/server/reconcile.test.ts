@@ -219,6 +219,8 @@ describe('ServerReconciler', () => {
       'Secret/prod/production-ca-ca',
       'Secret/prod/production-ca-ca-crl',
       'Secret/prod/production-cert-tls',
+      // Mounted while it exists: its creation must reach the Server.
+      'Secret/prod/production-report-processors',
     ]);
   });
 

@@ -20,8 +20,17 @@ import { StatusMemo, writeStatusIfChanged } from '../kube/status.js';
 import type { HandlerResult } from '../kube/queue.js';
 import { contentHash, type DataObject } from '../kube/hash.js';
 import { depKey, type ReferenceIndex } from './index-refs.js';
-import { autosignSecretName, caSecretName, certSecretName, configMapName, crlSecretName } from './names.js';
-import { networkPolicyName, render, RenderError, type ContentHashes } from './render/index.js';
+import {
+  ENC_CACHE_DIR_ANNOTATION,
+  autosignSecretName,
+  caSecretName,
+  certSecretName,
+  configMapName,
+  crlSecretName,
+  encSecretName,
+  reportProcessorsSecretName,
+} from './names.js';
+import { networkPolicyName, render, RenderError, type ContentHashes, type Integrations } from './render/index.js';
 import { computeStatus, transition, type Observation } from './status.js';
 import { podProblems } from './pod-problems.js';
 
@@ -151,6 +160,27 @@ export class ServerReconciler {
     return s;
   }
 
+  /**
+   * The Config's ENC and report processor Secrets, as the Config controller rendered them: the ENC one
+   * must exist when the Config names a classifier (puppet.conf runs its script); the report one is
+   * mounted while it exists (ReportProcessors name the Config). Both are dependencies either way.
+   */
+  private integrations(server: Server, config: Config, deps: Set<string>, missing: string[]): Integrations {
+    if (server.spec.server === false) return {};
+    const ns = server.metadata.namespace!;
+    const name = config.metadata.name!;
+    const out: Integrations = {};
+    if (config.spec.nodeClassifierRef) {
+      const enc = this.secret(ns, encSecretName(name), deps, missing);
+      const cacheDirectory = (enc as KubeObject | undefined)?.metadata?.annotations?.[ENC_CACHE_DIR_ANNOTATION];
+      out.enc = cacheDirectory ? { cacheDirectory } : {};
+    }
+    const reports = reportProcessorsSecretName(name);
+    deps.add(depKey('Secret', ns, reports));
+    if (this.d.caches.secrets.get(ns, reports)) out.reportProcessors = true;
+    return out;
+  }
+
   private async converge(server: Server, deps: Set<string>): Promise<Observation> {
     const c = this.d.caches;
     const ns = server.metadata.namespace!;
@@ -185,6 +215,7 @@ export class ServerReconciler {
     const caSecret = this.secret(ns, caSecretName(ca), deps, missing);
     if (server.spec.ca) this.secret(ns, autosignSecretName(caName), deps, missing);
     if (!server.spec.ca) this.secret(ns, crlSecretName(caName), deps, missing);
+    const integrations = this.integrations(server, config, deps, missing);
     const sslMissing = missing.includes(certSecretName(cert)) || missing.includes(caSecretName(ca));
     const ssl: Observation['ssl'] = sslMissing
       ? { status: 'False', reason: 'SecretNotFound', message: `TLS Secret(s) not found: ${missing.join(', ')}` }
@@ -204,7 +235,7 @@ export class ServerReconciler {
     };
     let rendered;
     try {
-      rendered = render({ server, config, certificate: cert, ca, hashes });
+      rendered = render({ server, config, certificate: cert, ca, hashes, integrations });
     } catch (err) {
       if (err instanceof RenderError) throw new Blocked(err.reason, err.message, ssl);
       throw err;

@@ -90,3 +90,4 @@ export const HttpHeader = Type.Object(
     ],
   },
 );
+export type HttpHeader = Static<typeof HttpHeader>;

@@ -136,7 +136,8 @@ export const nodeClassifier: KindDefinition = {
   plural: 'nodeclassifiers',
   singular: 'nodeclassifier',
   shortNames: ['nc'],
-  description: `A NodeClassifier is an external node classifier (ENC) service named by a Config's nodeClassifierRef.${later}`,
+  description:
+    "A NodeClassifier is an external node classifier (ENC) service named by a Config's nodeClassifierRef: the Config's compiling Servers ask it for each node's classes, parameters and environment. A classifier that cannot be asked fails the node's catalog request with the reason.",
   spec: NodeClassifierSpec,
   status: NodeClassifierStatus,
   printerColumns: [
@@ -168,7 +169,8 @@ export const reportProcessor: KindDefinition = {
   plural: 'reportprocessors',
   singular: 'reportprocessor',
   shortNames: ['rp'],
-  description: `A ReportProcessor forwards the agent reports of a Config's Servers to an HTTP endpoint.${later}`,
+  description:
+    "A ReportProcessor forwards the agent reports of a Config's Servers to an HTTP endpoint (generic JSON or the PuppetDB wire format). An endpoint that fails is logged by the Server and never fails an agent run.",
   spec: ReportProcessorSpec,
   status: ReportProcessorStatus,
   printerColumns: [

@@ -1,5 +1,5 @@
 // The NodeClassifier kind: an external node classifier (ENC) service that Servers ask for a node's
-// classes and parameters. Accepted and validated; this version does not act on it yet.
+// classes and parameters (controller/src/node-classifier renders it for the Config's Servers).
 import { Type, bool, conditions, int32, observedGeneration, str, stringEnum, type Static } from './schema.js';
 import { HttpAuth } from './http-auth.js';
 import type { KubeObject } from './meta.js';

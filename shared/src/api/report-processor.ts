@@ -1,5 +1,5 @@
 // The ReportProcessor kind: an HTTP endpoint that receives every agent report of a Config's Servers
-// (generic JSON or the PuppetDB wire format). Accepted and validated; this version does not act on it yet.
+// (generic JSON or the PuppetDB wire format); controller/src/report-processor renders it for the Servers.
 import { Type, int32, str, stringEnum, type Static } from './schema.js';
 import { HttpAuth, HttpHeader } from './http-auth.js';
 import { activeStatus } from './node-classifier.js';

@@ -1,5 +1,5 @@
 // Runs the real kubectl against the local cluster, as a user would.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { stringify } from 'yaml';
 import { clusterPaths } from '../cluster/paths.js';
 
@@ -35,3 +35,22 @@ export function kubectlOk(args: string[], input?: unknown): string {
 }
 
 export { readOperatorState } from './operator-control.js';
+
+/**
+ * kubectl without blocking the event loop: for tests that serve HTTP from this process (a classifier,
+ * a report receiver) while the command runs, which spawnSync would starve.
+ */
+export function kubectlAsync(args: string[], timeoutMs = 300_000): Promise<CommandResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(clusterPaths.kubectl, args, {
+      env: { ...process.env, KUBECONFIG: clusterPaths.kubeconfig },
+      timeout: timeoutMs,
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
+}

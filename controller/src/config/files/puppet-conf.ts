@@ -4,7 +4,24 @@
 import type { CertificateAuthority, ConfigSpec } from '@openvox/shared/runtime';
 import { parseDurationSeconds } from '@openvox/shared/runtime';
 import { writeIni, type IniScalar, type IniSection } from '../writers/ini.js';
-import { autosignFiles, type ServerLayout } from '../../contracts/pod-layout.js';
+import { autosignFiles, encFiles, type ServerLayout } from '../../contracts/pod-layout.js';
+import { REPORT_PROCESSOR_NAME } from '../../contracts/names.js';
+
+/** What else the Config's Servers run, besides what its spec says. */
+export interface PuppetConfExtras {
+  /** At least one ReportProcessor names the Config: its report processor joins `reports`. */
+  reportProcessors: boolean;
+}
+
+/** `reports` with the operator's report processor added (alone when the list is empty or none). */
+export function reportsSetting(reports: string, withProcessors: boolean): string {
+  if (!withProcessors) return reports;
+  const names = reports
+    .split(',')
+    .map((r) => r.trim())
+    .filter((r) => r !== '' && r !== 'none' && r !== REPORT_PROCESSOR_NAME);
+  return [...names, REPORT_PROCESSOR_NAME].join(',');
+}
 
 type Entries = [string, IniScalar][];
 
@@ -16,7 +33,12 @@ function merge(builtIn: Entries, extra: Record<string, string> | undefined): Ent
   return order.map((k) => [k, result.get(k)!]);
 }
 
-export function renderPuppetConf(spec: ConfigSpec, ca: CertificateAuthority | undefined, layout: ServerLayout): string {
+export function renderPuppetConf(
+  spec: ConfigSpec,
+  ca: CertificateAuthority | undefined,
+  layout: ServerLayout,
+  extras: PuppetConfExtras = { reportProcessors: false },
+): string {
   const puppet = spec.puppet ?? {};
   const main: Entries = [
     // tls-init names the server's files puppet.pem whatever the Certificate's certname; puppet's
@@ -39,13 +61,19 @@ export function renderPuppetConf(spec: ConfigSpec, ca: CertificateAuthority | un
   if (puppet.storeconfigs) {
     server.push(['storeconfigs', true], ['storeconfigs_backend', puppet.storeBackend ?? 'puppetdb']);
   }
-  server.push(['reports', puppet.reports ?? 'store']);
+  server.push(['reports', reportsSetting(puppet.reports ?? 'store', extras.reportProcessors)]);
   if (ca && !ca.spec.external) {
     const ttl = parseDurationSeconds(ca.spec.ttl ?? '5y');
     if (ttl > 0) server.push(['ca_ttl', ttl]);
     // The CA service runs this for every CSR; it signs what the CA's SigningPolicies allow, nothing
     // without one (controller/src/signing-policy/autosign-script.ts). Only CA pods mount it.
     server.push(['autosign', autosignFiles(layout).executable]);
+  }
+  if (spec.nodeClassifierRef) {
+    // Set whenever the Config names a classifier, even one that is missing or unusable: its script then
+    // refuses every node with the reason (node-classifier/enc-script.ts), instead of catalogs without
+    // the node's classes.
+    server.push(['node_terminus', 'exec'], ['external_nodes', encFiles(layout).executable]);
   }
   const sections: IniSection[] = [
     { name: 'main', entries: merge(main, puppet.extraConfig?.main) },

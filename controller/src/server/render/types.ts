@@ -17,12 +17,25 @@ export interface ContentHashes {
   ca: string;
 }
 
+/**
+ * What the Config's NodeClassifier and ReportProcessors add to compiling pods, as the Config rendered
+ * it (its `{config}-enc` and `{config}-report-processors` Secrets). Both are directory mounts the
+ * kubelet refreshes, and their scripts read their settings on every call: no hash, no restart.
+ */
+export interface Integrations {
+  /** Mount `{config}-enc`; an emptyDir at cacheDirectory when the classifier caches answers. */
+  enc?: { cacheDirectory?: string };
+  /** Mount `{config}-report-processors` where puppetserver loads report processors. */
+  reportProcessors?: boolean;
+}
+
 export interface RenderInput {
   server: Server;
   config: Config;
   certificate: Certificate;
   ca: CertificateAuthority;
   hashes: ContentHashes;
+  integrations?: Integrations;
 }
 
 export interface Rendered {

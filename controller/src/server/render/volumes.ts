@@ -1,6 +1,15 @@
 // The pod's volumes and the server container's mounts, both from the pod layout.
 import type { V1Volume, V1VolumeMount } from '@kubernetes/client-node';
-import { AUTOSIGN_EXECUTABLE_KEY, AUTOSIGN_POLICY_KEY } from '../../contracts/names.js';
+import {
+  AUTOSIGN_EXECUTABLE_KEY,
+  AUTOSIGN_POLICY_KEY,
+  ENC_EXECUTABLE_KEY,
+  ENC_SETTINGS_KEY,
+  REPORT_PROCESSOR_KEY,
+  REPORT_SETTINGS_KEY,
+  encSecretName,
+  reportProcessorsSecretName,
+} from '../../contracts/names.js';
 import {
   OPENVOX_IMAGE_LAYOUT,
   VOLUME,
@@ -64,6 +73,7 @@ export function podVolumes(input: RenderInput, layout: ServerLayout = OPENVOX_IM
   } else {
     volumes.push(crl);
   }
+  volumes.push(...integrationVolumes(input, layout));
   const code = codeSource(server, config);
   if (code?.image) {
     volumes.push({
@@ -102,6 +112,68 @@ export function serverMounts(input: RenderInput, layout: ServerLayout = OPENVOX_
     // into the plain file webserver.conf names, since puppetserver ignores the kubelet's symlink swap.
     mounts.push({ name: VOLUME.crl, mountPath: layout.crlMountDir, readOnly: true });
   }
+  mounts.push(...integrationMounts(input, layout));
   if (codeSource(server, config)) mounts.push({ name: VOLUME.code, mountPath: codeMountPath(config), readOnly: true });
+  return mounts;
+}
+
+/** The ENC and report processor Secrets reach only pods that compile catalogs (not a CA-only Server). */
+function activeIntegrations({ server, integrations }: RenderInput) {
+  const compiles = server.spec.server !== false;
+  return { enc: compiles ? integrations?.enc : undefined, reports: compiles && integrations?.reportProcessors };
+}
+
+/** The ENC cache directory, unless it already lies on a writable volume of the pod (then no extra mount). */
+function encCacheDir(input: RenderInput, layout: ServerLayout): string | undefined {
+  const dir = activeIntegrations(input).enc?.cacheDirectory?.replace(/\/+$/, '');
+  if (!dir) return undefined;
+  const writable = writableDirs(layout).some((d) => dir === d.mountPath || dir.startsWith(`${d.mountPath}/`));
+  return writable ? undefined : dir;
+}
+
+function integrationVolumes(input: RenderInput, layout: ServerLayout): V1Volume[] {
+  const config = input.config.metadata.name!;
+  const { enc, reports } = activeIntegrations(input);
+  const volumes: V1Volume[] = [];
+  if (enc) {
+    volumes.push({
+      name: VOLUME.enc,
+      secret: {
+        secretName: encSecretName(config),
+        // Run (script) and read (settings, with the classifier's credentials) through the pod's gid 0.
+        items: [
+          { key: ENC_EXECUTABLE_KEY, path: ENC_EXECUTABLE_KEY, mode: AUTOSIGN_EXECUTABLE_MODE },
+          { key: ENC_SETTINGS_KEY, path: ENC_SETTINGS_KEY, mode: CA_KEY_MODE },
+        ],
+      },
+    });
+    if (encCacheDir(input, layout)) volumes.push({ name: VOLUME.encCache, emptyDir: {} });
+  }
+  if (reports) {
+    volumes.push({
+      name: VOLUME.reportProcessors,
+      secret: {
+        secretName: reportProcessorsSecretName(config),
+        items: [
+          { key: REPORT_PROCESSOR_KEY, path: REPORT_PROCESSOR_KEY, mode: CA_KEY_MODE },
+          { key: REPORT_SETTINGS_KEY, path: REPORT_SETTINGS_KEY, mode: CA_KEY_MODE },
+        ],
+      },
+    });
+  }
+  return volumes;
+}
+
+function integrationMounts(input: RenderInput, layout: ServerLayout): V1VolumeMount[] {
+  const { enc, reports } = activeIntegrations(input);
+  const mounts: V1VolumeMount[] = [];
+  // Directory mounts (no subPath): the kubelet keeps them current, and the scripts read their settings
+  // on every call, so an edited NodeClassifier or ReportProcessor applies without a restart.
+  if (enc) {
+    mounts.push({ name: VOLUME.enc, mountPath: layout.encDir, readOnly: true });
+    const cache = encCacheDir(input, layout);
+    if (cache) mounts.push({ name: VOLUME.encCache, mountPath: cache });
+  }
+  if (reports) mounts.push({ name: VOLUME.reportProcessors, mountPath: layout.reportsDir, readOnly: true });
   return mounts;
 }

@@ -7,7 +7,7 @@
 //   rollout apply the catalog from the claim, which a writer pod filled as a user would.
 import { jest } from '@jest/globals';
 import { IMAGES } from '../src/cluster/node/images.js';
-import { agentLoopScript, parseAgentRuns, runOutput, STOP_FILE, type AgentRun } from '../src/e2e-support/agent-runs.js';
+import { agentLoopScript, parseAgentRuns, runOutput, STOP_FILE } from '../src/e2e-support/agent-runs.js';
 import { kubectlOk } from '../src/e2e-support/kubectl.js';
 import { createNamespace, deleteNamespace } from '../src/e2e-support/namespace.js';
 import { API, getObject, KIND, listObjects, type Obj } from '../src/e2e-support/objects.js';
@@ -167,6 +167,59 @@ afterAll(() => {
   deleteNamespace(ns);
 });
 
+describe('a Pool of two compilers', () => {
+  it('serves the agent loop through the Pool Service once both compilers are ready', async () => {
+    const t0 = Date.now();
+    await until(
+      '2 ready endpoints of compilers',
+      () => readyEndpoints(ns, 'compilers').length === 2,
+      POD_MS,
+      explain(COMPILER),
+    );
+    await until('the CA pod Ready', () => readyPods(ns, CA).length === 1, POD_MS, explain(CA));
+    note(`CA and 2 compilers Ready ${((Date.now() - t0) / 1000).toFixed(1)} s into the test`);
+    // The probe case's Server starts now, on its own: the kubelet sends at most 25 Events per pod before
+    // it throttles them to one per 5 minutes, and a start slowed down by three others would spend them
+    // all on the failed startup probes of a normal start.
+    apply([
+      obj('Server', 'unready', {
+        configRef: 'locked-status',
+        certificateRef: 'unready-cert',
+        ca: false,
+        javaArgs: JAVA_ARGS,
+      }),
+      certificate('unready-cert', 'unready'),
+    ]);
+    apply(
+      agentPod(
+        ns,
+        'agent',
+        IMAGES.agent,
+        [
+          { name: 'SERVER', value: `compilers.${ns}.svc` },
+          { name: 'CA_SERVER', value: `rollout-ca.${ns}.svc` },
+          { name: 'CERTNAME', value: CERTNAME },
+        ],
+        agentLoopScript(900),
+      ),
+    );
+    // The CSR is signed by the SigningPolicy (*.example.com); two good runs before anything changes.
+    const runsBefore = await until(
+      '2 agent runs',
+      () => {
+        const runs = parseAgentRuns(podLogs(ns, 'agent', 'agent', 10_000));
+        return runs.length >= 2 && runs;
+      },
+      180_000,
+      () => podLogs(ns, 'agent', 'agent'),
+    );
+    expect(runsBefore.map((r) => r.ok)).toEqual(runsBefore.map(() => true));
+    expect(podLogs(ns, 'agent', 'agent', 10_000)).toContain(`catalog from the code image for ${CERTNAME}`);
+    expect(getObject('pod', 'code-writer', ns)?.status?.phase).toBe('Succeeded');
+    expect(getObject('pvc', 'code', ns)?.status?.phase).toBe('Bound');
+  });
+});
+
 describe('probe failures', () => {
   it('says in the Ready condition that the probe fails, in the kubelet words, and warns once', async () => {
     const t0 = Date.now();
@@ -176,7 +229,7 @@ describe('probe failures', () => {
       POD_MS,
       () => ({ status: server('unready')?.status, pods: explain('openvox.voxpupuli.org/server=unready')() }),
     );
-    note(`ProbeFailing ${((Date.now() - t0) / 1000).toFixed(1)} s after the Certificates: ${ready.message}`);
+    note(`ProbeFailing ${((Date.now() - t0) / 1000).toFixed(1)} s into the test: ${ready.message}`);
     expect(ready.status).toBe('False');
     expect(ready.message).toMatch(
       /^0 of 1 pods ready: pod unready-\S+ container openvox-server: Startup probe failed: HTTP probe failed with statuscode: 403/,
@@ -206,48 +259,7 @@ describe('probe failures', () => {
   });
 });
 
-describe('rolling update of a Pool under agent load, onto code from a claim', () => {
-  let runsBefore: AgentRun[] = [];
-
-  it('serves the agent loop through the Pool Service once both compilers are ready', async () => {
-    const t0 = Date.now();
-    await until(
-      '2 ready endpoints of compilers',
-      () => readyEndpoints(ns, 'compilers').length === 2,
-      POD_MS,
-      explain(COMPILER),
-    );
-    await until('the CA pod Ready', () => readyPods(ns, CA).length === 1, POD_MS, explain(CA));
-    note(`CA and 2 compilers Ready ${((Date.now() - t0) / 1000).toFixed(1)} s into the test`);
-    apply(
-      agentPod(
-        ns,
-        'agent',
-        IMAGES.agent,
-        [
-          { name: 'SERVER', value: `compilers.${ns}.svc` },
-          { name: 'CA_SERVER', value: `rollout-ca.${ns}.svc` },
-          { name: 'CERTNAME', value: CERTNAME },
-        ],
-        agentLoopScript(900),
-      ),
-    );
-    // The CSR is signed by the SigningPolicy (*.example.com); two good runs before anything changes.
-    runsBefore = await until(
-      '2 agent runs',
-      () => {
-        const runs = parseAgentRuns(podLogs(ns, 'agent', 'agent', 10_000));
-        return runs.length >= 2 && runs;
-      },
-      180_000,
-      () => podLogs(ns, 'agent', 'agent'),
-    );
-    expect(runsBefore.map((r) => r.ok)).toEqual(runsBefore.map(() => true));
-    expect(podLogs(ns, 'agent', 'agent', 10_000)).toContain(`catalog from the code image for ${CERTNAME}`);
-    expect(getObject('pod', 'code-writer', ns)?.status?.phase).toBe('Succeeded');
-    expect(getObject('pvc', 'code', ns)?.status?.phase).toBe('Bound');
-  });
-
+describe('rolling update of the Pool under agent load, onto code from a claim', () => {
   it('rolls both pods with no failed agent run, and the runs after it apply the catalog from the claim', async () => {
     const old = livePods(ns, COMPILER).map((p: Obj) => p.metadata.name as string);
     const t0 = Math.floor(Date.now() / 1000);

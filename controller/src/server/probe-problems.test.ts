@@ -25,6 +25,7 @@ describe('isProbeFault', () => {
     ['Liveness probe failed: dial tcp 10.0.0.7:8140: connect: connection refused', true],
     ['Startup probe failed: HTTP probe failed with statuscode: 403', true],
     ['Startup probe failed: HTTP probe failed with statuscode: 404', true],
+    ['(combined from similar events): Readiness probe failed: HTTP probe failed with statuscode: 500', true],
     // How a puppetserver that is still starting answers: left to the kubelet's startup limit.
     ['Startup probe failed: HTTP probe failed with statuscode: 503', false],
     [
@@ -55,6 +56,11 @@ describe('probeFailure', () => {
         unhealthy(READINESS, '2026-01-01T10:02:00Z', { fieldPath: 'spec.initContainers{crl-sync}' }),
       ]),
     ).toBeUndefined();
+  });
+
+  it('drops the aggregator prefix from the message', () => {
+    const e = unhealthy(`(combined from similar events): ${READINESS}`, '2026-01-01T10:02:00Z');
+    expect(probeFailure(pod(false), [e])).toBe(READINESS);
   });
 
   it('reads the time of an Event series (events.k8s.io recorders)', () => {

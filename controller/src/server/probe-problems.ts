@@ -7,14 +7,20 @@
 //   the kubelet's 6-minute startup limit, then the restart loop (ContainerCrashing), covers a server
 //   that never binds; a 403 or 404 is a configuration that the waiting will not mend.
 // Only failures since the container's current start count, and only while it is not Ready.
+// The kubelet rate-limits its Events per pod (a burst of 25, then one per 5 minutes): a pod whose start
+// took more than 25 startup probes may show a later failure only minutes late. The kubelet's aggregator
+// may also prefix a message with "(combined from similar events): ".
 import type { V1Pod } from '@kubernetes/client-node';
 import { lastObserved, type ProbeEventView } from '../kube/probe-event-view.js';
 import { APP_NAME } from './render/index.js';
 
 export const PROBE_FIELD_PATH = `spec.containers{${APP_NAME}}`;
 
+const COMBINED = /^\(combined from similar events\): /;
+
 /** Whether the kubelet's message is a probe failure a waiting pod will not outgrow. */
-export function isProbeFault(message: string): boolean {
+export function isProbeFault(kubeletMessage: string): boolean {
+  const message = kubeletMessage.replace(COMBINED, '');
   if (/^(Readiness|Liveness) probe failed/.test(message)) return true;
   const status = /^Startup probe failed: HTTP probe failed with statuscode: (\d+)/.exec(message);
   return status !== null && status[1] !== '503';
@@ -31,7 +37,7 @@ export function probeFailure(pod: V1Pod, events: readonly ProbeEventView[]): str
     if (e.involvedObject?.uid !== pod.metadata?.uid || e.involvedObject?.fieldPath !== PROBE_FIELD_PATH) continue;
     const at = new Date(lastObserved(e) ?? 0).getTime();
     if (!e.message || !isProbeFault(e.message) || at < since || (latest && latest.at >= at)) continue;
-    latest = { at, message: e.message };
+    latest = { at, message: e.message.replace(COMBINED, '') };
   }
   return latest?.message;
 }

@@ -22,7 +22,7 @@ export function agentLoopScript(maxSeconds: number): string {
     'n=0; t0=$(date +%s)',
     `while [ ! -e ${STOP_FILE} ] && [ $(( $(date +%s) - t0 )) -lt ${maxSeconds} ]; do`,
     '  n=$((n+1)); start=$(date +%s)',
-    '  puppet agent --test --server "$SERVER" --ca_server "$CA_SERVER" --certname "$CERTNAME" --waitforcert 2 > /tmp/run.log 2>&1; rc=$?',
+    '  puppet agent --test --color false --server "$SERVER" --ca_server "$CA_SERVER" --certname "$CERTNAME" --waitforcert 2 > /tmp/run.log 2>&1; rc=$?',
     '  grep -E "^(Notice|Error|Warning): " /tmp/run.log | grep -v "Applied catalog"',
     '  echo "agent-run n=$n start=$start end=$(date +%s) rc=$rc"',
     '  sleep 1',

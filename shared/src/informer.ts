@@ -39,6 +39,8 @@ export interface RestartingInformerOptions<T extends ListedObject> {
   connection: KubeConnection;
   list: () => Promise<ObjectList<T>>;
   labelSelector?: string;
+  /** Watch only objects whose fields match (the list must select the same). */
+  fieldSelector?: string;
   logger: InformerLogger;
   timers?: InformerTimers;
   minBackoffMs?: number;
@@ -119,6 +121,7 @@ export class RestartingInformer<T extends ListedObject> {
       path: opts.path,
       list: opts.list,
       labelSelector: opts.labelSelector,
+      fieldSelector: opts.fieldSelector,
       timeoutSeconds: opts.watchTimeoutSeconds,
       transform: (obj) => {
         opts.transform?.(obj);

@@ -1,7 +1,7 @@
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fromAccess } from './kube/connection.js';
-import { ListWatch, type ObjectList } from './list-watch.js';
+import { ListWatch, listAll, type ObjectList } from './list-watch.js';
 
 interface Obj {
   metadata: { name: string; namespace: string; resourceVersion: string };
@@ -89,5 +89,52 @@ describe('ListWatch', () => {
     api.server.closeAllConnections();
     api.server.close();
     expect({ lists, watchedFrom: api.seen }).toEqual({ lists: 1, watchedFrom: ['7', '7'] });
+  });
+});
+
+describe('ListWatch with a field selector', () => {
+  it('sends the selector on every watch, and listAll on every page', async () => {
+    const queries: string[] = [];
+    const server = createServer((req, res) => {
+      const url = new URL(req.url!, 'http://x');
+      const q = url.searchParams;
+      queries.push(`${q.get('watch') ? 'watch' : `list ${q.get('continue') ?? ''}`} ${q.get('fieldSelector')}`);
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      if (q.get('watch')) return void res.end(line('ADDED', obj('b', '3')));
+      const first = !q.get('continue');
+      res.end(
+        JSON.stringify({
+          items: [obj(first ? 'a' : 'c', '2')],
+          metadata: { resourceVersion: '2', ...(first ? { continue: 'next' } : {}) },
+        }),
+      );
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const connection = fromAccess({
+      server: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      insecureSkipTlsVerify: true,
+    });
+    const fieldSelector = 'involvedObject.kind=Pod,reason=Unhealthy';
+    const lw = new ListWatch<Obj>({
+      connection,
+      path: '/api/v1/events',
+      fieldSelector,
+      list: () => listAll<Obj>(connection, '/api/v1/events', undefined, fieldSelector),
+    });
+    const running = lw.run(() => undefined);
+    const deadline = Date.now() + 5000;
+    while (queries.filter((q) => q.startsWith('watch')).length < 2 && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 10));
+    lw.stop();
+    await running;
+    server.closeAllConnections();
+    server.close();
+    expect(queries.slice(0, 4)).toEqual([
+      `list  ${fieldSelector}`,
+      `list next ${fieldSelector}`,
+      `watch ${fieldSelector}`,
+      `watch ${fieldSelector}`,
+    ]);
+    expect(lw.list('ns').map((o) => o.metadata.name)).toEqual(['a', 'c', 'b']);
   });
 });

@@ -37,6 +37,11 @@ export interface ListWatchOptions<T> {
   path: string;
   list: () => Promise<ObjectList<T>>;
   labelSelector?: string;
+  /**
+   * Only objects whose fields match, e.g. `involvedObject.kind=Pod,reason=Unhealthy` for Events: the API
+   * server filters, so the cache never holds the rest. The list must use the same selector.
+   */
+  fieldSelector?: string;
   /** Asks the server to end each watch after this many seconds (it is then resumed). */
   timeoutSeconds?: number;
   /** Applied to every object before it is cached. */
@@ -142,12 +147,13 @@ export class ListWatch<T extends ListedObject> {
   }
 
   private async watchOnce(signal: AbortSignal): Promise<void> {
-    const { connection, path, labelSelector, timeoutSeconds } = this.opts;
+    const { connection, path, labelSelector, fieldSelector, timeoutSeconds } = this.opts;
     const query = {
       watch: 'true',
       allowWatchBookmarks: 'true',
       resourceVersion: this.resourceVersion,
       labelSelector: labelSelector || undefined,
+      fieldSelector: fieldSelector || undefined,
       timeoutSeconds: timeoutSeconds ? String(timeoutSeconds) : undefined,
     };
     // A watch is quiet for as long as nothing changes; only the server ends it.
@@ -212,12 +218,18 @@ export async function listAll<T>(
   connection: KubeConnection,
   path: string,
   labelSelector?: string,
+  fieldSelector?: string,
 ): Promise<ObjectList<T>> {
   const items: T[] = [];
   let cont = '';
   let resourceVersion: string | undefined;
   do {
-    const query = { limit: '500', continue: cont || undefined, labelSelector: labelSelector || undefined };
+    const query = {
+      limit: '500',
+      continue: cont || undefined,
+      labelSelector: labelSelector || undefined,
+      fieldSelector: fieldSelector || undefined,
+    };
     const res = await getCollection(connection, path, query, { bodyTimeout: 30_000 });
     const text = await res.body.text();
     if (res.statusCode !== 200)

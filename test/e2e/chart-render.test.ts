@@ -231,6 +231,13 @@ describe('default render (cert-manager mode)', () => {
       expect(flat).toContain(write);
     }
     expect(flat.some((p) => p.startsWith('coordination.k8s.io/'))).toBe(false);
+    // Events are written, and read (the kubelet's probe failures) but never fetched one by one or deleted.
+    expect(flat.filter((p) => p.startsWith('/events:')).sort()).toEqual([
+      '/events:create',
+      '/events:list',
+      '/events:patch',
+      '/events:watch',
+    ]);
     // Pods are read (their kubelet status), never written.
     expect(flat.filter((p) => p.startsWith('/pods:')).sort()).toEqual(['/pods:get', '/pods:list', '/pods:watch']);
     expect(flat.filter((p) => p.startsWith('discovery.k8s.io/')).sort()).toEqual([

@@ -57,11 +57,14 @@ export const isConflict = (e: unknown): boolean => e instanceof ApiError && e.st
 /** Called once per mutating request; the metrics registry counts these. */
 export type WriteObserver = (verb: string, kind: string) => void;
 
+export interface ListOptions {
+  namespace?: string;
+  labelSelector?: string;
+  fieldSelector?: string;
+}
+
 export interface KubeClient {
-  list<T extends KubeObject>(
-    r: ResourceType,
-    opts?: { namespace?: string; labelSelector?: string },
-  ): Promise<KubeList<T>>;
+  list<T extends KubeObject>(r: ResourceType, opts?: ListOptions): Promise<KubeList<T>>;
   get<T extends KubeObject>(r: ResourceType, namespace: string | undefined, name: string): Promise<T | undefined>;
   /** Server-side apply with force, as our field manager unless another is given. */
   apply<T extends KubeObject>(r: ResourceType, obj: T, fieldManager?: string): Promise<T>;
@@ -142,13 +145,14 @@ export class RestClient implements KubeClient {
     return parsed as T;
   }
 
-  async list<T extends KubeObject>(r: ResourceType, opts: { namespace?: string; labelSelector?: string } = {}) {
+  async list<T extends KubeObject>(r: ResourceType, opts: ListOptions = {}) {
     const items: T[] = [];
     let cont: string | undefined;
     let resourceVersion: string | undefined;
     do {
       const page = await this.request<KubeList<T>>('GET', collectionPath(r, opts.namespace), {
         labelSelector: opts.labelSelector,
+        fieldSelector: opts.fieldSelector,
         limit: '500',
         continue: cont,
       });

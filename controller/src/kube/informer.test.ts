@@ -4,7 +4,7 @@ import { realClock } from './clock.js';
 import { RestClient } from './client.js';
 import { Informer } from './informer.js';
 import { localKubeConfig } from './local-kubeconfig.test-helpers.js';
-import { CONFIG_MAP } from './resources.js';
+import { CONFIG_MAP, PROBE_EVENT } from './resources.js';
 
 const cm = (name: string, rv: string) => ({ metadata: { name, namespace: 'ns', resourceVersion: rv }, data: {} });
 
@@ -129,5 +129,57 @@ describe('Informer in namespace-scoped mode', () => {
     expect(informer.list('team-b')).toHaveLength(2);
     expect(informer.get('team-c', 'a')).toBeUndefined();
     expect(informer.get('team-a', 'a')?.kind).toBe('ConfigMap');
+  });
+
+  it('lists and watches Events with the field selector, and caches only the view of each', async () => {
+    const queries: string[] = [];
+    const event = (name: string, rv: string) => ({
+      metadata: { name, namespace: 'ns', resourceVersion: rv, managedFields: [{ manager: 'kubelet' }] },
+      involvedObject: { kind: 'Pod', name: 'compiler-1', uid: 'u1', fieldPath: 'spec.containers{openvox-server}' },
+      reason: 'Unhealthy',
+      message: `Readiness probe failed: ${'x'.repeat(1000)}`,
+      source: { component: 'kubelet', host: 'node' },
+      reportingComponent: 'kubelet',
+      type: 'Warning',
+      count: 3,
+      lastTimestamp: '2026-01-01T00:00:03Z',
+    });
+    server = createServer((req, res) => {
+      const url = new URL(req.url!, 'http://x');
+      const watch = url.searchParams.get('watch') === 'true';
+      queries.push(`${watch ? 'watch' : 'list'} ${url.pathname} ${url.searchParams.get('fieldSelector')}`);
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      if (watch) return void res.write(JSON.stringify({ type: 'ADDED', object: event('b', '2') }) + '\n');
+      res.end(JSON.stringify({ items: [event('a', '1')], metadata: { resourceVersion: '1' } }));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const kc = localKubeConfig(server);
+    const informer = new Informer(PROBE_EVENT, {
+      connection: kc,
+      client: new RestClient(kc),
+      logger: pino({ level: 'silent' }),
+      clock: realClock,
+      fieldSelector: PROBE_EVENT.fieldSelector,
+    });
+    await informer.start();
+    const deadline = Date.now() + 5000;
+    while (!informer.get('ns', 'b') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    await informer.stop();
+    server.closeAllConnections();
+    const selector =
+      'involvedObject.kind=Pod,involvedObject.fieldPath=spec.containers{openvox-server},reason=Unhealthy';
+    expect([...new Set(queries)]).toEqual([`list /api/v1/events ${selector}`, `watch /api/v1/events ${selector}`]);
+    const cached = informer.get('ns', 'b') as Record<string, unknown>;
+    expect(Object.keys(cached).sort()).toEqual([
+      'apiVersion',
+      'count',
+      'involvedObject',
+      'kind',
+      'lastTimestamp',
+      'message',
+      'metadata',
+    ]);
+    expect(cached.metadata).toEqual({ name: 'b', namespace: 'ns', resourceVersion: '2' });
+    expect((cached.message as string).length).toBe(300);
   });
 });

@@ -10,6 +10,7 @@ import { OWNERSHIP_PATHS } from './owned.js';
 import { LabelIndex } from './label-index.js';
 import { keepOwnedSpec } from './owned-fields.js';
 import { keepPodStatusView } from './pod-view.js';
+import { keepProbeEventView } from './probe-event-view.js';
 import { collectionPath, type ResourceType } from './resources.js';
 
 export type EventType = 'add' | 'update' | 'delete';
@@ -17,6 +18,7 @@ export type EventType = 'add' | 'update' | 'delete';
 const CACHE_VIEWS: Record<NonNullable<ResourceType['cacheView']>, (obj: KubeObject) => void> = {
   'owned-spec': keepOwnedSpec,
   'pod-status': keepPodStatusView,
+  'probe-event': keepProbeEventView,
 };
 export type Handler<T> = (type: EventType, obj: T) => void;
 
@@ -44,6 +46,8 @@ export interface InformerOptions {
   logger: Logger;
   clock: Clock;
   labelSelector?: string;
+  /** Watch only objects whose fields match, e.g. `reason=Unhealthy` (the API server filters). */
+  fieldSelector?: string;
   /** Watch only these namespaces, each on its own; empty or absent: all namespaces. */
   namespaces?: readonly string[];
   minBackoffMs?: number;
@@ -70,8 +74,13 @@ export class Informer<T extends KubeObject> implements InformerLike<T> {
         path: collectionPath(resource, namespace),
         connection: opts.connection,
         list: () =>
-          opts.client.list<T>(resource, { ...(namespace ? { namespace } : {}), labelSelector: opts.labelSelector }),
+          opts.client.list<T>(resource, {
+            ...(namespace ? { namespace } : {}),
+            labelSelector: opts.labelSelector,
+            fieldSelector: opts.fieldSelector,
+          }),
         labelSelector: opts.labelSelector,
+        fieldSelector: opts.fieldSelector,
         logger: opts.logger,
         timers: opts.clock,
         minBackoffMs: opts.minBackoffMs,

@@ -1,18 +1,19 @@
-// Which cached objects carry a label value, per namespace: a Server's pods are found by its name in
-// O(its pods) instead of filtering every pod of the namespace on every reconcile (O(N²) at 5,000 Servers).
+// Which cached objects carry a label value (or another key), per namespace: a Server's pods are found by
+// its name in O(its pods) instead of filtering every pod of the namespace on every reconcile (O(N²) at
+// 5,000 Servers); a pod's probe-failure Events by the pod's name.
 import type { KubeObject } from './client.js';
 
-export class LabelIndex {
-  /** namespace → label value → names */
+export class ObjectIndex<T extends KubeObject = KubeObject> {
+  /** namespace → key → names */
   private readonly names = new Map<string, Map<string, Set<string>>>();
-  /** namespace/name → the value it is indexed under, so an update that changes the label moves it. */
+  /** namespace/name → the key it is indexed under, so an update that changes the key moves it. */
   private readonly indexed = new Map<string, string>();
 
-  constructor(readonly label: string) {}
+  constructor(private readonly keyOf: (obj: T) => string | undefined) {}
 
-  set(obj: KubeObject): void {
+  set(obj: T): void {
     this.delete(obj);
-    const value = obj.metadata?.labels?.[this.label];
+    const value = this.keyOf(obj);
     if (value === undefined) return;
     const ns = obj.metadata?.namespace ?? '';
     const name = obj.metadata?.name ?? '';
@@ -24,7 +25,7 @@ export class LabelIndex {
     this.indexed.set(`${ns}/${name}`, value);
   }
 
-  delete(obj: KubeObject): void {
+  delete(obj: T): void {
     const ns = obj.metadata?.namespace ?? '';
     const name = obj.metadata?.name ?? '';
     const key = `${ns}/${name}`;
@@ -38,8 +39,14 @@ export class LabelIndex {
     if (values?.size === 0) this.names.delete(ns);
   }
 
-  /** Names of the objects of namespace whose label has this value. */
+  /** Names of the objects of namespace indexed under this key (label value). */
   lookup(namespace: string, value: string): readonly string[] {
     return [...(this.names.get(namespace)?.get(value) ?? [])];
+  }
+}
+
+export class LabelIndex extends ObjectIndex {
+  constructor(readonly label: string) {
+    super((obj) => obj.metadata?.labels?.[label]);
   }
 }

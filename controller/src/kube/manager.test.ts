@@ -2,7 +2,7 @@ import { pino } from 'pino';
 import { Registry } from 'prom-client';
 import { FakeClock } from './clock.js';
 import type { KubeClient } from './client.js';
-import { CONFIG_MAP } from './resources.js';
+import { CONFIG_MAP, EVENT, PROBE_EVENT } from './resources.js';
 import { Manager } from './manager.js';
 import { createMetrics } from './metrics.js';
 import { FakeInformer } from './fake-informer.test-helpers.js';
@@ -12,6 +12,23 @@ const flush = async () => {
 };
 
 describe('Manager', () => {
+  it('keeps one informer per collection and selection: all Events and the probe failures are two caches', () => {
+    const made: string[] = [];
+    const mgr = new Manager({
+      connection: undefined as never,
+      client: {} as KubeClient,
+      logger: pino({ level: 'silent' }),
+      clock: new FakeClock(),
+      metrics: createMetrics(new Registry()),
+      concurrency: 1,
+      resyncMs: 0,
+      informerFactory: (r) => (made.push(r.fieldSelector ?? '(all)'), new FakeInformer(r)),
+    });
+    expect(mgr.informer(PROBE_EVENT)).toBe(mgr.informer(PROBE_EVENT));
+    expect(mgr.informer(EVENT)).not.toBe(mgr.informer(PROBE_EVENT));
+    expect(made).toEqual([PROBE_EVENT.fieldSelector, '(all)']);
+  });
+
   it('reconciles only while workers run, and again after leadership returns', async () => {
     const clock = new FakeClock();
     const informers = new Map<string, FakeInformer>();

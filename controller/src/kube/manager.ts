@@ -69,7 +69,8 @@ export class Manager {
 
   /** The shared informer of a resource, created on first use. */
   informer<T extends KubeObject>(resource: ResourceType): InformerLike<T> {
-    const id = `${resource.apiVersion}/${resource.plural}`;
+    // One informer per collection and selection (all Events and only probe failures are two caches).
+    const id = `${resource.apiVersion}/${resource.plural}?${resource.labelSelector ?? ''}&${resource.fieldSelector ?? ''}`;
     let inf = this.informers.get(id);
     if (!inf) {
       inf =
@@ -80,6 +81,7 @@ export class Manager {
           logger: this.opts.logger,
           clock: this.opts.clock,
           ...(resource.labelSelector ? { labelSelector: resource.labelSelector } : {}),
+          ...(resource.fieldSelector ? { fieldSelector: resource.fieldSelector } : {}),
           ...(this.opts.namespaces?.length ? { namespaces: this.opts.namespaces } : {}),
           onRestart: (kind) => this.opts.metrics.informerRestarts.inc({ kind }),
           onRelist: (kind, reason) => this.opts.metrics.informerRelists.inc({ kind, reason }),

@@ -8,11 +8,14 @@ export interface ResourceType {
   namespaced: boolean;
   /** Informers of this resource list and watch only objects with these labels. */
   labelSelector?: string;
+  /** Informers list and watch only objects whose fields match (the API server filters, e.g. Events by reason). */
+  fieldSelector?: string;
   /**
    * What informers keep of each object: 'owned-spec', only the part of the spec our field manager set
-   * (owned-fields.ts); 'pod-status', a pod's status and its containers' names and images (pod-view.ts).
+   * (owned-fields.ts); 'pod-status', a pod's status and its containers' names and images (pod-view.ts);
+   * 'probe-event', an Event's pod, message and times (probe-event-view.ts).
    */
-  cacheView?: 'owned-spec' | 'pod-status';
+  cacheView?: 'owned-spec' | 'pod-status' | 'probe-event';
   /** Informers index objects by this label's value (Cache.withLabel). */
   indexLabel?: string;
 }
@@ -78,6 +81,15 @@ export const SECRET: ResourceType = {
   labelSelector: MANAGED_SELECTOR,
 };
 export const EVENT: ResourceType = { apiVersion: 'v1', kind: 'Event', plural: 'events', namespaced: true };
+/**
+ * The kubelet's probe failures of the openvox-server container, for its Server's Ready condition. The API
+ * server selects them, so the cache never holds the cluster's other Events.
+ */
+export const PROBE_EVENT: ResourceType = {
+  ...EVENT,
+  fieldSelector: 'involvedObject.kind=Pod,involvedObject.fieldPath=spec.containers{openvox-server},reason=Unhealthy',
+  cacheView: 'probe-event',
+};
 export const DEPLOYMENT: ResourceType = {
   apiVersion: 'apps/v1',
   kind: 'Deployment',

@@ -10,6 +10,7 @@ import {
   HPA,
   NETWORK_POLICY,
   PDB,
+  PROBE_EVENT,
   SECRET,
   SERVER,
   SERVER_POD,
@@ -22,6 +23,8 @@ import type { ControllerDefinition, ControllerDeps, Manager } from '../kube/mana
 import { controllerKey } from '../kube/owner-reference.js';
 import { depKey, ReferenceIndex, type DepKind } from './index-refs.js';
 import { ServerReconciler, specDeps, type ServerCaches } from './reconcile.js';
+import { ObjectIndex } from '../kube/label-index.js';
+import type { ProbeEventView } from '../kube/probe-event-view.js';
 
 /** The Server controller needs what every controller needs. */
 export type ServerControllerDeps = ControllerDeps;
@@ -48,7 +51,19 @@ export function createServerController(
     pdbs: mgr.informer(PDB),
     networkPolicies: mgr.informer(NETWORK_POLICY),
     pods: mgr.informer(SERVER_POD),
+    probeEventsOf: (namespace, pod) =>
+      probeIndex
+        .lookup(namespace, pod)
+        .map((name) => probeEvents.get(namespace, name))
+        .filter((e): e is ProbeEventView => e !== undefined),
   };
+  // A pod's probe failures by the pod's name; fed before the watch below maps the Event to its Server.
+  const probeEvents = mgr.informer<ProbeEventView>(PROBE_EVENT);
+  const probeIndex = new ObjectIndex<ProbeEventView>((e) => e.involvedObject?.name);
+  probeEvents.on((type, obj) => {
+    if (type === 'delete') probeIndex.delete(obj);
+    else probeIndex.set(obj);
+  });
   const index = new ReferenceIndex();
   const reconciler = new ServerReconciler({ ...deps, caches, index });
   const byRef = (kind: DepKind) => (_: unknown, obj: KubeObject) =>
@@ -87,6 +102,15 @@ export function createServerController(
       { resource: NETWORK_POLICY, map: owned(NETWORK_POLICY) },
       // A pod's kubelet status (image pull, crash loop) goes into its Server's Ready condition.
       { resource: SERVER_POD, map: (_, obj) => serverOfPod(obj) },
+      // A failing probe (the kubelet's Unhealthy Event on one of its pods) too.
+      {
+        resource: PROBE_EVENT,
+        map: (_, obj) => {
+          const pod = (obj as ProbeEventView).involvedObject?.name;
+          const live = pod ? caches.pods!.get(obj.metadata?.namespace ?? '', pod) : undefined;
+          return live ? serverOfPod(live) : [];
+        },
+      },
     ],
     reconcile: (key) => reconciler.reconcile(key),
     allKeys: () => caches.servers.list().map(objectKey),

@@ -1,11 +1,15 @@
 // Why a Server's pods are not Ready, in the kubelet's words, for the Ready condition and an Event:
-// an image that cannot be pulled, a crashing container, a bad container config, no node to run on.
+// an image that cannot be pulled, a crashing container, a bad container config, failing probes (the
+// kubelet's Unhealthy Events, probe-problems.ts), no node to run on.
 // Pure: pods in, the first problems out (pods starting normally are no problem).
 import type { V1ContainerStatus, V1Pod } from '@kubernetes/client-node';
+import type { ProbeEventView } from '../kube/probe-event-view.js';
+import { probeFailure } from './probe-problems.js';
+import { APP_NAME } from './render/index.js';
 
 export interface PodProblem {
   /** CamelCase reason of the Ready condition; the kubelet's own words are in the message. */
-  reason: 'ImagePullFailed' | 'ContainerCrashing' | 'ContainerConfigError' | 'Unschedulable';
+  reason: 'ImagePullFailed' | 'ContainerCrashing' | 'ContainerConfigError' | 'ProbeFailing' | 'Unschedulable';
   message: string;
 }
 
@@ -34,8 +38,11 @@ function containerProblem(pod: string, s: V1ContainerStatus, image: string | und
   return { reason, message: clip(`pod ${pod} container ${s.name}${what}: ${waiting!.reason}${detail}`) };
 }
 
-/** Problems of the live pods, one per pod at most, in pod name order. */
-export function podProblems(pods: readonly V1Pod[]): PodProblem[] {
+/** Problems of the live pods, one per pod at most, in pod name order; `probeEvents` are a pod's Unhealthy Events. */
+export function podProblems(
+  pods: readonly V1Pod[],
+  probeEvents: (pod: V1Pod) => readonly ProbeEventView[] = () => [],
+): PodProblem[] {
   const problems: PodProblem[] = [];
   for (const pod of [...pods].sort((a, b) => (a.metadata?.name ?? '').localeCompare(b.metadata?.name ?? ''))) {
     if (pod.metadata?.deletionTimestamp) continue;
@@ -47,6 +54,11 @@ export function podProblems(pods: readonly V1Pod[]): PodProblem[] {
     const found = statuses.map((s) => containerProblem(name, s, images.get(s.name))).find((p) => p !== undefined);
     if (found) {
       problems.push(found);
+      continue;
+    }
+    const probe = probeFailure(pod, probeEvents(pod));
+    if (probe) {
+      problems.push({ reason: 'ProbeFailing', message: clip(`pod ${name} container ${APP_NAME}: ${probe}`) });
       continue;
     }
     const scheduled = pod.status?.conditions?.find((c) => c.type === 'PodScheduled');

@@ -136,6 +136,55 @@ describe('ServerReconciler', () => {
     ]);
   });
 
+  it('reports a failing probe as ProbeFailing with the kubelet message, one Warning per new reason', async () => {
+    const t = setup();
+    complete(t);
+    const running = { running: { startedAt: '2026-11-25T11:59:00Z' } };
+    const pod = (name: string, ready: boolean) => ({
+      metadata: { name, namespace: NS, uid: `uid-${name}`, labels: { 'openvox.voxpupuli.org/server': 'compiler' } },
+      status: { containerStatuses: [{ name: 'openvox-server', ready, state: running }] },
+    });
+    let pods = [pod('compiler-a', true), pod('compiler-b', false)];
+    let failures: Record<string, string> = {};
+    const caches = t.caches as unknown as ServerCaches;
+    caches.pods = { get: () => undefined, list: () => [], withLabel: () => pods as KubeObject[] };
+    caches.probeEventsOf = (_ns, name) =>
+      failures[name]
+        ? [
+            {
+              metadata: { name: `${name}.1`, namespace: NS },
+              involvedObject: { name, uid: `uid-${name}`, fieldPath: 'spec.containers{openvox-server}' },
+              message: failures[name],
+              lastTimestamp: '2026-11-25T11:59:30Z',
+            },
+          ]
+        : [];
+    await t.reconciler.reconcile(`${NS}/compiler`);
+    const d = t.caches.deployments.get(NS, 'compiler')!;
+    t.caches.deployments.put({ ...d, status: { readyReplicas: 1 } });
+    failures = { 'compiler-b': 'Readiness probe failed: context deadline exceeded' };
+    await t.reconciler.reconcile(`${NS}/compiler`);
+    const ready = () => (t.status().conditions as unknown as Record<string, string>[]).find((c) => c.type === 'Ready')!;
+    expect(ready()).toMatchObject({
+      status: 'True',
+      reason: 'ProbeFailing',
+      message:
+        '1 of 2 pods ready: pod compiler-b container openvox-server: Readiness probe failed: context deadline exceeded',
+    });
+    expect(t.events.filter((e) => e.startsWith('Warning'))).toEqual(['Warning ProbeFailing']);
+    // Another failure message, the same reason: the condition follows, no second Warning.
+    failures = { 'compiler-b': 'Readiness probe failed: HTTP probe failed with statuscode: 503' };
+    await t.reconciler.reconcile(`${NS}/compiler`);
+    expect(ready().message).toMatch(/statuscode: 503$/);
+    expect(t.events.filter((e) => e.startsWith('Warning'))).toEqual(['Warning ProbeFailing']);
+    // The probe passes again: back to PodsReady.
+    pods = [pod('compiler-a', true), pod('compiler-b', true)];
+    failures = {};
+    t.caches.deployments.put({ ...t.caches.deployments.get(NS, 'compiler')!, status: { readyReplicas: 2 } });
+    await t.reconciler.reconcile(`${NS}/compiler`);
+    expect(ready()).toMatchObject({ status: 'True', reason: 'PodsReady' });
+  });
+
   it('waits for the certificate, then reports missing Config and Secrets as Error', async () => {
     const t = setup();
     complete(t);

@@ -14,6 +14,7 @@ import type { Clock } from '../kube/clock.js';
 import type { KubeClient, KubeObject } from '../kube/client.js';
 import type { EventRecorder } from '../kube/events.js';
 import type { Cache, LabelIndexedCache } from '../kube/informer.js';
+import type { ProbeEventView } from '../kube/probe-event-view.js';
 import { ApplyMemo, HANDOVER_MANAGER, applyOwned, deleteIfOwned, isControlledBy, ownsField } from '../kube/owned.js';
 import { DEPLOYMENT, HPA, NETWORK_POLICY, PDB, SERVER, splitKey, type ResourceType } from '../kube/resources.js';
 import { StatusMemo, writeStatusIfChanged } from '../kube/status.js';
@@ -47,6 +48,8 @@ export interface ServerCaches {
   networkPolicies: Cache<KubeObject>;
   /** Optional so a test without pods need not fake them. */
   pods?: LabelIndexedCache<KubeObject>;
+  /** The kubelet's probe failures (Unhealthy Events) of one pod, by the pod's name. */
+  probeEventsOf?: (namespace: string, pod: string) => ProbeEventView[];
 }
 
 export interface ServerReconcilerDeps {
@@ -149,8 +152,10 @@ export class ServerReconciler {
 
   private podProblems(server: Server) {
     const name = server.metadata.name!;
-    const pods = this.d.caches.pods?.withLabel(server.metadata.namespace!, name) ?? [];
-    return podProblems(pods as unknown as V1Pod[]);
+    const ns = server.metadata.namespace!;
+    const pods = this.d.caches.pods?.withLabel(ns, name) ?? [];
+    const eventsOf = this.d.caches.probeEventsOf;
+    return podProblems(pods as unknown as V1Pod[], (pod) => eventsOf?.(ns, pod.metadata?.name ?? '') ?? []);
   }
 
   private secret(ns: string, name: string, deps: Set<string>, missing: string[]): DataObject | undefined {

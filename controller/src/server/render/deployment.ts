@@ -13,6 +13,7 @@ import { caInitContainer } from './ca-init.js';
 import { crlSyncContainer } from './crl-sync.js';
 import { caInitResources, helperResources } from './resources.js';
 import { topologySpread } from './topology.js';
+import { preStopLifecycle, termination } from './termination.js';
 
 export function renderDeployment(input: RenderInput): V1Deployment {
   const { server, config } = input;
@@ -23,7 +24,9 @@ export function renderDeployment(input: RenderInput): V1Deployment {
 
   const helpers = helperResources(server);
   const tlsInit = asHelper(tlsInitContainer({ image, imagePullPolicy: pullPolicy }), security, helpers);
+  const stop = termination(server);
   const main = serverContainer(server, {
+    lifecycle: preStopLifecycle(stop),
     image,
     imagePullPolicy: pullPolicy,
     securityContext: security,
@@ -47,6 +50,7 @@ export function renderDeployment(input: RenderInput): V1Deployment {
         spec: {
           automountServiceAccountToken: false,
           securityContext: POD_SECURITY,
+          terminationGracePeriodSeconds: stop.gracePeriodSeconds,
           // `puppetserver ca` in a CA pod talks to the CA at its default server name, `puppet`: this pod.
           ...(server.spec.ca ? { hostAliases: [{ ip: '127.0.0.1', hostnames: [CA_CLI_SERVER] }] } : {}),
           // CA pods: seed the CA volume first. Other pods: crl-sync, a native sidecar, keeps the CRL file fresh.

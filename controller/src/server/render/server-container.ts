@@ -39,6 +39,8 @@ export function serverProbes(): Pick<V1Container, 'startupProbe' | 'readinessPro
 
 export interface ServerContainerOptions {
   image: string;
+  /** The drain before SIGTERM (termination.ts). */
+  lifecycle: V1Container['lifecycle'];
   imagePullPolicy: string;
   securityContext: V1Container['securityContext'];
   volumeMounts: V1VolumeMount[];
@@ -52,6 +54,7 @@ export function serverContainer(server: Server, options: ServerContainerOptions)
     env: [{ name: 'JAVA_ARGS', value: javaArgs(server) }],
     ports: [{ name: 'https', containerPort: HTTPS_PORT, protocol: 'TCP' }],
     ...serverProbes(),
+    lifecycle: options.lifecycle,
     securityContext: options.securityContext,
     volumeMounts: options.volumeMounts,
     resources: serverResources(server),

@@ -33,6 +33,9 @@ const DELIBERATE: Record<string, string[]> = {
     // A static default made the heap-from-memory-limit sizing dead code (Go §7.8); the webhook derives it.
     'spec.javaArgs',
   ],
+  // A shared default certname (`puppet`) made every Certificate of a CA one identity (Go PR #578): the
+  // mutating webhook defaults it to the Certificate's own name instead.
+  Certificate: ['spec.certname'],
   // The Go default for a Database image is the Server image, which cannot run OpenVox DB.
   Database: ['spec.image.repository', 'spec.image.tag', 'spec.image.pullSecrets[].name'],
 };

@@ -6,8 +6,7 @@ import type { KubeObject } from '../kube/client.js';
 import { CERTIFICATE, CERTIFICATE_AUTHORITY, POOL, SECRET, SERVER, objectKey } from '../kube/resources.js';
 import type { ControllerDefinition, ControllerDeps, Manager } from '../kube/manager.js';
 import { CertificateAuthorityReconciler } from './reconcile.js';
-import { PVC } from './resources.js';
-import { SERVICE } from '../pool/resources.js';
+import { PVC, SERVICE } from './resources.js';
 import { createCaMetrics } from './metrics.js';
 
 /** Secrets and claims we create carry the CA label (the key Secret and claim have no owner). */

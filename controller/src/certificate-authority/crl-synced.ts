@@ -35,18 +35,38 @@ export function crlSyncedCondition(r: CrlRefresh, published: bigint, secretName:
   });
   switch (r.kind) {
     case 'none':
-      return c('True', 'OperatorCRL', `No CA Server runs this CA: the operator's CRL number ${published} is published in Secret ${secretName}`);
+      return c(
+        'True',
+        'OperatorCRL',
+        `No CA Server runs this CA: the operator's CRL number ${published} is published in Secret ${secretName}`,
+      );
     case 'no-endpoint':
       return c('False', 'CAServerServiceNotFound', `Service ${r.service} of the CA Server has no ClusterIP; ${kept}`);
     case 'failed':
-      return c('False', 'CAServerUnreachable', `Cannot fetch the CRL from the CA Server at ${r.where}: ${r.error}; ${kept}`);
+      return c(
+        'False',
+        'CAServerUnreachable',
+        `Cannot fetch the CRL from the CA Server at ${r.where}: ${r.error}; ${kept}`,
+      );
     case 'foreign':
-      return c('False', 'CRLNotSignedByCA', `The CA Server at ${r.where} serves a CRL this CA did not sign (does its CA volume hold another CA?); ${kept}`);
+      return c(
+        'False',
+        'CRLNotSignedByCA',
+        `The CA Server at ${r.where} serves a CRL this CA did not sign (does its CA volume hold another CA?); ${kept}`,
+      );
     case 'ok':
       return r.fetchedNumber > published
         ? // Only when publishing failed silently; the reconciler publishes a newer CRL before it asks.
-          c('False', 'CRLBehind', `Secret ${secretName} holds CRL number ${published}, the CA Server at ${r.where} has ${r.fetchedNumber}`)
-        : c('True', 'CRLCurrent', `CRL number ${published} is published in Secret ${secretName}; the CA Server at ${r.where} has ${r.fetchedNumber}`);
+          c(
+            'False',
+            'CRLBehind',
+            `Secret ${secretName} holds CRL number ${published}, the CA Server at ${r.where} has ${r.fetchedNumber}`,
+          )
+        : c(
+            'True',
+            'CRLCurrent',
+            `CRL number ${published} is published in Secret ${secretName}; the CA Server at ${r.where} has ${r.fetchedNumber}`,
+          );
   }
 }
 

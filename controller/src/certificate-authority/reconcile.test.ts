@@ -226,7 +226,11 @@ describe('CRL from the CA Server', () => {
     expect(t.api.writes).toEqual(['apply Secret production-ca-ca-crl', 'status CertificateAuthority production-ca']);
     expect(readCrl(t.published()).revokedSerials).toEqual(['0a']);
     expect(t.status().crlNumber).toBe(2);
-    expect(t.status().crlThisUpdate).toBe(readCrl(t.published()).thisUpdate.toISOString().replace(/\.\d{3}Z$/, 'Z'));
+    expect(t.status().crlThisUpdate).toBe(
+      readCrl(t.published())
+        .thisUpdate.toISOString()
+        .replace(/\.\d{3}Z$/, 'Z'),
+    );
     expect(t.synced()).toMatchObject({ status: 'True', reason: 'CRLCurrent' });
     expect(t.api.events.map((e) => `${e.type} ${e.reason}: ${e.message}`)).toEqual([
       'Normal CRLUpdated: CRL number 2 from the CA Server at https://production-ca.prod.svc:8140 published in Secret production-ca-ca-crl (was 1)',

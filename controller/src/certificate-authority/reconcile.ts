@@ -336,7 +336,8 @@ export class CertificateAuthorityReconciler {
     const obj = ca as CertificateAuthority & KubeObject;
     const before = ca.status?.crlNumber;
     if (before !== undefined && BigInt(before) !== number) {
-      const from = refresh.kind === 'ok' && refresh.fetchedNumber === number ? ` from the CA Server at ${refresh.where}` : '';
+      const from =
+        refresh.kind === 'ok' && refresh.fetchedNumber === number ? ` from the CA Server at ${refresh.where}` : '';
       await this.d.recorder.record(
         obj,
         'Normal',

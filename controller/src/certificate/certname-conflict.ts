@@ -6,6 +6,9 @@
 import type { Certificate } from '@openvox/shared/runtime';
 import { certname } from './subject-names.js';
 
+/** RFC 3339 text as the API sends it (typed Date by client-node); not created yet sorts last. */
+const created = (t: Date | string | undefined) => (t instanceof Date ? t.toISOString() : (t ?? '9999'));
+
 /** The Certificate that holds `cert`'s certname when it is another one; undefined when `cert` may use it. */
 export function certnameHolder(cert: Certificate, certificates: readonly Certificate[]): Certificate | undefined {
   const wanted = certname(cert).toLowerCase();
@@ -16,7 +19,7 @@ export function certnameHolder(cert: Certificate, certificates: readonly Certifi
       certname(c).toLowerCase() === wanted,
   );
   if (!sharing.some((c) => c.metadata.name === cert.metadata.name)) sharing.push(cert);
-  const key = (c: Certificate) => `${c.metadata.creationTimestamp ?? '9999'}\u0000${c.metadata.name}`;
+  const key = (c: Certificate) => `${created(c.metadata.creationTimestamp)}\u0000${c.metadata.name}`;
   const holder = sharing.reduce((a, b) => (key(b) < key(a) ? b : a));
   return holder.metadata.name === cert.metadata.name ? undefined : holder;
 }

@@ -25,7 +25,8 @@ export const certnameUnique: Rule = (ctx: RuleContext) => {
   const message = `already used by Certificate "${others[0]}" under CertificateAuthority "${authorityRef}": certnames must be unique per CA (set another spec.certname)`;
   // A stored duplicate (made before this rule, or while the webhook was down) must not block unrelated
   // edits such as a label: an UPDATE that keeps the certname is warned, not denied.
-  const kept = ctx.oldObject !== undefined && effectiveCertname(ctx.oldObject as Obj)?.toLowerCase() === certname.toLowerCase();
+  const kept =
+    ctx.oldObject !== undefined && effectiveCertname(ctx.oldObject as Obj)?.toLowerCase() === certname.toLowerCase();
   if (kept) return verdict([], [`spec.certname ${JSON.stringify(certname)} is ${message}`]);
   return verdict([duplicate('spec.certname', certname, message)]);
 };

@@ -43,12 +43,15 @@ function review(object: Cert, operation = 'CREATE', oldObject?: Cert): ValidRevi
       name: object.metadata.name,
       operation,
       object: { apiVersion: 'openvox.voxpupuli.org/v1alpha1', kind: 'Certificate', ...object },
-      ...(oldObject ? { oldObject: { apiVersion: 'openvox.voxpupuli.org/v1alpha1', kind: 'Certificate', ...oldObject } } : {}),
+      ...(oldObject
+        ? { oldObject: { apiVersion: 'openvox.voxpupuli.org/v1alpha1', kind: 'Certificate', ...oldObject } }
+        : {}),
     },
   };
 }
 
-const run = (path: string, refs: ReferenceLookup, r: ValidReview): AdmissionResponse => kindValidators(refs).get(path)!(r);
+const run = (path: string, refs: ReferenceLookup, r: ValidReview): AdmissionResponse =>
+  kindValidators(refs).get(path)!(r);
 const patchOf = (res: AdmissionResponse) => (res.patch ? JSON.parse(Buffer.from(res.patch, 'base64').toString()) : []);
 
 describe('certname default', () => {
@@ -59,9 +62,9 @@ describe('certname default', () => {
       certname: 'puppet',
     });
     // Migration: an object stored with the old CRD default `puppet` keeps it through a PUT without the field.
-    expect(
-      applyCertificateDefaults(cert('web', {}) as never, cert('web', { certname: 'puppet' })).spec,
-    ).toMatchObject({ certname: 'puppet' });
+    expect(applyCertificateDefaults(cert('web', {}) as never, cert('web', { certname: 'puppet' })).spec).toMatchObject({
+      certname: 'puppet',
+    });
     // A mistyped value is left for the schema to name.
     expect(applyCertificateDefaults(cert('web', { certname: 7 }) as never).spec).toMatchObject({ certname: 7 });
   });
@@ -150,6 +153,8 @@ describe('the cache view of a Certificate', () => {
     expect(certnameHolders([full, { metadata: { name: 'b' }, spec: { authorityRef: 'ca' } }], 'ca', 'PUPPET')).toEqual([
       'a',
     ]);
-    expect(certnameHolders([full, { metadata: { name: 'b' }, spec: { authorityRef: 'ca' } }], 'ca', 'b')).toEqual(['b']);
+    expect(certnameHolders([full, { metadata: { name: 'b' }, spec: { authorityRef: 'ca' } }], 'ca', 'b')).toEqual([
+      'b',
+    ]);
   });
 });

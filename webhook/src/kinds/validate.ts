@@ -56,7 +56,8 @@ function handlerFor(def: KindDefinition, rules: Rule[], references: ReferenceLoo
     ) {
       return allowed(request.uid);
     }
-    const oldObject = request.operation === 'UPDATE' && isPlainObject(request.oldObject) ? request.oldObject : undefined;
+    const oldObject =
+      request.operation === 'UPDATE' && isPlainObject(request.oldObject) ? request.oldObject : undefined;
     // Judged with the defaults applied, so the answer does not depend on whether the mutating webhook ran.
     const object = defaults ? defaults(sent, oldObject) : sent;
     const spec = isPlainObject(object.spec) ? object.spec : {};
@@ -77,7 +78,9 @@ function handlerFor(def: KindDefinition, rules: Rule[], references: ReferenceLoo
     const warnings = verdicts.flatMap((v) => v.warnings);
     const name = (typeof metadata.name === 'string' && metadata.name) || request.name || '';
     if (causes.length > 0) return denied(request.uid, { group: GROUP, kind: def.kind, name }, causes, warnings);
-    return patch && object !== sent ? patched(request.uid, jsonpatch.compare(sent, object), warnings) : allowed(request.uid, warnings);
+    return patch && object !== sent
+      ? patched(request.uid, jsonpatch.compare(sent, object), warnings)
+      : allowed(request.uid, warnings);
   };
 }
 

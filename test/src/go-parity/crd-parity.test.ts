@@ -84,8 +84,12 @@ describe("the Go operator's v1alpha1 API, field for field", () => {
       expect(ours[kind]).toEqual(goShort[kind]);
   });
 
-  // Columns of ours the Go CRDs lack, on purpose: `kubectl get` of a Pool names the Service it fronts.
-  const EXTRA_COLUMNS: Record<string, string[]> = { Pool: ['Service .status.serviceName'] };
+  // Columns of ours the Go CRDs lack, on purpose: `kubectl get` of a Pool names the Service it fronts; of
+  // a CertificateAuthority, the published CRL number and whether its refresh from the CA Server works.
+  const EXTRA_COLUMNS: Record<string, string[]> = {
+    Pool: ['Service .status.serviceName'],
+    CertificateAuthority: ['CRL .status.crlNumber', 'CRLSynced .status.conditions[?(@.type=="CRLSynced")].status'],
+  };
 
   it('has the Go printer columns of every kind, in order (and only the extras listed above)', () => {
     for (const crd of present) {

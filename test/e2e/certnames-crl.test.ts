@@ -220,7 +220,7 @@ describe('CRL freshness on real pods', () => {
     const generated = caCli('generate', '--certname', 'agent1');
     expect({ code: generated.code, out: generated.stdout + generated.stderr }).toMatchObject({ code: 0 });
     const revoked = caCli('revoke', '--certname', 'agent1');
-    expect(revoked.stdout).toContain('Certificate with serial');
+    expect(revoked.stdout).toContain('Certificate for agent1 has been revoked');
     const t0 = Date.now();
     const after = await until(
       'the CA status CRL number to rise',

@@ -43,6 +43,8 @@ export interface App {
 export interface ControllerOptions {
   /** Key algorithm of new CA and server keys; RSA 4096 unless a test asks for speed. */
   keyAlgorithm?: KeyAlgorithm;
+  /** Where the kinds' own metrics go (the CA's CRL series); none when absent. */
+  registry?: Registry;
 }
 
 /** The composition root of the kinds: every controller, each given the same dependencies. */
@@ -50,7 +52,13 @@ export function registerControllers(mgr: Manager, deps: ControllerDeps, options:
   const keyAlgorithm = options.keyAlgorithm ?? DEFAULT_KEY_ALGORITHM;
   mgr.register(createServerController(mgr, deps));
   mgr.register(createConfigController(mgr, deps));
-  mgr.register(createCertificateAuthorityController(mgr, { ...deps, keyAlgorithm }));
+  mgr.register(
+    createCertificateAuthorityController(mgr, {
+      ...deps,
+      keyAlgorithm,
+      ...(options.registry ? { registry: options.registry } : {}),
+    }),
+  );
   mgr.register(createCertificateController(mgr, { ...deps, keyAlgorithm }));
   mgr.register(createPoolController(mgr, deps));
   for (const later of createLaterControllers(mgr, deps)) mgr.register(later);
@@ -108,7 +116,7 @@ export async function startApp(
     ...(settings.controllers.length ? { enabled: (name: string) => settings.controllers.includes(name) } : {}),
   });
   const recorder = new ApiEventRecorder(client, clock, logger);
-  registerControllers(manager, { client, recorder, clock, logger });
+  registerControllers(manager, { client, recorder, clock, logger }, { registry });
 
   // Its own client: reviews are not writes (no write metric, no lease fence: a follower serves metrics too,
   // and no identity User-Agent, so audit counts of a replica's writes never see a scrape), and /metrics

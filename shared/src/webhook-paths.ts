@@ -10,3 +10,6 @@ export const validatePath = (singular: string): string => `/validate-${GROUP_VER
 
 export const MUTATE_PATH = mutatePath('server');
 export const VALIDATE_PATH = validatePath('server');
+
+/** Kinds (singular) besides Server whose mutating endpoint patches defaults in (Certificate: its certname). */
+export const DEFAULTED_KINDS: readonly string[] = ['certificate'];

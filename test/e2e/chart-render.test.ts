@@ -275,7 +275,7 @@ describe('default render (cert-manager mode)', () => {
         ),
     ).toEqual([
       ['mserver.openvox.voxpupuli.org', 'servers', MUTATE_PATH],
-      ...['pool', 'nodeclassifier', 'reportprocessor', 'database'].map((k) => [
+      ...['certificate', 'pool', 'nodeclassifier', 'reportprocessor', 'database'].map((k) => [
         `m${k}.openvox.voxpupuli.org`,
         plural(k),
         mutatePath(k),

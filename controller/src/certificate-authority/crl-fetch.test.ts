@@ -13,15 +13,16 @@ import {
   type Server,
 } from '@openvox/shared/runtime';
 import { buildCrl } from './crl.js';
-import { caServerUrl, fetchCrl, newerCrl } from './crl-fetch.js';
+import { caServerService, crlEndpoint, fetchCrl } from './crl-fetch.js';
 
 const now = new Date();
 const later = new Date(now.getTime() + 365 * 86_400_000);
 let ca: Authority;
 let other: Authority;
 let https: HttpsServer;
-let base: string;
+let port: number;
 let served = '';
+let hosts: (string | undefined)[] = [];
 
 beforeAll(async () => {
   const pem = await createAuthority({ commonName: 'Puppet CA: t', now, notAfter: later, algorithm: 'ec-p256' });
@@ -32,46 +33,45 @@ beforeAll(async () => {
   const cert = await signLeaf(ca, {
     commonName: 'puppet',
     publicKey: keys.publicKey,
-    dnsNames: ['localhost'],
-    ipAddresses: ['127.0.0.1'],
+    // Only the Service name, as a CA Server's certificate: no IP and no localhost.
+    dnsNames: ['p-ca.prod.svc'],
     usages: ['serverAuth'],
     now,
     notAfter: later,
   });
   https = createServer({ cert, key: await privateKeyToPem(keys.privateKey) }, (req, res) => {
+    hosts.push(req.headers.host);
     if (req.url === '/puppet-ca/v1/certificate_revocation_list/ca?environment=production') {
       res.writeHead(200, { 'Content-Type': 'text/plain' }).end(served);
     } else res.writeHead(404).end();
   });
   await new Promise<void>((r) => https.listen(0, '127.0.0.1', r));
-  base = `https://localhost:${(https.address() as AddressInfo).port}`;
+  port = (https.address() as AddressInfo).port;
 });
 afterAll(() => new Promise<void>((r) => https.close(() => r())));
 
 describe('fetchCrl', () => {
-  it('reads the CA Server CRL over TLS verified against the CA, and refuses another CA', async () => {
+  it('dials an address (the ClusterIP) but verifies the Service name (TLS servername and Host), against the CA only', async () => {
     served = (await buildCrl({ authority: ca, revoked: [], now })).pem;
-    expect(await fetchCrl(base, ca.certPem)).toBe(served);
-    await expect(fetchCrl(base, other.certPem)).rejects.toThrow();
+    hosts = [];
+    const endpoint = { host: '127.0.0.1', port, serverName: 'p-ca.prod.svc' };
+    expect(await fetchCrl(endpoint, ca.certPem)).toBe(served);
+    expect(hosts).toEqual([`p-ca.prod.svc:${port}`]);
+    // Another CA's trust, or a name the certificate does not carry: refused.
+    await expect(fetchCrl(endpoint, other.certPem)).rejects.toThrow(/p-ca\.prod\.svc.*certificate/);
+    await expect(fetchCrl({ ...endpoint, serverName: 'other.prod.svc' }, ca.certPem)).rejects.toThrow(
+      /Hostname\/IP does not match/,
+    );
+  });
+
+  it('says where it dialed when nothing listens', async () => {
+    await expect(fetchCrl({ host: '127.0.0.1', port: 1, serverName: 'p-ca.prod.svc' }, ca.certPem)).rejects.toThrow(
+      'GET https://p-ca.prod.svc:1 (dialed at 127.0.0.1): connect ECONNREFUSED 127.0.0.1:1',
+    );
   });
 });
 
-describe('newerCrl', () => {
-  it('takes only this CA\u2019s CRLs with a higher number', async () => {
-    const one = (await buildCrl({ authority: ca, revoked: [], now })).pem;
-    const two = (
-      await buildCrl({ authority: ca, revoked: [{ serialNumber: '0a', revocationDate: now }], previousPem: one, now })
-    ).pem;
-    const foreign = (await buildCrl({ authority: other, revoked: [], previousPem: two, now })).pem;
-    expect(await newerCrl(ca, one, two)).toBe(two);
-    expect(await newerCrl(ca, two, one)).toBeUndefined();
-    expect(await newerCrl(ca, two, two)).toBeUndefined();
-    expect(await newerCrl(ca, one, foreign)).toBeUndefined();
-    expect(await newerCrl(ca, undefined, one)).toBe(one);
-  });
-});
-
-describe('caServerUrl', () => {
+describe('caServerService', () => {
   const meta = (name: string) => ({ name, namespace: 'prod' });
   const cert = (name: string, authorityRef: string): Certificate => ({
     apiVersion: API_VERSION,
@@ -100,9 +100,15 @@ describe('caServerUrl', () => {
       server('other', true, 'other-cert', ['p-other']),
       server('ca', true, 'ca-cert', ['p-missing', 'p-ca']),
     ];
-    expect(
-      caServerUrl('production-ca', 'prod', servers, certs, [pool('p-server'), pool('p-other'), pool('p-ca', 443)]),
-    ).toBe('https://p-ca.prod.svc:443');
-    expect(caServerUrl('production-ca', 'prod', servers, certs, [pool('p-server')])).toBeUndefined();
+    const svc = caServerService('production-ca', 'prod', servers, certs, [
+      pool('p-server'),
+      pool('p-other'),
+      pool('p-ca', 443),
+    ]);
+    expect(svc).toEqual({ service: 'p-ca', namespace: 'prod', port: 443 });
+    expect(caServerService('production-ca', 'prod', servers, certs, [pool('p-server')])).toBeUndefined();
+    expect(crlEndpoint(svc!, '10.0.0.7')).toEqual({ host: '10.0.0.7', port: 443, serverName: 'p-ca.prod.svc' });
+    expect(crlEndpoint(svc!, 'None')).toBeUndefined();
+    expect(crlEndpoint(svc!, undefined)).toBeUndefined();
   });
 });

@@ -1,63 +1,78 @@
 // Revocations made on the CA Server (`puppetserver ca revoke`, or the CA API) land in the CA pod's
 // cadir. To reach the other Servers they must come back into `{ca}-ca-crl`: the CA controller asks the
-// CA Server for its CRL and publishes it when it is signed by this CA and newer than the published one.
+// CA Server for its CRL and publishes it when it is signed by this CA and newer than the published one
+// (reconcile.ts); the condition CRLSynced says whether that works (crl-synced.ts).
 import { request } from 'node:https';
-import {
-  crlSignedBy,
-  readCrl,
-  type Authority,
-  type Certificate,
-  type Pool,
-  type Server,
-} from '@openvox/shared/runtime';
+import type { Certificate, Pool, Server } from '@openvox/shared/runtime';
 
-export type CrlFetcher = (baseUrl: string, caCertPem: string) => Promise<string>;
+/**
+ * Where to dial and whom to expect: the CA Server's Service by its ClusterIP (kube-proxy makes it reachable
+ * from a node as from a pod, while `*.svc` names resolve only in pods), verified as the Service's DNS name
+ * (TLS servername and Host), which the CA Server's certificate carries.
+ */
+export interface CrlEndpoint {
+  host: string;
+  port: number;
+  serverName: string;
+}
+
+export type CrlFetcher = (endpoint: CrlEndpoint, caCertPem: string) => Promise<string>;
 
 const MAX_BYTES = 10 * 1024 * 1024;
+const CRL_PATH = '/puppet-ca/v1/certificate_revocation_list/ca?environment=production';
 
-/** GET {base}/puppet-ca/v1/certificate_revocation_list/ca over TLS verified against the CA. */
-export const fetchCrl: CrlFetcher = (baseUrl, caCertPem) =>
+export const describeEndpoint = (e: CrlEndpoint): string => `https://${e.serverName}:${e.port} (dialed at ${e.host})`;
+
+/** GET /puppet-ca/v1/certificate_revocation_list/ca over TLS verified against the CA. */
+export const fetchCrl: CrlFetcher = (endpoint, caCertPem) =>
   new Promise((resolve, reject) => {
-    const url = new URL('/puppet-ca/v1/certificate_revocation_list/ca?environment=production', baseUrl);
-    const req = request(url, { ca: caCertPem, headers: { Accept: 'text/plain' }, timeout: 10_000 }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => {
-        body += chunk;
-        if (body.length > MAX_BYTES) req.destroy(new Error('CRL response too large'));
-      });
-      res.on('end', () =>
-        res.statusCode === 200 ? resolve(body) : reject(new Error(`GET ${url.pathname}: HTTP ${res.statusCode}`)),
-      );
-    });
-    req.on('timeout', () => req.destroy(new Error(`GET ${url.href}: timed out`)));
-    req.on('error', reject);
+    const where = describeEndpoint(endpoint);
+    const req = request(
+      {
+        host: endpoint.host,
+        port: endpoint.port,
+        path: CRL_PATH,
+        servername: endpoint.serverName,
+        ca: caCertPem,
+        headers: { Accept: 'text/plain', Host: `${endpoint.serverName}:${endpoint.port}` },
+        timeout: 10_000,
+        agent: false,
+      },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => {
+          body += chunk;
+          if (body.length > MAX_BYTES) req.destroy(new Error('CRL response too large'));
+        });
+        res.on('end', () =>
+          res.statusCode === 200 ? resolve(body) : reject(new Error(`GET ${where}: HTTP ${res.statusCode}`)),
+        );
+      },
+    );
+    req.on('timeout', () => req.destroy(new Error('timed out after 10 s')));
+    req.on('error', (err) => reject(new Error(`GET ${where}: ${err.message}`)));
     req.end();
   });
 
-/** The fetched CRL when it is this CA's and has a higher CRL number than the published one. */
-export async function newerCrl(
-  authority: Authority,
-  publishedPem: string | undefined,
-  fetchedPem: string,
-): Promise<string | undefined> {
-  if (!(await crlSignedBy(fetchedPem, authority))) return undefined;
-  const fetched = readCrl(fetchedPem).crlNumber;
-  const published = publishedPem ? readCrl(publishedPem).crlNumber : -1n;
-  return fetched > published ? fetchedPem : undefined;
+/** The Service of the CA Server, by name; its ClusterIP is looked up separately. */
+export interface CaService {
+  service: string;
+  namespace: string;
+  port: number;
 }
 
 /**
  * Where the CA Server answers: the first Pool Service of a `ca: true` Server whose Certificate is
  * signed by this CA (names sorted, so the choice is stable). Undefined when no such Server exists.
  */
-export function caServerUrl(
+export function caServerService(
   caName: string,
   namespace: string,
   servers: readonly Server[],
   certificates: readonly Certificate[],
   pools: readonly Pool[],
-): string | undefined {
+): CaService | undefined {
   const certsOfCa = new Set(certificates.filter((c) => c.spec.authorityRef === caName).map((c) => c.metadata.name));
   const poolByName = new Map(pools.map((p) => [p.metadata.name, p]));
   const caServers = servers
@@ -66,8 +81,14 @@ export function caServerUrl(
   for (const server of caServers) {
     for (const ref of [...(server.spec.poolRefs ?? [])].sort()) {
       const pool = poolByName.get(ref);
-      if (pool) return `https://${ref}.${namespace}.svc:${pool.spec?.service?.port ?? 8140}`;
+      if (pool) return { service: ref, namespace, port: pool.spec?.service?.port ?? 8140 };
     }
   }
   return undefined;
+}
+
+/** The endpoint to dial for a CA Service with this ClusterIP (undefined: headless or not allocated yet). */
+export function crlEndpoint(svc: CaService, clusterIP: string | undefined): CrlEndpoint | undefined {
+  if (!clusterIP || clusterIP === 'None') return undefined;
+  return { host: clusterIP, port: svc.port, serverName: `${svc.service}.${svc.namespace}.svc` };
 }

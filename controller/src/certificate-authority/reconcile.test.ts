@@ -1,5 +1,14 @@
 import { X509Certificate } from 'node:crypto';
-import { API_VERSION, loadAuthority, readCrl, type CertificateAuthority } from '@openvox/shared/runtime';
+import { Registry } from 'prom-client';
+import {
+  API_VERSION,
+  createAuthority,
+  loadAuthority,
+  readCrl,
+  type CertificateAuthority,
+} from '@openvox/shared/runtime';
+import type { CrlEndpoint } from './crl-fetch.js';
+import { createCaMetrics } from './metrics.js';
 import { buildCrl } from './crl.js';
 import type { KubeObject } from '../kube/client.js';
 import { fakeApi } from '../kube/fake-api.test-helpers.js';
@@ -11,6 +20,7 @@ const ca = (spec: CertificateAuthority['spec'] = {}): CertificateAuthority & Kub
   metadata: { name: 'production-ca', namespace: 'prod', uid: 'uid-ca', generation: 1 },
   spec,
 });
+type Obj = Record<string, unknown>;
 const text = (o: KubeObject | undefined, key: string) =>
   Buffer.from((o as { data: Record<string, string> }).data[key]!, 'base64').toString();
 
@@ -120,9 +130,9 @@ describe('CertificateAuthorityReconciler', () => {
 });
 
 describe('CRL from the CA Server', () => {
-  it('publishes the CA Server CRL when it is newer, and a resync with the same CRL writes nothing', async () => {
+  const ns = 'prod';
+  function caServerSetup(withService = true) {
     const { api } = setup();
-    const ns = 'prod';
     api.cache('CertificateAuthority').put(ca({ crlRefreshInterval: '2m' }));
     api.cache('Certificate').put({
       apiVersion: API_VERSION,
@@ -142,15 +152,24 @@ describe('CRL from the CA Server', () => {
       metadata: { name: 'production-ca', namespace: ns },
       spec: {},
     } as KubeObject);
-    let served: string | undefined = undefined;
-    const urls: string[] = [];
+    if (withService)
+      api.cache('Service').put({
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: { name: 'production-ca', namespace: ns },
+        spec: { clusterIP: '10.0.0.12' },
+      } as KubeObject);
+    const state: { served?: string } = {};
+    const dialed: CrlEndpoint[] = [];
+    const registry = new Registry();
     const reconciler = new CertificateAuthorityReconciler({
       ...api,
       keyAlgorithm: 'ec-p256',
-      fetchCrl: async (url) => {
-        urls.push(url);
-        if (!served) throw new Error('connect ECONNREFUSED');
-        return served;
+      metrics: createCaMetrics(registry),
+      fetchCrl: async (endpoint) => {
+        dialed.push(endpoint);
+        if (!state.served) throw new Error('connect ECONNREFUSED 10.0.0.12:8140');
+        return state.served;
       },
       caches: {
         authorities: api.cache('CertificateAuthority'),
@@ -159,32 +178,114 @@ describe('CRL from the CA Server', () => {
         servers: api.cache('Server'),
         certificates: api.cache('Certificate'),
         pools: api.cache('Pool'),
+        services: api.cache('Service'),
       },
     });
-    expect(await reconciler.reconcile('prod/production-ca')).toEqual({ requeueAfterMs: 120_000 });
-    expect(urls).toEqual(['https://production-ca.prod.svc:8140']);
-    const published = text(api.cache('Secret').get(ns, 'production-ca-ca-crl'), 'ca_crl.pem');
-    // The CA Server revokes serial 0a: its CRL #2.
-    const key = api.cache('Secret').get(ns, 'production-ca-ca-key');
-    const authority = await loadAuthority(text(key, 'ca_crt.pem'), text(key, 'ca_key.pem'));
-    served = (
+    const status = () => api.cache('CertificateAuthority').get(ns, 'production-ca')!.status as Obj;
+    const synced = () => (status().conditions as Obj[]).find((c) => c.type === 'CRLSynced');
+    const metric = async (name: string) => {
+      const line = (await registry.metrics()).split('\n').find((l) => l.startsWith(`${name}{`));
+      return line ? Number(line.split(' ').pop()) : undefined;
+    };
+    const authority = async () => {
+      const key = api.cache('Secret').get(ns, 'production-ca-ca-key');
+      return loadAuthority(text(key, 'ca_crt.pem'), text(key, 'ca_key.pem'));
+    };
+    const published = () => text(api.cache('Secret').get(ns, 'production-ca-ca-crl'), 'ca_crl.pem');
+    return { api, reconciler, state, dialed, status, synced, metric, authority, published };
+  }
+
+  it('dials the Service ClusterIP as the Service name; unreachable: CRLSynced False, backoff, one Warning; recovered: the newer CRL published with an Event', async () => {
+    const t = caServerSetup();
+    // Unreachable: retried at 5 s, then 10 s (capped by the 2 m refresh interval), the status says why.
+    expect(await t.reconciler.reconcile('prod/production-ca')).toEqual({ requeueAfterMs: 5000 });
+    expect(t.dialed).toEqual([{ host: '10.0.0.12', port: 8140, serverName: 'production-ca.prod.svc' }]);
+    expect(t.synced()).toMatchObject({ status: 'False', reason: 'CAServerUnreachable' });
+    expect(t.synced()!.message).toBe(
+      'Cannot fetch the CRL from the CA Server at https://production-ca.prod.svc:8140: connect ECONNREFUSED 10.0.0.12:8140; the published CRL (number 1) stays in Secret production-ca-ca-crl; retrying with backoff',
+    );
+    expect(t.status()).toMatchObject({ phase: 'Ready', crlNumber: 1 });
+    expect(await t.reconciler.reconcile('prod/production-ca')).toEqual({ requeueAfterMs: 10_000 });
+    expect(t.api.events.filter((e) => e.reason === 'CRLRefreshFailed')).toHaveLength(1);
+    expect(await t.metric('openvox_ca_crl_synced')).toBe(0);
+    expect(await t.metric('openvox_ca_crl_refresh_failures_total')).toBe(2);
+    expect(await t.metric('openvox_ca_crl_number')).toBe(1);
+
+    // The CA Server comes back with a revocation (serial 0a): its CRL #2.
+    t.state.served = (
       await buildCrl({
-        authority,
-        previousPem: published,
+        authority: await t.authority(),
+        previousPem: t.published(),
         revoked: [{ serialNumber: '0a', revocationDate: new Date() }],
         now: new Date(),
       })
     ).pem;
-    api.writes.length = 0;
-    await reconciler.reconcile('prod/production-ca');
-    expect(api.writes).toEqual(['apply Secret production-ca-ca-crl']);
-    expect(readCrl(text(api.cache('Secret').get(ns, 'production-ca-ca-crl'), 'ca_crl.pem')).revokedSerials).toEqual([
-      '0a',
+    t.api.writes.length = 0;
+    t.api.events.length = 0;
+    expect(await t.reconciler.reconcile('prod/production-ca')).toEqual({ requeueAfterMs: 120_000 });
+    expect(t.api.writes).toEqual(['apply Secret production-ca-ca-crl', 'status CertificateAuthority production-ca']);
+    expect(readCrl(t.published()).revokedSerials).toEqual(['0a']);
+    expect(t.status().crlNumber).toBe(2);
+    expect(t.status().crlThisUpdate).toBe(
+      readCrl(t.published())
+        .thisUpdate.toISOString()
+        .replace(/\.\d{3}Z$/, 'Z'),
+    );
+    expect(t.synced()).toMatchObject({ status: 'True', reason: 'CRLCurrent' });
+    expect(t.api.events.map((e) => `${e.type} ${e.reason}: ${e.message}`)).toEqual([
+      'Normal CRLUpdated: CRL number 2 from the CA Server at https://production-ca.prod.svc:8140 published in Secret production-ca-ca-crl (was 1)',
+      'Normal CRLRefreshRecovered: CRL number 2 is published in Secret production-ca-ca-crl; the CA Server at https://production-ca.prod.svc:8140 has 2',
     ]);
-    api.writes.length = 0;
-    await reconciler.reconcile('prod/production-ca');
-    expect(api.writes).toEqual([]);
+    expect(await t.metric('openvox_ca_crl_synced')).toBe(1);
+    expect(await t.metric('openvox_ca_crl_number')).toBe(2);
+    expect(await t.metric('openvox_ca_crl_age_seconds')).toBeGreaterThanOrEqual(0);
+
+    // A resync with the same CRL writes nothing and records nothing.
+    t.api.writes.length = 0;
+    t.api.events.length = 0;
+    await t.reconciler.reconcile('prod/production-ca');
+    expect(t.api.writes).toEqual([]);
+    expect(t.api.events).toEqual([]);
     // one warning for the refused connection, not one per reconcile
-    expect(api.logLines.filter((l) => l.includes('could not fetch the CA Server CRL'))).toHaveLength(1);
+    expect(t.api.logLines.filter((l) => l.includes('could not fetch the CA Server CRL'))).toHaveLength(1);
+  });
+
+  it('says so when the CA Server Service has no ClusterIP, or serves a CRL of another CA', async () => {
+    const t = caServerSetup(false);
+    await t.reconciler.reconcile('prod/production-ca');
+    expect(t.dialed).toEqual([]);
+    expect(t.synced()).toMatchObject({ status: 'False', reason: 'CAServerServiceNotFound' });
+    const other = await createAuthority({
+      commonName: 'Puppet CA: other',
+      now: new Date(),
+      notAfter: new Date(Date.now() + 86_400_000),
+      algorithm: 'ec-p256',
+    });
+    t.state.served = (
+      await buildCrl({ authority: await loadAuthority(other.certPem, other.keyPem), revoked: [], now: new Date() })
+    ).pem;
+    t.api.cache('Service').put({
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'production-ca', namespace: ns },
+      spec: { clusterIP: '10.0.0.12' },
+    } as KubeObject);
+    await t.reconciler.reconcile('prod/production-ca');
+    expect(t.synced()).toMatchObject({ status: 'False', reason: 'CRLNotSignedByCA' });
+    expect(t.api.events.filter((e) => e.reason === 'CRLRefreshFailed').map((e) => e.type)).toEqual([
+      'Warning',
+      'Warning',
+    ]);
+  });
+
+  it('without a CA Server the operator CRL is the CA one: CRLSynced True, no refresh scheduled', async () => {
+    const { api, reconciler } = setup();
+    api.cache('CertificateAuthority').put(ca());
+    expect(await reconciler.reconcile('prod/production-ca')).toBeUndefined();
+    const status = api.cache('CertificateAuthority').get('prod', 'production-ca')!.status as Obj;
+    expect((status.conditions as Obj[]).map((c) => [c.type, c.status, c.reason])).toEqual([
+      ['CAReady', 'True', 'CAInitialized'],
+      ['CRLSynced', 'True', 'OperatorCRL'],
+    ]);
   });
 });

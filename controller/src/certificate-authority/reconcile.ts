@@ -28,7 +28,16 @@ import type { HandlerResult } from '../kube/queue.js';
 import { writePhase, type PhaseOutcome } from '../kube/phase.js';
 import { generateAuthority } from './authority.js';
 import { buildCrl } from './crl.js';
-import { caServerUrl, fetchCrl, newerCrl, type CrlFetcher } from './crl-fetch.js';
+import {
+  caServerService,
+  crlEndpoint,
+  describeEndpoint,
+  fetchCrl,
+  type CrlEndpoint,
+  type CrlFetcher,
+} from './crl-fetch.js';
+import { CRL_SYNCED, RefreshBackoff, crlSyncedCondition, type CrlRefresh } from './crl-synced.js';
+import type { CaMetrics } from './metrics.js';
 import {
   CA_CERT_KEY,
   CA_CRL_KEY,
@@ -54,6 +63,10 @@ export interface CaReconcilerDeps {
   keyAlgorithm: KeyAlgorithm;
   /** Asks the CA Server for its CRL (revocations made there); defaults to HTTPS. */
   fetchCrl?: CrlFetcher;
+  /** CRL number, age and sync state per CA (Prometheus); none in tests that do not ask. */
+  metrics?: CaMetrics;
+  /** Retry schedule while the CA Server cannot be reached. */
+  backoff?: RefreshBackoff;
   caches: {
     authorities: Cache<CertificateAuthority & KubeObject>;
     secrets: Cache<SecretObject>;
@@ -61,6 +74,8 @@ export interface CaReconcilerDeps {
     servers?: Cache<Server & KubeObject>;
     certificates?: Cache<Certificate & KubeObject>;
     pools?: Cache<Pool & KubeObject>;
+    /** The Pool Services: the CA Server is dialed at its Service's ClusterIP. */
+    services?: Cache<KubeObject & { spec?: { clusterIP?: string } }>;
   };
 }
 
@@ -83,12 +98,20 @@ class Blocked extends Error {
 }
 
 export class CertificateAuthorityReconciler {
-  constructor(private readonly d: CaReconcilerDeps) {}
+  private readonly backoff: RefreshBackoff;
+
+  constructor(private readonly d: CaReconcilerDeps) {
+    this.backoff = d.backoff ?? new RefreshBackoff();
+  }
 
   async reconcile(key: string): Promise<HandlerResult | void> {
     const { namespace, name } = splitKey(key);
     const ca = this.d.caches.authorities.get(namespace, name);
-    if (!ca || ca.metadata.deletionTimestamp) return;
+    if (!ca || ca.metadata.deletionTimestamp) {
+      this.d.metrics?.forget(namespace, name);
+      this.backoff.succeeded(key);
+      return;
+    }
     let outcome: PhaseOutcome;
     let result: HandlerResult | void = undefined;
     try {
@@ -201,9 +224,44 @@ export class CertificateAuthorityReconciler {
       crlPem = (await buildCrl({ authority, revoked, previousPem: ours ? published : undefined, now })).pem;
     }
     //    Revocations made on the CA Server come back through its CRL endpoint.
-    const caServer = this.caServer(ca);
-    if (caServer) crlPem = (await this.fromCaServer(`${ns}/${name}`, caServer, authority, crlPem)) ?? crlPem;
+    const key = `${ns}/${name}`;
+    const caService = this.caService(ca);
+    let refresh: CrlRefresh = { kind: 'none' };
+    if (caService) {
+      const svc = this.d.caches.services?.get(ns, caService.service);
+      const endpoint = crlEndpoint(caService, svc?.spec?.clusterIP);
+      if (!endpoint) refresh = { kind: 'no-endpoint', service: caService.service };
+      else {
+        const fetched = await this.fromCaServer(key, endpoint, authority);
+        refresh = fetched.refresh;
+        if (fetched.pem && fetched.number! > readCrl(crlPem!).crlNumber) {
+          this.d.logger.info(
+            { key, url: describeEndpoint(endpoint), crlNumber: String(fetched.number) },
+            'CRL refreshed from the CA Server',
+          );
+          crlPem = fetched.pem;
+        }
+      }
+    }
     await this.applyOrBlock(caCrlSecret(ca, crlPem!) as KubeObject, crlLive, uid);
+    const crl = readCrl(crlPem!);
+    const synced = crlSyncedCondition(refresh, crl.crlNumber, crlSecretName(name));
+    await this.crlEvents(ca, crl.crlNumber, synced, refresh);
+    this.d.metrics?.set(ns, name, {
+      crlNumber: Number(crl.crlNumber),
+      thisUpdate: crl.thisUpdate,
+      synced: synced.status === 'True',
+    });
+    const intervalMs = parseDurationSeconds(ca.spec.crlRefreshInterval ?? '5m') * 1000;
+    let requeueAfterMs: number | undefined;
+    if (refresh.kind === 'none') this.backoff.succeeded(key);
+    else if (synced.status === 'True') {
+      this.backoff.succeeded(key);
+      requeueAfterMs = intervalMs;
+    } else {
+      this.d.metrics?.refreshFailed(ns, name);
+      requeueAfterMs = this.backoff.failed(key, intervalMs);
+    }
 
     // 4. The data claim for the CA pod: created once, never updated or deleted by the operator.
     // A claim someone else made under this name is used as it is (pods mount it by name).
@@ -219,9 +277,7 @@ export class CertificateAuthorityReconciler {
     }
 
     return {
-      ...(caServer
-        ? { result: { requeueAfterMs: parseDurationSeconds(ca.spec.crlRefreshInterval ?? '5m') * 1000 } }
-        : {}),
+      ...(requeueAfterMs !== undefined ? { result: { requeueAfterMs } } : {}),
       outcome: {
         phase: 'Ready',
         conditionType: CA_READY,
@@ -231,40 +287,70 @@ export class CertificateAuthorityReconciler {
         fields: {
           caSecretName: caPublicSecretName(name),
           notAfter: authority.cert.notAfter.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+          crlNumber: Number(crl.crlNumber),
+          crlThisUpdate: crl.thisUpdate.toISOString().replace(/\.\d{3}Z$/, 'Z'),
         },
+        extraConditions: [synced],
       },
     };
   }
 
-  private caServer(ca: CertificateAuthority): string | undefined {
+  private caService(ca: CertificateAuthority) {
     const c = this.d.caches;
     if (!c.servers || !c.certificates || !c.pools) return undefined;
     const ns = ca.metadata.namespace!;
-    return caServerUrl(ca.metadata.name!, ns, c.servers.list(ns), c.certificates.list(ns), c.pools.list(ns));
+    return caServerService(ca.metadata.name!, ns, c.servers.list(ns), c.certificates.list(ns), c.pools.list(ns));
   }
 
-  /** The CA Server's CRL when it is newer; failures are logged once per distinct error and ignored. */
-  private async fromCaServer(key: string, url: string, authority: Authority, published: string | undefined) {
+  /** The CA Server's CRL and what the attempt tells; a failure is logged once per distinct error. */
+  private async fromCaServer(
+    key: string,
+    endpoint: CrlEndpoint,
+    authority: Authority,
+  ): Promise<{ refresh: CrlRefresh; pem?: string; number?: bigint }> {
+    const where = `https://${endpoint.serverName}:${endpoint.port}`;
     try {
-      const fetched = await (this.d.fetchCrl ?? fetchCrl)(url, authority.certPem);
+      const pem = await (this.d.fetchCrl ?? fetchCrl)(endpoint, authority.certPem);
       this.lastFetchError.delete(key);
-      const newer = await newerCrl(authority, published, fetched);
-      if (newer)
-        this.d.logger.info(
-          { key, url, crlNumber: String(readCrl(newer).crlNumber) },
-          'CRL refreshed from the CA Server',
-        );
-      return newer;
+      if (!(await crlSignedBy(pem, authority))) return { refresh: { kind: 'foreign', where } };
+      const number = readCrl(pem).crlNumber;
+      return { refresh: { kind: 'ok', where, fetchedNumber: number }, pem, number };
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       if (this.lastFetchError.get(key) !== message)
-        this.d.logger.warn({ key, url, err: message }, 'could not fetch the CA Server CRL');
+        this.d.logger.warn({ key, url: describeEndpoint(endpoint), err: message }, 'could not fetch the CA Server CRL');
       this.lastFetchError.set(key, message);
-      return undefined;
+      return { refresh: { kind: 'failed', where, error: message } };
     }
   }
 
   private readonly lastFetchError = new Map<string, string>();
+
+  /** Events on changes only: a new CRL number; the refresh starting to fail (or failing otherwise); recovering. */
+  private async crlEvents(
+    ca: CertificateAuthority,
+    number: bigint,
+    synced: ReturnType<typeof crlSyncedCondition>,
+    refresh: CrlRefresh,
+  ): Promise<void> {
+    const obj = ca as CertificateAuthority & KubeObject;
+    const before = ca.status?.crlNumber;
+    if (before !== undefined && BigInt(before) !== number) {
+      const from =
+        refresh.kind === 'ok' && refresh.fetchedNumber === number ? ` from the CA Server at ${refresh.where}` : '';
+      await this.d.recorder.record(
+        obj,
+        'Normal',
+        'CRLUpdated',
+        `CRL number ${number}${from} published in Secret ${crlSecretName(ca.metadata.name!)} (was ${before})`,
+      );
+    }
+    const prev = ca.status?.conditions?.find((c) => c.type === CRL_SYNCED);
+    if (synced.status === 'False' && (prev?.status !== 'False' || prev.reason !== synced.reason))
+      await this.d.recorder.record(obj, 'Warning', 'CRLRefreshFailed', synced.message);
+    else if (synced.status === 'True' && prev?.status === 'False')
+      await this.d.recorder.record(obj, 'Normal', 'CRLRefreshRecovered', synced.message);
+  }
 
   private async applyOrBlock(desired: KubeObject, live: KubeObject | undefined, uid: string): Promise<void> {
     const outcome = await applyOwned(this.d.client, SECRET, desired, live, uid);

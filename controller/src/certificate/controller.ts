@@ -33,7 +33,14 @@ export function createCertificateController(
   return {
     name: 'certificate',
     watches: [
-      { resource: CERTIFICATE, map: (_, obj) => [objectKey(obj)] },
+      // The other Certificates of its CA too: one that gives up (or frees) a certname unblocks the next.
+      {
+        resource: CERTIFICATE,
+        map: (_, obj) => [
+          objectKey(obj),
+          ...certsOfCa(obj.metadata?.namespace, (obj as unknown as Certificate).spec?.authorityRef),
+        ],
+      },
       { resource: CERTIFICATE_AUTHORITY, map: (_, obj) => certsOfCa(obj.metadata?.namespace, obj.metadata?.name) },
       {
         resource: SECRET,

@@ -131,3 +131,54 @@ describe('CertificateReconciler', () => {
     expect(status(api).phase).toBe('Signed');
   });
 });
+
+describe('certname conflicts that slipped past admission', () => {
+  const named = (name: string, created: string, spec: Partial<Certificate['spec']> = {}): Certificate & KubeObject => ({
+    ...certObj(spec),
+    metadata: { name, namespace: NS, uid: `uid-${name}`, generation: 1, creationTimestamp: created as never },
+  });
+  const statusOf = (api: ReturnType<typeof fakeApi>, name: string) =>
+    api.cache('Certificate').get(NS, name)!.status as {
+      phase: string;
+      conditions: { reason: string; message: string }[];
+    };
+
+  it('the older Certificate keeps the certname; the later one is reported (naming the holder) and gets no Secret', async () => {
+    const { api, caches, caReconciler, reconciler } = setup();
+    caches.authorities.put(caObj);
+    await caReconciler.reconcile(`${NS}/production-ca`);
+    // Two created in the same second while the webhook was down: the name breaks the tie.
+    caches.certificates.put(named('b-cert', '2026-12-02T10:00:00Z', { certname: 'Puppet' }));
+    caches.certificates.put(named('a-cert', '2026-12-02T10:00:00Z'));
+    caches.certificates.put(named('c-cert', '2026-12-02T11:00:00Z', { certname: 'web' }));
+    await reconciler.reconcile(`${NS}/a-cert`);
+    await reconciler.reconcile(`${NS}/b-cert`);
+    await reconciler.reconcile(`${NS}/c-cert`);
+    expect(statusOf(api, 'a-cert').phase).toBe('Signed');
+    expect(statusOf(api, 'c-cert').phase).toBe('Signed');
+    expect(statusOf(api, 'b-cert').phase).toBe('Error');
+    expect(statusOf(api, 'b-cert').conditions[0]).toMatchObject({
+      reason: 'CertnameConflict',
+      message:
+        'certname "Puppet" is already used by Certificate "a-cert" under CertificateAuthority "production-ca": set a unique spec.certname',
+    });
+    expect(caches.secrets.get(NS, 'b-cert-tls')).toBeUndefined();
+    expect(api.events.find((e) => e.name === 'b-cert')).toMatchObject({ type: 'Warning', reason: 'CertnameConflict' });
+
+    // The holder goes: the other one is issued on its next reconcile.
+    const a = named('a-cert', '2026-12-02T10:00:00Z');
+    caches.certificates.put({ ...a, metadata: { ...a.metadata, deletionTimestamp: '2026-12-02T12:00:00Z' as never } });
+    await reconciler.reconcile(`${NS}/b-cert`);
+    expect(statusOf(api, 'b-cert').phase).toBe('Signed');
+    expect(new X509Certificate(text(caches.secrets.get(NS, 'b-cert-tls'), 'cert.pem')).subject).toBe('CN=Puppet');
+  });
+
+  it('without spec.certname (webhook bypassed) the certname is the Certificate name, not a shared `puppet`', async () => {
+    const { caches, caReconciler, reconciler } = setup();
+    caches.authorities.put(caObj);
+    await caReconciler.reconcile(`${NS}/production-ca`);
+    caches.certificates.put(named('web', '2026-12-02T10:00:00Z', { certname: undefined }));
+    await reconciler.reconcile(`${NS}/web`);
+    expect(new X509Certificate(text(caches.secrets.get(NS, 'web-tls'), 'cert.pem')).subject).toBe('CN=web');
+  });
+});

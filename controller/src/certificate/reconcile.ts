@@ -25,6 +25,7 @@ import { certname, subjectNames } from './subject-names.js';
 import { DEFAULT_CERT_LIFETIME, issueServerCertificate } from './issue.js';
 import { renewalDecision, type RenewalReason } from './renewal.js';
 import { tlsSecret, tlsSecretName } from './render.js';
+import { certnameHolder } from './certname-conflict.js';
 
 type SecretObject = KubeObject & { data?: Record<string, string> };
 
@@ -98,6 +99,14 @@ export class CertificateReconciler {
       await writePhase(this.d, CERTIFICATE, cert, waiting('ExternalCANotSupported', msg, 'Error'));
       return;
     }
+    const holder = certnameHolder(cert, c.certificates.list(ns));
+    if (holder) {
+      // Nothing is issued (an existing Secret is left as it is: its pods keep running) until it is resolved.
+      const msg = `certname "${certname(cert)}" is already used by Certificate "${holder.metadata.name}" under CertificateAuthority "${caName}": set a unique spec.certname`;
+      await writePhase(this.d, CERTIFICATE, cert, waiting('CertnameConflict', msg, 'Error'));
+      return;
+    }
+
     const caCertPem = decode(keySecret, CA_CERT_KEY);
     const caKeyPem = decode(keySecret, CA_KEY_KEY);
     if (ca.status?.phase !== 'Ready' || !caCertPem || !caKeyPem) {

@@ -14,8 +14,11 @@ export interface SubjectNames {
   cliAuth?: true;
 }
 
-export const DEFAULT_CERTNAME = 'puppet';
-export const certname = (cert: Certificate): string => cert.spec.certname || DEFAULT_CERTNAME;
+/**
+ * spec.certname, else the Certificate's own name: what the mutating webhook defaults it to, so a
+ * Certificate stored without the webhook gets the same identity (and never a shared `puppet`).
+ */
+export const certname = (cert: Certificate): string => cert.spec.certname || cert.metadata.name!;
 
 function serviceNames(name: string, namespace: string | undefined): string[] {
   if (!namespace) return [name];

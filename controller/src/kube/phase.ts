@@ -24,6 +24,8 @@ export interface PhaseOutcome {
   message: string;
   /** Other status fields (secretName, notAfter, ...). */
   fields?: Record<string, unknown>;
+  /** Further conditions written beside the main one (their Events are the caller's). */
+  extraConditions?: { type: string; status: ConditionStatus; reason: string; message: string }[];
 }
 
 export interface StatusDeps {
@@ -60,6 +62,9 @@ export async function writePhase(
         outcome.message,
         generation,
         isoNow(deps.clock),
+      ),
+      ...(outcome.extraConditions ?? []).map((c) =>
+        condition(prev?.conditions, c.type, c.status, c.reason, c.message, generation, isoNow(deps.clock)),
       ),
     ],
   };

@@ -1,4 +1,5 @@
 import { pino } from 'pino';
+import { createAuthority, createCrl, loadAuthority } from '@openvox/shared/runtime';
 import { FakeClock } from '../kube/clock.js';
 import type { KubeClient, KubeObject } from '../kube/client.js';
 import type { EventRecorder } from '../kube/events.js';
@@ -387,3 +388,38 @@ describe('ServerReconciler', () => {
     expect(t.index.depsOf(`${NS}/compiler`)).toEqual([]);
   });
 });
+
+describe('the CRL a non-CA Server pods get', () => {
+  it('reports the CRL number of the {ca}-ca-crl Secret its pods mount, parsed once per Secret version', async () => {
+    const t = setup();
+    complete(t);
+    const pem = await testCrl(7n);
+    t.caches.secrets.put({
+      kind: 'Secret',
+      metadata: { name: 'production-ca-ca-crl', namespace: NS, resourceVersion: '5' },
+      data: { 'ca_crl.pem': Buffer.from(pem).toString('base64') },
+    });
+    await t.reconciler.reconcile(`${NS}/compiler`);
+    expect(t.status().crlNumber).toBe(7);
+    t.caches.secrets.put({
+      kind: 'Secret',
+      metadata: { name: 'production-ca-ca-crl', namespace: NS, resourceVersion: '6' },
+      data: { 'ca_crl.pem': Buffer.from(await testCrl(8n)).toString('base64') },
+    });
+    await t.reconciler.reconcile(`${NS}/compiler`);
+    expect(t.status().crlNumber).toBe(8);
+  });
+});
+
+/** A CRL with the given number, signed by a throwaway CA. */
+async function testCrl(crlNumber: bigint): Promise<string> {
+  const now = new Date();
+  const pem = await createAuthority({
+    commonName: 'Puppet CA: t',
+    now,
+    notAfter: new Date(now.getTime() + 86_400_000),
+    algorithm: 'ec-p256',
+  });
+  const ca = await loadAuthority(pem.certPem, pem.keyPem);
+  return createCrl(ca, { revoked: [], crlNumber, now, nextUpdate: ca.cert.notAfter });
+}

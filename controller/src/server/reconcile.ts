@@ -4,6 +4,7 @@
 import type { Logger } from 'pino';
 import type { V1Deployment, V1Pod, V2HorizontalPodAutoscaler } from '@kubernetes/client-node';
 import {
+  readCrl,
   type Certificate,
   type CertificateAuthority,
   type Config,
@@ -31,6 +32,7 @@ import {
   encSecretName,
   reportProcessorsSecretName,
 } from './names.js';
+import { CA_CRL_KEY } from '../contracts/names.js';
 import { networkPolicyName, render, RenderError, type ContentHashes, type Integrations } from './render/index.js';
 import { computeStatus, transition, type Observation } from './status.js';
 import { podProblems } from './pod-problems.js';
@@ -158,7 +160,34 @@ export class ServerReconciler {
     return podProblems(pods as unknown as V1Pod[], (pod) => eventsOf?.(ns, pod.metadata?.name ?? '') ?? []);
   }
 
-  private secret(ns: string, name: string, deps: Set<string>, missing: string[]): DataObject | undefined {
+  /**
+   * The CRL number of the `{ca}-ca-crl` Secret a non-CA Server's pods mount: what the kubelet delivers to
+   * every pod and crl-sync copies to puppetserver's CRL path (README "Choices worth knowing"). Parsed
+   * once per Secret version; one entry per CRL Secret.
+   */
+  private readonly crlNumbers = new Map<string, { resourceVersion?: string; crlNumber: number }>();
+  private servedCrl(secret: (DataObject & KubeObject) | undefined): { crlNumber?: number } {
+    const pem = secret?.data?.[CA_CRL_KEY];
+    if (!pem) return {};
+    const key = `${secret.metadata?.namespace}/${secret.metadata?.name}`;
+    const resourceVersion = secret.metadata?.resourceVersion;
+    const known = this.crlNumbers.get(key);
+    if (known && known.resourceVersion === resourceVersion) return { crlNumber: known.crlNumber };
+    try {
+      const crlNumber = Number(readCrl(Buffer.from(pem, 'base64').toString('utf8')).crlNumber);
+      this.crlNumbers.set(key, { resourceVersion, crlNumber });
+      return { crlNumber };
+    } catch {
+      return {};
+    }
+  }
+
+  private secret(
+    ns: string,
+    name: string,
+    deps: Set<string>,
+    missing: string[],
+  ): (DataObject & KubeObject) | undefined {
     deps.add(depKey('Secret', ns, name));
     const s = this.d.caches.secrets.get(ns, name);
     if (!s) missing.push(name);
@@ -219,7 +248,7 @@ export class ServerReconciler {
     const certSecret = this.secret(ns, certSecretName(cert), deps, missing);
     const caSecret = this.secret(ns, caSecretName(ca), deps, missing);
     if (server.spec.ca) this.secret(ns, autosignSecretName(caName), deps, missing);
-    if (!server.spec.ca) this.secret(ns, crlSecretName(caName), deps, missing);
+    const crlSecret = server.spec.ca ? undefined : this.secret(ns, crlSecretName(caName), deps, missing);
     const integrations = this.integrations(server, config, deps, missing);
     const sslMissing = missing.includes(certSecretName(cert)) || missing.includes(caSecretName(ca));
     const ssl: Observation['ssl'] = sslMissing
@@ -275,7 +304,7 @@ export class ServerReconciler {
       );
     }
 
-    const counts = this.counts(server);
+    const counts = { ...this.counts(server), ...this.servedCrl(crlSecret) };
     const phase = counts.ready > 0 ? 'Running' : 'Pending';
     const summary = `${counts.ready} of ${counts.desired} pods ready`;
     // Fewer pods ready than wanted and the kubelet says why: that is the condition's reason, and a Warning.

@@ -11,6 +11,8 @@ export interface Observation {
   ssl: { status: CondStatus; reason: string; message: string };
   ready: number;
   desired: number;
+  /** Non-CA Servers: the CRL number of the `{ca}-ca-crl` Secret their pods mount. */
+  crlNumber?: number;
   /** A problem the kubelet reports (image pull, crash loop): an Event of type Warning with the reason. */
   warning?: boolean;
 }
@@ -26,6 +28,7 @@ export function computeStatus(
     phase: obs.phase,
     ready: obs.ready,
     desired: obs.desired,
+    ...(obs.crlNumber !== undefined ? { crlNumber: obs.crlNumber } : {}),
     observedGeneration: generation,
     conditions: [
       condition(prev?.conditions, 'SSLBootstrapped', obs.ssl.status, obs.ssl.reason, obs.ssl.message, generation, now),

@@ -64,7 +64,17 @@ export const CertificateAuthorityStatus = Type.Object(
     phase: Type.Optional(stringEnum(CA_PHASES, 'Current lifecycle phase.')),
     caSecretName: Type.Optional(str('Secret that holds the CA certificate (ca_crt.pem).')),
     notAfter: Type.Optional(Type.String({ format: 'date-time', description: 'Expiry of the CA certificate.' })),
-    conditions: Type.Optional(conditions('Condition CAReady.')),
+    crlNumber: Type.Optional(
+      Type.Integer({ format: 'int64', description: 'CRL number of the CRL published in the Secret {name}-ca-crl.' }),
+    ),
+    crlThisUpdate: Type.Optional(
+      Type.String({ format: 'date-time', description: 'thisUpdate (issue time) of the published CRL.' }),
+    ),
+    conditions: Type.Optional(
+      conditions(
+        'Conditions CAReady and CRLSynced (True when the last CRL refresh from the CA Server succeeded and the published CRL is not behind it; False with the reason while it fails, retried with backoff).',
+      ),
+    ),
     observedGeneration: Type.Optional(observedGeneration),
   },
   { description: 'Observed state of the CertificateAuthority, written by the controller.' },

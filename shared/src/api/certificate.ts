@@ -24,7 +24,11 @@ export const CERTIFICATE_PHASES = [
 export const CertificateSpec = Type.Object(
   {
     authorityRef: str('Name of the CertificateAuthority (same namespace) that signs this certificate. Required.'),
-    certname: Type.Optional(str('Puppet certname: the certificate common name.', { default: 'puppet' })),
+    certname: Type.Optional(
+      str(
+        "Puppet certname: the certificate common name. Unique among the Certificates of one CertificateAuthority (a second one is refused, naming the first). Defaults to the Certificate's name (set at admission; an update that drops it keeps the stored value).",
+      ),
+    ),
     dnsAltNames: Type.Optional(stringList('Extra DNS subject alternative names.')),
     renewBefore: Type.Optional(str('Renew this long before expiry, as <n><s|m|h|d|y>.', { default: '60d' })),
     csrExtensions: Type.Optional(

@@ -88,6 +88,13 @@ export const certificateAuthority: KindDefinition = {
   status: CertificateAuthorityStatus,
   printerColumns: [
     phase,
+    { name: 'CRL', type: 'integer', jsonPath: '.status.crlNumber', description: 'Number of the published CRL.' },
+    {
+      name: 'CRLSynced',
+      type: 'string',
+      jsonPath: '.status.conditions[?(@.type=="CRLSynced")].status',
+      description: 'Whether the CRL refresh from the CA Server succeeds.',
+    },
     { name: 'NotAfter', type: 'string', jsonPath: '.status.notAfter', description: 'CA certificate expiry.' },
     age,
   ],

@@ -108,6 +108,13 @@ export const ServerStatus = Type.Object(
     phase: Type.Optional(stringEnum(SERVER_PHASES, 'Current lifecycle phase.')),
     ready: Type.Optional(int32('Number of ready pods.')),
     desired: Type.Optional(int32("Number of pods wanted: spec.replicas, or the autoscaler's desired count.")),
+    crlNumber: Type.Optional(
+      Type.Integer({
+        format: 'int64',
+        description:
+          "Non-CA Servers: CRL number of the {ca}-ca-crl Secret the pods mount; its crl-sync sidecar copies it to puppetserver's CRL file within 10 s of the kubelet updating the volume.",
+      }),
+    ),
     conditions: Type.Optional(conditions('Conditions SSLBootstrapped and Ready.')),
     observedGeneration: Type.Optional(observedGeneration),
   },

@@ -33,6 +33,9 @@ const DELIBERATE: Record<string, string[]> = {
     // A static default made the heap-from-memory-limit sizing dead code (Go §7.8); the webhook derives it.
     'spec.javaArgs',
   ],
+  // A shared default certname (`puppet`) made every Certificate of a CA one identity (Go PR #578): the
+  // mutating webhook defaults it to the Certificate's own name instead.
+  Certificate: ['spec.certname'],
   // The Go default for a Database image is the Server image, which cannot run OpenVox DB.
   Database: ['spec.image.repository', 'spec.image.tag', 'spec.image.pullSecrets[].name'],
 };
@@ -81,8 +84,12 @@ describe("the Go operator's v1alpha1 API, field for field", () => {
       expect(ours[kind]).toEqual(goShort[kind]);
   });
 
-  // Columns of ours the Go CRDs lack, on purpose: `kubectl get` of a Pool names the Service it fronts.
-  const EXTRA_COLUMNS: Record<string, string[]> = { Pool: ['Service .status.serviceName'] };
+  // Columns of ours the Go CRDs lack, on purpose: `kubectl get` of a Pool names the Service it fronts; of
+  // a CertificateAuthority, the published CRL number and whether its refresh from the CA Server works.
+  const EXTRA_COLUMNS: Record<string, string[]> = {
+    Pool: ['Service .status.serviceName'],
+    CertificateAuthority: ['CRL .status.crlNumber', 'CRLSynced .status.conditions[?(@.type=="CRLSynced")].status'],
+  };
 
   it('has the Go printer columns of every kind, in order (and only the extras listed above)', () => {
     for (const crd of present) {

@@ -4,14 +4,29 @@ import type {
   V1MutatingWebhookConfiguration,
   V1ValidatingWebhookConfiguration,
 } from '@kubernetes/client-node';
-import { GROUP, MUTATE_PATH, VALIDATE_PATH, VERSION, KINDS, mutatePath, server, validatePath } from '@openvox/shared';
+import {
+  DEFAULTED_KINDS,
+  GROUP,
+  MUTATE_PATH,
+  VALIDATE_PATH,
+  VERSION,
+  KINDS,
+  mutatePath,
+  server,
+  validatePath,
+} from '@openvox/shared';
 
 export const WEBHOOK_CONFIGURATION_NAME = 'openvox-operator-local';
 const OTHER_KINDS = KINDS.filter((k) => k !== server).map((k) => [k.singular, k.plural] as const);
-/** Kinds whose CRD has CEL rules: the webhook judges them at the mutating stage too (before CEL). */
-const CEL_KINDS = KINDS.filter((k) => k !== server && JSON.stringify(k.spec).includes('x-kubernetes-validations')).map(
-  (k) => [k.singular, k.plural] as const,
-);
+/**
+ * Kinds with a mutating endpoint: those whose CRD has CEL rules (judged before the CEL stage) and those
+ * with defaults the schema cannot give (a Certificate's certname).
+ */
+const MUTATED_KINDS = KINDS.filter(
+  (k) =>
+    k !== server &&
+    (DEFAULTED_KINDS.includes(k.singular) || JSON.stringify(k.spec).includes('x-kubernetes-validations')),
+).map((k) => [k.singular, k.plural] as const);
 
 const rulesFor = (resource: string) => [
   {
@@ -70,7 +85,7 @@ export function mutatingConfiguration(
         reinvocationPolicy: 'Never',
         ...common(baseUrl, MUTATE_PATH, caBundle, options),
       },
-      ...CEL_KINDS.map(([singular, plural]) => ({
+      ...MUTATED_KINDS.map(([singular, plural]) => ({
         name: `m${singular}.openvox.voxpupuli.org`,
         reinvocationPolicy: 'Never',
         ...common(baseUrl, mutatePath(singular), caBundle, options, plural),

@@ -17,7 +17,8 @@ import {
   type KindDefinition,
 } from '@openvox/shared';
 import { isPlainObject, isWrite, type AdmissionResponse, type ValidReview } from '../admission/review.js';
-import { allowed, denied } from '../admission/responses.js';
+import jsonpatch from 'fast-json-patch';
+import { allowed, denied, patched } from '../admission/responses.js';
 import type { ReferenceLookup } from '../references/lookup.js';
 import { schemaRule } from '../server/rules/schema.js';
 import type { Rule } from '../server/rules/types.js';
@@ -30,17 +31,24 @@ import { NODE_CLASSIFIER_RULES, REPORT_PROCESSOR_RULES } from './http-rules.js';
 import { ROUTE_RULES } from './route-rules.js';
 import { resourcesRule } from '../server/rules/resources.js';
 import { SIGNING_POLICY_RULES } from './signing-policy-rules.js';
+import { applyCertificateDefaults } from './certificate-defaults.js';
+import { certnameUnique } from './certname-rule.js';
+
+/** Defaults a kind's mutating endpoint patches in (the validating one judges the object with them). */
+type Defaults = (object: Record<string, unknown>, oldObject: unknown) => Record<string, unknown>;
+const DEFAULTS: Partial<Record<string, Defaults>> = { Certificate: applyCertificateDefaults };
 
 export type KindHandler = (review: ValidReview) => AdmissionResponse;
 
-function handlerFor(def: KindDefinition, rules: Rule[], references: ReferenceLookup): KindHandler {
+function handlerFor(def: KindDefinition, rules: Rule[], references: ReferenceLookup, patch = false): KindHandler {
   const schema = schemaRule(createValidator(def.spec, 'spec'));
+  const defaults = DEFAULTS[def.kind];
   return (review) => {
     const request = review.request;
     const kind = request.kind;
     const ours = isPlainObject(kind) && kind.group === GROUP && kind.version === VERSION && kind.kind === def.kind;
-    const object = isPlainObject(request.object) ? request.object : {};
-    const metadata = isPlainObject(object.metadata) ? object.metadata : {};
+    const sent = isPlainObject(request.object) ? request.object : {};
+    const metadata = isPlainObject(sent.metadata) ? sent.metadata : {};
     if (
       !ours ||
       !isWrite(request) ||
@@ -48,10 +56,20 @@ function handlerFor(def: KindDefinition, rules: Rule[], references: ReferenceLoo
     ) {
       return allowed(request.uid);
     }
+    const oldObject =
+      request.operation === 'UPDATE' && isPlainObject(request.oldObject) ? request.oldObject : undefined;
+    // Judged with the defaults applied, so the answer does not depend on whether the mutating webhook ran.
+    const object = defaults ? defaults(sent, oldObject) : sent;
     const spec = isPlainObject(object.spec) ? object.spec : {};
-    const ctx = { object, spec, namespace: namespaceOf(request, object), references };
+    const ctx = {
+      object,
+      spec,
+      namespace: namespaceOf(request, object),
+      references,
+      ...(oldObject ? { oldObject } : {}),
+    };
     // The schema sees spec as sent (a string spec is a type cause); a missing spec is checked as {}.
-    const schemaVerdict = schema({ ...ctx, spec: (object.spec ?? {}) as Record<string, unknown> });
+    const schemaVerdict = schema({ ...ctx, spec: (sent.spec ?? {}) as Record<string, unknown> });
     const verdicts = rules.map((r) => r(ctx));
     const causes = mergeCauses(
       schemaVerdict.causes,
@@ -59,9 +77,10 @@ function handlerFor(def: KindDefinition, rules: Rule[], references: ReferenceLoo
     );
     const warnings = verdicts.flatMap((v) => v.warnings);
     const name = (typeof metadata.name === 'string' && metadata.name) || request.name || '';
-    return causes.length === 0
-      ? allowed(request.uid, warnings)
-      : denied(request.uid, { group: GROUP, kind: def.kind, name }, causes, warnings);
+    if (causes.length > 0) return denied(request.uid, { group: GROUP, kind: def.kind, name }, causes, warnings);
+    return patch && object !== sent
+      ? patched(request.uid, jsonpatch.compare(sent, object), warnings)
+      : allowed(request.uid, warnings);
   };
 }
 
@@ -69,7 +88,7 @@ function handlerFor(def: KindDefinition, rules: Rule[], references: ReferenceLoo
 export function kindValidators(references: ReferenceLookup): Map<string, KindHandler> {
   const entries: [KindDefinition, Rule[]][] = [
     [config, [...CONFIG_RULES, ...CONFIG_GO_RULES]],
-    [certificate, CERTIFICATE_RULES],
+    [certificate, [...CERTIFICATE_RULES, certnameUnique]],
     [certificateAuthority, [...CERTIFICATE_AUTHORITY_RULES, resourcesRule]],
     [pool, [...POOL_RULES, ...ROUTE_RULES]],
     [nodeClassifier, NODE_CLASSIFIER_RULES],
@@ -81,11 +100,13 @@ export function kindValidators(references: ReferenceLookup): Map<string, KindHan
     entries.flatMap(([def, rules]) => {
       const handler = handlerFor(def, rules, references);
       // A kind whose CRD carries CEL rules is also judged at the mutating stage, before the API server's
-      // CEL stage, which would otherwise answer alone and hide this webhook's other causes.
+      // CEL stage, which would otherwise answer alone and hide this webhook's other causes; a kind with
+      // defaults gets them there (and the same judgement).
       const cel = JSON.stringify(def.spec).includes('x-kubernetes-validations');
+      const mutating = DEFAULTS[def.kind] ? handlerFor(def, rules, references, true) : cel ? handler : undefined;
       return [
         [validatePath(def.singular), handler] as const,
-        ...(cel ? [[mutatePath(def.singular), handler] as const] : []),
+        ...(mutating ? [[mutatePath(def.singular), mutating] as const] : []),
       ];
     }),
   );

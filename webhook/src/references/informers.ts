@@ -11,6 +11,7 @@ import {
 } from '@openvox/shared/informer';
 import type { Logger } from 'pino';
 import type { ReferenceKind, ReferenceLookup } from './lookup.js';
+import { certnameHolders, trimCertificate, type CertificateView } from './certname-holders.js';
 
 const PLURALS: Record<ReferenceKind, string> = { Config: 'configs', Certificate: 'certificates' };
 
@@ -45,6 +46,9 @@ export function createReferenceCache(
         minBackoffMs: backoff.initialMs ?? 1000,
         maxBackoffMs: backoff.maxMs ?? 30_000,
         syncedMessage: 'reference cache synced',
+        ...(kind === 'Certificate'
+          ? { transform: (obj: ListedObject) => trimCertificate(obj as CertificateView & Record<string, unknown>) }
+          : {}),
       });
     };
     informers[kind] = new NamespacedInformers(namespaces, watchOne);
@@ -64,6 +68,11 @@ export function createReferenceCache(
       // Not watched: unknown, not missing (a false "does not exist" warning would mislead).
       if (!informer.hasSynced() || !informer.watches(namespace)) return undefined;
       return informer.get(namespace, name) !== undefined;
+    },
+    certnameHolders(namespace, authorityRef, certname) {
+      const informer = informers.Certificate;
+      if (!informer.hasSynced() || !informer.watches(namespace)) return undefined;
+      return certnameHolders(informer.list(namespace) as CertificateView[], authorityRef, certname);
     },
   };
 }

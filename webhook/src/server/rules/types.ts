@@ -12,6 +12,8 @@ export interface RuleContext {
   spec: Obj;
   namespace: string | undefined;
   references: ReferenceLookup;
+  /** The stored object on UPDATE (kind handlers only). */
+  oldObject?: Obj;
 }
 
 export interface Verdict {

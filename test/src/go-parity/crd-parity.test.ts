@@ -33,6 +33,9 @@ const DELIBERATE: Record<string, string[]> = {
     // A static default made the heap-from-memory-limit sizing dead code (Go §7.8); the webhook derives it.
     'spec.javaArgs',
   ],
+  // On, the CA Server's CRL endpoint serves the infrastructure CRL only: agent revocations would never reach
+  // the non-CA Servers through the operator's CRL refresh (puppetserver's own default is false).
+  CertificateAuthority: ['spec.enableInfraCRL'],
   // The Go default for a Database image is the Server image, which cannot run OpenVox DB.
   Database: ['spec.image.repository', 'spec.image.tag', 'spec.image.pullSecrets[].name'],
 };

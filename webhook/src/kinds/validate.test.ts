@@ -64,7 +64,9 @@ describe('validation of the other kinds', () => {
   it('CertificateAuthority: enableInfraCRL true is allowed with a warning that agent revocations stop at the CA', () => {
     const response = call('CertificateAuthority', { enableInfraCRL: true });
     expect(response.allowed).toBe(true);
-    expect(response.warnings).toEqual([expect.stringMatching(/^spec\.enableInfraCRL: .*still accepted by the non-CA Servers$/)]);
+    expect(response.warnings).toEqual([
+      expect.stringMatching(/^spec\.enableInfraCRL: .*still accepted by the non-CA Servers$/),
+    ]);
     expect(call('CertificateAuthority', { enableInfraCRL: false }).warnings ?? []).toEqual([]);
   });
 

@@ -14,8 +14,8 @@ import { containerdSocket } from '../cluster/node/node.js';
 export interface NodeImage {
   /** The name the chart uses. */
   ref: string;
-  /** The manifest digest containerd stores for it (what the pods' imageID names). */
-  digest: string;
+  /** The image ID (its config's digest), which the kubelet reports as a container's imageID. */
+  id: string;
 }
 
 /** Where `ctr` talks to the node's containerd. */
@@ -26,7 +26,7 @@ export function nodeCtr(): { ctr: string; socket: string } {
 }
 
 /** The manifest digest of an image in containerd's k8s.io namespace. */
-export function imageDigest(ref: string): string {
+function manifestDigest(ref: string): string {
   const { ctr, socket } = nodeCtr();
   const r = run(ctr, ['-a', socket, '-n', 'k8s.io', 'images', 'ls', `name==${ref}`]);
   // REF TYPE DIGEST SIZE PLATFORMS LABELS
@@ -50,7 +50,10 @@ export function importOperatorImage(): NodeImage {
   const { ctr, socket } = nodeCtr();
   importImages(ctr, socket, [dir]);
   const ref = chartDefaultImage();
-  const digest = imageDigest(IMAGES.operator);
-  if (imageDigest(ref) !== digest) throw new Error(`${ref} does not name the image just imported (${digest})`);
-  return { ref, digest };
+  const digest = manifestDigest(IMAGES.operator);
+  if (manifestDigest(ref) !== digest) throw new Error(`${ref} does not name the image just imported (${digest})`);
+  const manifest = run(ctr, ['-a', socket, '-n', 'k8s.io', 'content', 'get', digest]);
+  const id = (JSON.parse(manifest.stdout) as { config?: { digest?: string } }).config?.digest;
+  if (!id) throw new Error(`no config digest in the manifest ${digest}: ${manifest.stderr}`);
+  return { ref, id };
 }

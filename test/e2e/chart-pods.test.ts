@@ -314,9 +314,9 @@ describe('revocation on pods: puppetserver ca revoke in the CA pod reaches the n
       () => caExec(...caCli('list', '--all')).stdout,
     );
     expect(signed).toMatch(/Successfully signed certificate request for agent1/);
-    const [first] = await until(
+    const first = await until(
       'a first agent run',
-      () => agentRuns().length > 0 && agentRuns(),
+      () => agentRuns()[0],
       180_000,
       () => podLogs(ns, 'agent1', 'agent'),
     );

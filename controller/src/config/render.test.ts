@@ -97,8 +97,13 @@ describe('renderConfigData', () => {
 
   it('writes ca.conf from the CA spec with defaults', () => {
     expect(renderConfigData(config(), ca)['ca.conf']).toBe(
-      'certificate-authority: {\n    allow-authorization-extensions: true\n    allow-auto-renewal: false\n    allow-subject-alt-names: true\n    auto-renewal-cert-ttl: "30d"\n    enable-infra-crl: true\n}\n',
+      'certificate-authority: {\n    allow-authorization-extensions: true\n    allow-auto-renewal: false\n    allow-subject-alt-names: true\n    auto-renewal-cert-ttl: "30d"\n    enable-infra-crl: false\n}\n',
     );
+  });
+
+  it('turns the infrastructure CRL on only when the CA asks for it', () => {
+    const withInfra = { ...ca, spec: { ...ca.spec, enableInfraCRL: true } };
+    expect(renderConfigData(config(), withInfra)['ca.conf']).toContain('enable-infra-crl: true');
   });
 
   it('selects the CA service by role', () => {

@@ -1,8 +1,8 @@
 // Where things live inside an OpenVox Server pod: the paths in the server container, the volumes
 // and their mounts, the ConfigMap files and the helper containers' paths. The Server renderer, the
 // helper scripts, the paths written into the config files and the tests all derive from this one
-// module, so they cannot drift apart (the Go operator's pod anatomy). The Debian-packaged
-// puppetserver of the local proof has its own layout (test/e2e/puppet.test.ts lists the deviations).
+// module, so they cannot drift apart (the Go operator's pod anatomy). The local stand-in image lays
+// Debian's puppetserver out at these paths (docs/image-contract.md).
 
 import { posix } from 'node:path';
 import {

@@ -14,7 +14,12 @@ export const CertificateAuthoritySpec = Type.Object(
     allowAuthorizationExtensions: Type.Optional(
       bool('Allow authorization extensions in signed certificates.', { default: true }),
     ),
-    enableInfraCRL: Type.Optional(bool('Publish a separate CRL for infrastructure certificates.', { default: true })),
+    enableInfraCRL: Type.Optional(
+      bool(
+        "Keep a separate CRL of infrastructure certificates (puppetserver's enable-infra-crl). Defaults to false (the Go operator: true), as in puppetserver itself: with it on, the CA Server's CRL endpoint serves only that CRL, which lists only the certnames in infra_inventory.txt, so the operator's CRL refresh never sees an agent's revocation and the non-CA Servers keep accepting a revoked agent.",
+        { default: false },
+      ),
+    ),
     allowAutoRenewal: Type.Optional(bool('Let agents renew their certificates automatically.', { default: true })),
     autoRenewalCertTTL: Type.Optional(str('Lifetime of auto-renewed certificates.', { default: '90d' })),
     crlRefreshInterval: Type.Optional(str('How often the CRL Secret is refreshed.', { default: '5m' })),

@@ -74,13 +74,28 @@ describe('NetworkPolicies', () => {
     },
   ];
 
+  // The controller's CRL refresh: the Server pods the operator renders (the CA Servers among them) on 8140.
+  const serverPods = { 'app.kubernetes.io/name': 'openvox-server', 'app.kubernetes.io/managed-by': 'openvox-operator' };
+  const caServers = (namespaceSelector: object) => ({
+    ports: [{ protocol: 'TCP', port: 8140 }],
+    to: [{ podSelector: { matchLabels: serverPods }, namespaceSelector }],
+  });
+
   it("select each component's pods, both directions", () => {
     for (const name of [WEBHOOK, CONTROLLER]) {
       const pods = manifest.one('Deployment', name).spec.template.metadata.labels;
       expect(pods).toMatchObject(policy(name).spec.podSelector.matchLabels);
       expect(policy(name).spec.policyTypes).toEqual(['Ingress', 'Egress']);
-      expect(policy(name).spec.egress).toEqual(egress);
     }
+    expect(policy(WEBHOOK).spec.egress).toEqual(egress);
+    expect(policy(CONTROLLER).spec.egress).toEqual([...egress, caServers({})]);
+  });
+
+  it('let the controller reach the Server pods on 8140 in the watched namespaces only, in namespace mode', () => {
+    const scoped = render({ values: { scope: { mode: 'namespace', watchNamespace: 'a', watchNamespaces: ['b'] } } });
+    expect(scoped.one('NetworkPolicy', CONTROLLER).spec.egress[2]).toEqual(
+      caServers({ matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'In', values: ['a', 'b'] }] }),
+    );
   });
 
   it('let in admission requests on the webhook port and scrapers on the controller port only', () => {

@@ -36,6 +36,9 @@ const DELIBERATE: Record<string, string[]> = {
   // A shared default certname (`puppet`) made every Certificate of a CA one identity (Go PR #578): the
   // mutating webhook defaults it to the Certificate's own name instead.
   Certificate: ['spec.certname'],
+  // On, the CA Server's CRL endpoint serves the infrastructure CRL only: agent revocations would never reach
+  // the non-CA Servers through the operator's CRL refresh (puppetserver's own default is false).
+  CertificateAuthority: ['spec.enableInfraCRL'],
   // The Go default for a Database image is the Server image, which cannot run OpenVox DB.
   Database: ['spec.image.repository', 'spec.image.tag', 'spec.image.pullSecrets[].name'],
 };

@@ -36,8 +36,13 @@ export const CERTIFICATE_RULES: Rule[] = [
     ]),
 ];
 
+/** Allowed (a site may want it), but it silently stops agent revocations at the CA Server. */
+export const INFRA_CRL_WARNING =
+  "spec.enableInfraCRL: the CA Server's CRL endpoint then serves the infrastructure CRL (the certnames in infra_inventory.txt only), so an agent revoked with puppetserver ca revoke is still accepted by the non-CA Servers";
+
 export const CERTIFICATE_AUTHORITY_RULES: Rule[] = [
   ({ spec }) => verdict(durations(spec, 'spec', ['ttl', 'autoRenewalCertTTL', 'crlRefreshInterval'])),
+  ({ spec }) => verdict([], spec.enableInfraCRL === true && !child(spec, 'external') ? [INFRA_CRL_WARNING] : []),
   ({ spec }) => {
     const storage = child(spec, 'storage');
     const external = child(spec, 'external');

@@ -62,6 +62,15 @@ describe('validation of the other kinds', () => {
     ).toEqual(['spec.ttl', 'spec.crlRefreshInterval', 'spec.storage.size', 'spec.storage', 'spec.external.url']);
   });
 
+  it('CertificateAuthority: enableInfraCRL true is allowed with a warning that agent revocations stop at the CA', () => {
+    const response = call('CertificateAuthority', { enableInfraCRL: true });
+    expect(response.allowed).toBe(true);
+    expect(response.warnings).toEqual([
+      expect.stringMatching(/^spec\.enableInfraCRL: .*still accepted by the non-CA Servers$/),
+    ]);
+    expect(call('CertificateAuthority', { enableInfraCRL: false }).warnings ?? []).toEqual([]);
+  });
+
   it('Certificate: names and renewBefore', () => {
     expect(
       fields('Certificate', {

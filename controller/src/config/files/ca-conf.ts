@@ -12,7 +12,8 @@ export function renderCaConf(ca: CertificateAuthority | undefined): string {
     'certificate-authority': {
       'allow-subject-alt-names': spec.allowSubjectAltNames ?? true,
       'allow-authorization-extensions': spec.allowAuthorizationExtensions ?? true,
-      'enable-infra-crl': spec.enableInfraCRL ?? true,
+      // Off unless asked for: its CRL endpoint would then serve the infrastructure CRL, without agent revocations.
+      'enable-infra-crl': spec.enableInfraCRL ?? false,
       'allow-auto-renewal': spec.allowAutoRenewal ?? true,
       'auto-renewal-cert-ttl': ttl,
     },

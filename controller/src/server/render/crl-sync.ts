@@ -1,7 +1,7 @@
 // CRL refresh on non-CA pods. puppetserver 7 watches the directory of ssl-crl-path but compares
 // event paths with the CRL's canonical path as resolved at start-up; a Secret volume's atomic
 // symlink swap changes that canonical path, so a revoked certificate would keep working until a
-// restart (docs/puppetserver.md, proven again by test/e2e/puppet.test.ts).
+// restart (docs/puppetserver.md; a revocation on real pods: test/e2e/chart-pods.test.ts).
 //
 // So webserver.conf points ssl-crl-path at a regular file in the ssl emptyDir, and this native
 // sidecar (an init container with restartPolicy Always) keeps that file equal to the `{ca}-ca-crl`

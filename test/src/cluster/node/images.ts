@@ -1,7 +1,8 @@
 // The node's images: built from Debian packages by test/images/build.sh (cached outside the repo) and
 // imported into containerd, since nothing can be pulled here. Each image can be given more names.
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { parse } from 'yaml';
 import { runScript } from '../../progress/script.js';
 import { REPO_ROOT } from '../paths.js';
 import { run } from './host.js';
@@ -15,12 +16,21 @@ export const IMAGES = {
   operator: 'localhost/openvox-test/openvox-operator:dev',
 } as const;
 
+/** The image the chart runs with its default values: `image.repository` at the chart's appVersion. */
+export function chartDefaultImage(): string {
+  const chart = join(REPO_ROOT, 'charts', 'openvox-operator');
+  const { appVersion } = parse(readFileSync(join(chart, 'Chart.yaml'), 'utf8')) as { appVersion: string };
+  const { image } = parse(readFileSync(join(chart, 'values.yaml'), 'utf8')) as { image: { repository: string } };
+  return `${image.repository}:${appVersion}`;
+}
+
 /**
  * Public names that resolve to the local stand-ins, so manifests written for a real cluster (examples/
- * names the OpenVox Server image) run here with imagePullPolicy IfNotPresent.
+ * names the OpenVox Server image, the chart its operator image) run here with imagePullPolicy IfNotPresent.
  */
 export const IMAGE_ALIASES: Record<string, string> = {
   'ghcr.io/openvoxproject/openvox-server:8.8.0': IMAGES.openvoxServer,
+  [chartDefaultImage()]: IMAGES.operator,
 };
 
 const BASE_IMAGES = ['pause', 'busybox', 'code', 'openvox-server', 'openvox-agent'];

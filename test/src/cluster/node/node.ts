@@ -91,6 +91,11 @@ function nodePaths(root: string) {
   };
 }
 
+/** containerd's socket of the node under a cluster root (for `ctr -a`). */
+export function containerdSocket(root: string): string {
+  return nodePaths(root).socket;
+}
+
 function log(message: string): void {
   progress.log(`cluster: node: ${message}`);
 }

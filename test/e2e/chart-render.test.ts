@@ -202,7 +202,7 @@ describe('default render (cert-manager mode)', () => {
     });
   });
 
-  it('gives the controller only what it uses: no wildcards, PVCs create-only, deletes only HPAs, PDBs and NetworkPolicies', () => {
+  it('gives the controller only what it uses: no wildcards, PVCs create-only, deletes only HPAs, PDBs, NetworkPolicies and Secrets (the ENC and report-processor Secrets a Config owns, once nothing names them)', () => {
     const rules = rulesOf(manifest, 'ClusterRole', CONTROLLER);
     const flat = rules.flatMap((r) =>
       r.resources.flatMap((res) => r.verbs.map((v) => `${r.apiGroups[0]}/${res}:${v}`)),
@@ -211,6 +211,7 @@ describe('default render (cert-manager mode)', () => {
     expect(flat).toContain('/persistentvolumeclaims:create');
     expect(flat).not.toContain('/persistentvolumeclaims:delete');
     expect(flat.filter((p) => p.endsWith(':delete')).sort()).toEqual([
+      '/secrets:delete',
       'autoscaling/horizontalpodautoscalers:delete',
       'networking.k8s.io/networkpolicies:delete',
       'policy/poddisruptionbudgets:delete',

@@ -486,7 +486,9 @@ describe('helm uninstall', () => {
       Date.parse(taken.spec.acquireTime) - Date.parse(pod.status.containerStatuses[0].state.running.startedAt);
     timings.reinstallLeadsAfterStart = seconds(took);
     note(`after helm install again the controller led ${timings.reinstallLeadsAfterStart} after its container started`);
-    // A released Lease is taken at once; one left held waits out its 12 s from the new pod's first look.
-    expect(took).toBeLessThan(16_000);
+    // A released Lease is taken at once; one left held (helm removes the Lease Role before the pod's SIGTERM)
+    // waits out its 12 s from the new pod's first look, plus a 2 s retry, Node's start on a loaded node and
+    // startedAt's whole seconds: under 20 s; a second lease duration (a takeover that failed once) is not.
+    expect(took).toBeLessThan(20_000);
   });
 });

@@ -21,6 +21,8 @@
 //   asked (down, timeout, 5xx), the kept answer is used and a warning goes to stderr;
 // - errors go to stderr (puppetserver's log) and stdout: puppetserver puts a failed command's stdout
 //   into the error the agent sees, so the agent learns which classifier failed and why.
+import { rubyHttpClient } from '../http-service/ruby-http-client.js';
+
 /** The file's text; its settings are `enc.json` beside it (OPENVOX_ENC_SETTINGS overrides, for tests). */
 export const ENC_SCRIPT = String.raw`#!/bin/sh
 # openvox-enc, rendered by openvox-operator from the NodeClassifier of this Config.
@@ -109,26 +111,7 @@ def build_request(settings, certname)
   [uri, request]
 end
 
-def http_for(settings, uri)
-  http = Net::HTTP.new(uri.host, uri.port)
-  timeout = settings['timeoutSeconds'] || 10
-  http.open_timeout = timeout
-  http.read_timeout = timeout
-  http.write_timeout = timeout
-  return http unless uri.scheme == 'https'
-  tls = settings['tls'] || {}
-  store = OpenSSL::X509::Store.new
-  store.set_default_paths
-  store.add_file(tls['caFile']) if tls['caFile'] && File.file?(tls['caFile'])
-  http.use_ssl = true
-  http.verify_mode = OpenSSL::SSL::VERIFY_PEER
-  http.cert_store = store
-  if tls['clientCertificate']
-    http.cert = OpenSSL::X509::Certificate.new(File.read(tls.fetch('certFile')))
-    http.key = OpenSSL::PKey.read(File.read(tls.fetch('keyFile')))
-  end
-  http
-end
+${rubyHttpClient('http_for', 10)}
 
 def ask(settings, certname)
   uri, request = build_request(settings, certname)

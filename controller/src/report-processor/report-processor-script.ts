@@ -16,6 +16,8 @@
 // - an endpoint that fails (down, timeout, non-2xx) is logged on puppetserver's log and skipped: it
 //   never fails the agent's report submission, nor stops the other endpoints.
 // Helper methods carry the prefix openvox_http_: the module extends Puppet's report object.
+import { rubyHttpClient } from '../http-service/ruby-http-client.js';
+
 /** The file's text. OPENVOX_HTTP_SETTINGS overrides the settings path (for tests). */
 export const REPORT_PROCESSOR_SCRIPT = String.raw`# openvox_http, rendered by openvox-operator from the ReportProcessors of this Config.
 require 'puppet'
@@ -68,26 +70,7 @@ Puppet::Reports.register_report(:openvox_http) do
     Puppet.err("openvox_http: ReportProcessor #{endpoint['name']}: POST #{uri}: #{e.class}: #{e.message}; the report of #{data['host']} was not sent there")
   end
 
-  def openvox_http_client(endpoint, uri)
-    http = Net::HTTP.new(uri.host, uri.port)
-    timeout = endpoint['timeoutSeconds'] || 30
-    http.open_timeout = timeout
-    http.read_timeout = timeout
-    http.write_timeout = timeout if http.respond_to?(:write_timeout=)
-    return http unless uri.scheme == 'https'
-    tls = endpoint['tls'] || {}
-    store = OpenSSL::X509::Store.new
-    store.set_default_paths
-    store.add_file(tls['caFile']) if tls['caFile'] && File.file?(tls['caFile'])
-    http.use_ssl = true
-    http.verify_mode = OpenSSL::SSL::VERIFY_PEER
-    http.cert_store = store
-    if tls['clientCertificate']
-      http.cert = OpenSSL::X509::Certificate.new(File.read(tls.fetch('certFile')))
-      http.key = OpenSSL::PKey.read(File.read(tls.fetch('keyFile')))
-    end
-    http
-  end
+${rubyHttpClient('openvox_http_client', 30)}
 
   # PuppetDB's "store report" command, wire format v8, from Puppet's report data.
   def openvox_http_wire_report(data)

@@ -22,6 +22,7 @@
 // - errors go to stderr (puppetserver's log) and stdout: puppetserver puts a failed command's stdout
 //   into the error the agent sees, so the agent learns which classifier failed and why.
 import { rubyHttpClient } from '../http-service/ruby-http-client.js';
+import { ENC_DEFAULT_TIMEOUT_SECONDS } from './settings.js';
 
 /** The file's text; its settings are `enc.json` beside it (OPENVOX_ENC_SETTINGS overrides, for tests). */
 export const ENC_SCRIPT = String.raw`#!/bin/sh
@@ -111,7 +112,7 @@ def build_request(settings, certname)
   [uri, request]
 end
 
-${rubyHttpClient('http_for', 10)}
+${rubyHttpClient('http_for', ENC_DEFAULT_TIMEOUT_SECONDS)}
 
 def ask(settings, certname)
   uri, request = build_request(settings, certname)
@@ -119,7 +120,7 @@ def ask(settings, certname)
   begin
     response = http_for(settings, uri).start { |h| h.request(request) }
   rescue Net::OpenTimeout, Net::ReadTimeout, Net::WriteTimeout
-    raise Unavailable, "#{where}: no answer within #{settings['timeoutSeconds'] || 10} s"
+    raise Unavailable, "#{where}: no answer within #{settings['timeoutSeconds'] || ${ENC_DEFAULT_TIMEOUT_SECONDS}} s"
   rescue SystemCallError, SocketError, IOError, OpenSSL::SSL::SSLError, OpenSSL::PKey::PKeyError => e
     raise Unavailable, "#{where}: #{e.message}"
   end

@@ -5,6 +5,9 @@ import type { ServerLayout } from '../contracts/pod-layout.js';
 import type { ResolvedCredentials } from '../http-service/credentials.js';
 import { tlsSettings, type TlsSettings } from '../http-service/tls.js';
 
+/** The classifier's timeout when the NodeClassifier sets none (also the script's own fallback). */
+export const ENC_DEFAULT_TIMEOUT_SECONDS = 10;
+
 export const DEFAULT_ENC_CACHE_DIR = '/var/cache/openvox-enc';
 
 export interface EncSettings {
@@ -32,7 +35,7 @@ export function encSettings(nc: NodeClassifier, credentials: ResolvedCredentials
     path: spec.request?.path || '/node/{certname}',
     body: method === 'POST' ? (spec.request?.body ?? '') : '',
     responseFormat: spec.response?.format === 'json' ? 'json' : 'yaml',
-    timeoutSeconds: spec.timeoutSeconds ?? 10,
+    timeoutSeconds: spec.timeoutSeconds ?? ENC_DEFAULT_TIMEOUT_SECONDS,
     headers: credentials.headers,
     tls: tlsSettings(layout, credentials.clientCertificate),
     cache: { enabled: spec.cache?.enabled === true, directory: encCacheDirectory(nc) },

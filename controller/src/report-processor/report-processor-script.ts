@@ -17,6 +17,7 @@
 //   never fails the agent's report submission, nor stops the other endpoints.
 // Helper methods carry the prefix openvox_http_: the module extends Puppet's report object.
 import { rubyHttpClient } from '../http-service/ruby-http-client.js';
+import { REPORT_DEFAULT_TIMEOUT_SECONDS } from './settings.js';
 
 /** The file's text. OPENVOX_HTTP_SETTINGS overrides the settings path (for tests). */
 export const REPORT_PROCESSOR_SCRIPT = String.raw`# openvox_http, rendered by openvox-operator from the ReportProcessors of this Config.
@@ -70,7 +71,7 @@ Puppet::Reports.register_report(:openvox_http) do
     Puppet.err("openvox_http: ReportProcessor #{endpoint['name']}: POST #{uri}: #{e.class}: #{e.message}; the report of #{data['host']} was not sent there")
   end
 
-${rubyHttpClient('openvox_http_client', 30)}
+${rubyHttpClient('openvox_http_client', REPORT_DEFAULT_TIMEOUT_SECONDS)}
 
   # PuppetDB's "store report" command, wire format v8, from Puppet's report data.
   def openvox_http_wire_report(data)

@@ -5,6 +5,9 @@ import type { ServerLayout } from '../contracts/pod-layout.js';
 import type { ResolvedCredentials } from '../http-service/credentials.js';
 import { tlsSettings, type TlsSettings } from '../http-service/tls.js';
 
+/** An endpoint's timeout when the ReportProcessor sets none (also the script's own fallback). */
+export const REPORT_DEFAULT_TIMEOUT_SECONDS = 30;
+
 export interface ReportEndpoint {
   name: string;
   processor: 'puppetdb' | '';
@@ -23,7 +26,7 @@ export function reportEndpoint(
     name: rp.metadata.name!,
     processor: rp.spec.processor === 'puppetdb' ? 'puppetdb' : '',
     url: rp.spec.url,
-    timeoutSeconds: rp.spec.timeoutSeconds ?? 30,
+    timeoutSeconds: rp.spec.timeoutSeconds ?? REPORT_DEFAULT_TIMEOUT_SECONDS,
     headers: credentials.headers,
     tls: tlsSettings(layout, credentials.clientCertificate),
   };

@@ -4,7 +4,9 @@
 // - a 2-replica compiler behind a Pool rolls (its code moves from the image to a PersistentVolumeClaim,
 //   a user's edit of the Server) while an agent pod runs `puppet agent --test` against the Pool in a
 //   loop: every run succeeds (the pods drain before SIGTERM, termination.ts), and the runs after the
-//   rollout apply the catalog from the claim, which a writer pod filled as a user would.
+//   rollout apply the catalog from the claim, which a writer pod filled as a user would; each old pod
+//   keeps accepting connections for seconds after it left the Pool's ready endpoints (the drain itself,
+//   which the agent loop alone rarely catches in its window).
 import { jest } from '@jest/globals';
 import { IMAGES } from '../src/cluster/node/images.js';
 import { agentLoopScript, parseAgentRuns, runOutput, STOP_FILE } from '../src/e2e-support/agent-runs.js';
@@ -13,6 +15,7 @@ import { createNamespace, deleteNamespace } from '../src/e2e-support/namespace.j
 import { API, getObject, KIND, listObjects, type Obj } from '../src/e2e-support/objects.js';
 import { agentPod, livePods, podLogs, readyEndpoints, readyPods, waitingReasons } from '../src/e2e-support/pods.js';
 import { until } from '../src/e2e-support/poll.js';
+import { probeServing, type ServingProbe } from '../src/e2e-support/serving-probe.js';
 
 // A puppetserver pod is Ready in 24-45 s on an idle 2-core machine and up to ~90 s under load.
 const POD_MS = 300_000;
@@ -261,11 +264,21 @@ describe('probe failures', () => {
 
 describe('rolling update of the Pool under agent load, onto code from a claim', () => {
   it('rolls both pods with no failed agent run, and the runs after it apply the catalog from the claim', async () => {
-    const old = livePods(ns, COMPILER).map((p: Obj) => p.metadata.name as string);
+    const oldPods = livePods(ns, COMPILER);
+    const old = oldPods.map((p: Obj) => p.metadata.name as string);
+    // The drain, measured per old pod: when it left the ready endpoints, and until when it still served.
+    const drains = oldPods.map((p: Obj) => ({
+      pod: p.metadata.name as string,
+      ip: p.status.podIP as string,
+      probe: probeServing(p.status.podIP, 8140, '/status/v1/simple') as ServingProbe,
+      leftAt: undefined as number | undefined,
+    }));
     const t0 = Math.floor(Date.now() / 1000);
     // The user's edit: the code comes from the claim now. It changes the pod template, so the pods roll.
     apply(compiler({ claimName: 'code' }));
     const rolled = () => {
+      const ready = readyEndpoints(ns, 'compilers');
+      for (const d of drains) if (d.leftAt === undefined && !ready.includes(d.ip)) d.leftAt = Date.now();
       const d = getObject('deployment', 'compiler', ns);
       const pods = listObjects('pods', ns, COMPILER).map((p: Obj) => p.metadata.name);
       const s = d?.status ?? {};
@@ -280,6 +293,15 @@ describe('rolling update of the Pool under agent load, onto code from a claim', 
     await until('the rollout done and the old pods gone', rolled, POD_MS, explain(COMPILER));
     const t1 = Math.floor(Date.now() / 1000);
     note(`rollout: ${t1 - t0} s from the edit until both old pods were gone`);
+    for (const d of drains) d.probe.stop();
+    const servedAfterLeaving = drains.map((d) => ({
+      pod: d.pod,
+      seconds: d.leftAt && d.probe.lastServed() ? (d.probe.lastServed()! - d.leftAt) / 1000 : undefined,
+    }));
+    note(`served after leaving the Pool's endpoints: ${JSON.stringify(servedAfterLeaving)}`);
+    // The preStop pause is 15 s (termination.ts); without it puppetserver closes its listener on SIGTERM,
+    // about when the endpoint goes, and this is 0-2 s.
+    expect(servedAfterLeaving.filter((s) => !(s.seconds !== undefined && s.seconds >= 10))).toEqual([]);
     // Two more runs on the new pods, then the loop stops after its current run.
     await until(
       '2 runs after the rollout',

@@ -1,5 +1,5 @@
 // The reviewed list of kube-score findings we accept, each with its reason. The chart's README
-// ("Workload linter") lists the same; test/src/lint/workloads.test.ts fails on any other finding, on an
+// ("Workload linter") lists the same; test/e2e/workload-lint.test.ts fails on any other finding, on an
 // entry that no longer matches anything, and on an entry the README does not name.
 import type { Finding } from './kube-score.js';
 

@@ -3,11 +3,11 @@
 // entry of that list that no longer matches anything or that the chart's README does not name.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CHART_DIR } from '../chart/helm.js';
-import { parseObjects, template } from '../chart/render.js';
-import { ACCEPTED_FINDINGS, accepts, type Source } from './accepted-findings.js';
-import { describeFinding, kubeScoreBinary, score, type Finding } from './kube-score.js';
-import { serverPodObjects } from './server-pods.js';
+import { CHART_DIR } from '../src/chart/helm.js';
+import { parseObjects, template } from '../src/chart/render.js';
+import { ACCEPTED_FINDINGS, accepts, type Source } from '../src/lint/accepted-findings.js';
+import { describeFinding, kubeScoreBinary, score, type Finding } from '../src/lint/kube-score.js';
+import { serverPodObjects } from '../src/lint/server-pods.js';
 
 let binary: string;
 const used = new Set<number>();

@@ -1,7 +1,7 @@
 // The chart's workload settings as helm renders them: Node's heap limit derived from each memory
 // limit, and the two NetworkPolicies (the workload linter in test/src/lint/ checks the rest).
 import { spawnSync } from 'node:child_process';
-import { render, template, type K8sObject } from './render.js';
+import { render, template, type K8sObject } from '../src/chart/render.js';
 
 const WEBHOOK = 'openvox-operator-webhook';
 const CONTROLLER = 'openvox-operator-controller';

@@ -144,6 +144,8 @@ beforeAll(() => {
     obj('Config', 'production', {
       authorityRef: 'production-ca',
       image: { repository: 'ghcr.io/openvoxproject/openvox-server', tag: '8.8.0' },
+      // The code image's site.pp: one Notify, so the catalog and the report have a resource of the code.
+      code: { image: IMAGES.code },
       databaseRef: DB,
     }),
     obj('Server', 'production-ca', {
@@ -253,8 +255,8 @@ describe('Database with PostgreSQL and a real agent', () => {
 
   it("stores the agent's facts, catalog and report in PuppetDB", async () => {
     const { code, log } = await agentRun();
-    // 0: nothing to change (the image's empty production environment), 2: changes applied.
-    expect({ ok: [0, 2].includes(code), log }).toMatchObject({ ok: true });
+    expect({ code, log }).toMatchObject({ code: 2 });
+    expect(log).toContain(`Notice: catalog from the code image for ${CERTNAME}`);
     expect(log).not.toMatch(/Error:|Warning: .*puppetdb/i);
     const pod = dbPod.metadata.name as string;
     const facts = (await until(
@@ -276,7 +278,7 @@ describe('Database with PostgreSQL and a real agent', () => {
     )) as Obj;
     expect(catalog.certname).toBe(CERTNAME);
     const resources = catalog.resources.data.map((r: Obj) => `${r.type}[${r.title}]`);
-    expect(resources).toEqual(expect.arrayContaining(['Class[Main]', 'Stage[main]']));
+    expect(resources).toEqual(expect.arrayContaining(['Stage[main]', 'Class[main]', 'Notify[code-image]']));
 
     const reports = (await until(
       'the report in PuppetDB',
@@ -286,9 +288,11 @@ describe('Database with PostgreSQL and a real agent', () => {
       },
       120_000,
     )) as Obj[];
-    expect(reports[0].certname).toBe(CERTNAME);
-    expect(['changed', 'unchanged']).toContain(reports[0].status);
-    expect(reports[0].catalog_uuid).toBe(catalog.catalog_uuid);
+    expect(reports[0]).toMatchObject({ certname: CERTNAME, status: 'changed', catalog_uuid: catalog.catalog_uuid });
+    const events = (await pdbQuery(pod, 'events', ['=', 'report', reports[0].hash])) as Obj[];
+    expect(events.map((e: Obj) => [e.resource_type, e.resource_title, e.status])).toEqual([
+      ['Notify', 'code-image', 'success'],
+    ]);
 
     const node = (await pdbQuery(pod, `nodes/${CERTNAME}`)) as Obj;
     expect(node).toMatchObject({ certname: CERTNAME, deactivated: null });

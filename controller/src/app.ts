@@ -24,7 +24,7 @@ import { createConfigController } from './config/controller.js';
 import { createCertificateAuthorityController } from './certificate-authority/controller.js';
 import { createCertificateController } from './certificate/controller.js';
 import { createPoolController } from './pool/controller.js';
-import { createLaterControllers } from './later/controller.js';
+import { createDatabaseController } from './database/controller.js';
 import { createSigningPolicyController } from './signing-policy/controller.js';
 import { createNodeClassifierController } from './node-classifier/controller.js';
 import { createReportProcessorController } from './report-processor/controller.js';
@@ -61,7 +61,7 @@ export function registerControllers(mgr: Manager, deps: ControllerDeps, options:
   );
   mgr.register(createCertificateController(mgr, { ...deps, keyAlgorithm }));
   mgr.register(createPoolController(mgr, deps));
-  for (const later of createLaterControllers(mgr, deps)) mgr.register(later);
+  mgr.register(createDatabaseController(mgr, deps));
   mgr.register(createSigningPolicyController(mgr, deps));
   mgr.register(createNodeClassifierController(mgr, deps));
   mgr.register(createReportProcessorController(mgr, deps));

@@ -35,7 +35,6 @@ export const CONTROLLER_NAMES = [
   'certificateauthority',
   'certificate',
   'pool',
-  // Status only (NotImplemented): later/controller.ts.
   'nodeclassifier',
   'reportprocessor',
   'database',

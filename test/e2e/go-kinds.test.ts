@@ -1,7 +1,7 @@
 // NodeClassifier, ReportProcessor and Database as a user meets them: kubectl explain, the Go short
 // names and printer columns, every mistake at once (the Go CEL rules with the webhook's own), the CEL
 // rules alone where the webhook is bypassed, and their status: NodeClassifier and ReportProcessor name
-// what they miss and turn Active once rendered; Database says plainly this version does not act on it.
+// what they miss and turn Active once rendered; Database names the Certificate it misses.
 import { kubectl, kubectlOk } from '../src/e2e-support/kubectl.js';
 import { createNamespace, deleteNamespace } from '../src/e2e-support/namespace.js';
 import { WEBHOOK_BYPASS_LABEL } from '../src/operator/webhook-configurations.js';
@@ -65,7 +65,7 @@ const statusOf = (resource: string, name: string) => {
 };
 
 describe('status', () => {
-  it('Database: Pending, Ready=False NotImplemented, no fake success', async () => {
+  it('Database: Error naming its missing Certificate (database.test.ts runs one for real)', async () => {
     const status = await until(
       'Database status',
       () =>
@@ -73,14 +73,15 @@ describe('status', () => {
         statusOf('databases.openvox.voxpupuli.org', 'production-db'),
     );
     expect(status).toMatchObject({
-      phase: 'Pending',
+      phase: 'Error',
       observedGeneration: 1,
+      url: `https://production-db-openvoxdb.${ns}.svc:8081`,
       conditions: [
         {
           type: 'Ready',
           status: 'False',
-          reason: 'NotImplemented',
-          message: 'This version of the operator accepts and validates Database objects but does not act on them yet',
+          reason: 'CertificateNotFound',
+          message: 'spec.certificateRef: Certificate production-db-cert not found',
         },
       ],
     });

@@ -2,7 +2,7 @@
 # Builds the local test images as OCI image-layout tarballs (import with `ctr -n k8s.io images import FILE`)
 # into a cache outside the repo, and prints that directory as the last line of stdout (logs go to stderr).
 #
-#   test/images/build.sh            pause, busybox, code, openvox-server, openvox-agent
+#   test/images/build.sh            pause, busybox, code, openvox-server, openvox-agent, puppetdb, postgresql
 #   test/images/build.sh operator   openvox-operator from the repo's built dist (run `npm run build` first);
 #                                   prints its own directory, keyed on the dist + lock file
 #   test/images/build.sh all        both; prints the directory of the first set
@@ -21,9 +21,10 @@ what=${1:-base}
 case $what in base|operator|all) ;; *) echo "usage: $0 [base|operator|all]" >&2; exit 64 ;; esac
 
 cache_root=${OPENVOX_TESTBIN_CACHE:-$HOME/.cache/openvox-testbin}
-srchash=$(cd "$here" && cat build.sh mkoci.sh layer.sh rootfs.sh layout-puppet.sh layout-node.sh files/* | sha256sum | cut -c1-12)
+srchash=$(cd "$here" && cat build.sh mkoci.sh layer.sh rootfs.sh rootfs-db.sh layout-puppet.sh layout-node.sh \
+  layout-puppetdb.sh layout-postgresql.sh files/* | sha256sum | cut -c1-12)
 dir="$cache_root/images-$suite-$srchash-r$REVISION"
-base_images=(pause busybox code openvox-server openvox-agent)
+base_images=(pause busybox code openvox-server openvox-agent puppetdb postgresql)
 
 operator_key() {
   # The app layer: the three workspaces' dist and package.json; the deps layer: lock file + node binary.
@@ -63,15 +64,17 @@ T() { local s=$SECONDS; "$@"; log "  ($(( SECONDS - s )) s: $*)"; }
 smalltar() { tar --numeric-owner --owner=0 --group=0 --sort=name --mtime=@0 -C "$1" -cf "$2" .; }
 size() { numfmt --to=iec "$(stat -c %s "$1")"; }
 
-# Cached base rootfs tarballs, keyed on rootfs.sh alone (editing the layout does not re-run mmdebstrap).
+# Cached base rootfs tarballs, keyed on the script that makes them alone (editing the layout does not re-run
+# mmdebstrap): rootfs.sh for puppet and node, rootfs-db.sh for puppetdb and postgresql.
 rootfs() {
-  local kind=$1 rk out
-  rk=$(cat "$here/rootfs.sh" | sha256sum | cut -c1-12)
+  local kind=$1 rk out script=rootfs.sh
+  case $kind in puppetdb|postgresql) script=rootfs-db.sh ;; esac
+  rk=$(cat "$here/$script" | sha256sum | cut -c1-12)
   out="$cache_root/rootfs-$kind-$suite-$rk-r$REVISION.tar"
   if [ ! -f "$out" ]; then
     log "mmdebstrap: $kind rootfs ($suite)"
     local s=$SECONDS
-    rootfs.sh "$kind" "$suite" "$tmp/rootfs-$kind.tar"
+    "$script" "$kind" "$suite" "$tmp/rootfs-$kind.tar"
     # Not grep -q: it would stop reading early and, under pipefail, tar's SIGPIPE would fail a good rootfs.
     tar -tf "$tmp/rootfs-$kind.tar" | grep -E '^\./(usr/)?lib/x86_64-linux-gnu/libc\.so\.6$' >/dev/null \
       || { log "mmdebstrap $kind: no usable rootfs in $tmp/rootfs-$kind.tar"; exit 1; }
@@ -125,14 +128,29 @@ puppet_layer() {
   rm -f "$tmp/puppet-layer.tar"
   mv "$tmp/puppet-layer.diffid" "$dir/puppet-layer.diffid"; mv "$tmp/puppet-layer.tar.gz" "$dir/puppet-layer.tar.gz"
 }
+# The PuppetDB termini (storeconfigs_backend, reports and facts `puppetdb`): Debian's puppet-terminus-puppetdb,
+# the same version as the puppetdb image, as a layer of its own above the shared one (the real OpenVox Server
+# image ships openvoxdb-termini). Pure Ruby below /usr/lib/ruby/vendor_ruby/puppet, which puppetserver's
+# load path reaches through the puppet symlink.
+termini_layer() {
+  [ -f "$dir/termini-layer.tar.gz" ] && return 0
+  local r="$tmp/termini/root"
+  mkdir -p "$tmp/termini/deb" "$r"
+  (cd "$tmp/termini/deb" && apt-get download -q puppet-terminus-puppetdb >&2)
+  dpkg-deb -x "$tmp"/termini/deb/puppet-terminus-puppetdb_*.deb "$r"
+  rm -rf "$r/usr/share"
+  smalltar "$r" "$tmp/termini.tar"; layer.sh "$tmp/termini.tar" "$tmp/termini-layer"
+  mv "$tmp/termini-layer.diffid" "$dir/termini-layer.diffid"; mv "$tmp/termini-layer.tar.gz" "$dir/termini-layer.tar.gz"
+}
 PATHS='PATH=/opt/puppetlabs/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'
 build_openvox-server() {
   puppet_layer
+  termini_layer
   mkoci.sh localhost/openvox-test/openvox-server:7.9.5 "$dir/openvox-server.oci.tar" \
     "$(jq -cn --arg p "$PATHS" '{Entrypoint:["/usr/local/bin/openvox-server-entrypoint"],User:"1001:0",
        Env:[$p,"LANG=C.UTF-8","JAVA_ARGS=-Xms512m -Xmx1024m"],ExposedPorts:{"8140/tcp":{}},WorkingDir:"/",
-       Labels:{"org.opencontainers.image.description":"OpenVox Server stand-in: Debian puppetserver 7.9.5 in the AIO layout"}}')" \
-    "$dir/puppet-layer"
+       Labels:{"org.opencontainers.image.description":"OpenVox Server stand-in: Debian puppetserver 7.9.5 in the AIO layout, with the PuppetDB termini"}}')" \
+    "$dir/puppet-layer" "$dir/termini-layer"
 }
 build_openvox-agent() {
   puppet_layer
@@ -140,6 +158,35 @@ build_openvox-agent() {
     "$(jq -cn --arg p "$PATHS" '{Cmd:["puppet","agent","--test"],Env:[$p,"LANG=C.UTF-8"],WorkingDir:"/",
        Labels:{"org.opencontainers.image.description":"OpenVox agent stand-in: Debian puppet-agent 7.23 in the AIO layout"}}')" \
     "$dir/puppet-layer"
+}
+
+# One image from one cached rootfs: unpack, lay out, one layer.
+db_image() {
+  local kind=$1 name=$2 cfg=$3 base r="$tmp/$1/root"; base=$(rootfs "$kind")
+  mkdir -p "$r"
+  T tar --numeric-owner -xpf "$base" -C "$r"
+  "layout-$kind.sh" "$r"
+  T tar --numeric-owner --sort=name -C "$r" -cf "$tmp/$kind-layer.tar" .
+  rm -rf "$r"
+  T layer.sh "$tmp/$kind-layer.tar" "$tmp/$kind-layer"
+  rm -f "$tmp/$kind-layer.tar"
+  mkoci.sh "$name" "$dir/$kind.oci.tar" "$cfg" "$tmp/$kind-layer"
+}
+# OpenVox DB stand-in: Debian's puppetdb 7.12 (docs/image-contract-openvoxdb.md).
+build_puppetdb() {
+  db_image puppetdb localhost/openvox-test/puppetdb:7.12.1 \
+    "$(jq -cn '{Entrypoint:["/usr/local/bin/openvoxdb-entrypoint"],User:"1001:0",
+       Env:["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin","LANG=C.UTF-8","JAVA_ARGS=-Xmx256m"],
+       ExposedPorts:{"8081/tcp":{}},WorkingDir:"/",
+       Labels:{"org.opencontainers.image.description":"OpenVox DB stand-in: Debian puppetdb 7.12.1 in the AIO layout"}}')"
+}
+# PostgreSQL 15 for the e2e tests: one application database from POSTGRES_USER/PASSWORD/DB (files/postgresql-entrypoint).
+build_postgresql() {
+  db_image postgresql localhost/openvox-test/postgresql:15 \
+    "$(jq -cn '{Entrypoint:["/usr/local/bin/postgresql-entrypoint"],User:"1001:0",
+       Env:["PATH=/usr/lib/postgresql/15/bin:/usr/local/bin:/usr/bin:/bin","LANG=C.UTF-8","PGDATA=/var/lib/postgresql/data/pgdata"],
+       ExposedPorts:{"5432/tcp":{}},WorkingDir:"/",
+       Labels:{"org.opencontainers.image.description":"PostgreSQL 15 (Debian postgresql-15) for the e2e tests"}}')"
 }
 
 # openvox-operator: three layers. base (Debian libc/libstdc++/CA bundle, cached in $dir), deps (node binary +

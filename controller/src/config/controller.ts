@@ -1,11 +1,12 @@
 // The Config controller definition: a Config, its ConfigMap and Secrets, the CA, NodeClassifier and
 // ReportProcessors it uses.
-import type { CertificateAuthority, Config, NodeClassifier, ReportProcessor } from '@openvox/shared/runtime';
+import type { CertificateAuthority, Config, Database, NodeClassifier, ReportProcessor } from '@openvox/shared/runtime';
 import type { KubeObject } from '../kube/client.js';
 import {
   CERTIFICATE_AUTHORITY,
   CONFIG,
   CONFIG_MAP,
+  DATABASE,
   NODE_CLASSIFIER,
   REPORT_PROCESSOR,
   SECRET,
@@ -27,6 +28,7 @@ export function createConfigController(mgr: Manager, deps: ControllerDeps): Cont
       nodeClassifiers: mgr.informer<NodeClassifier & KubeObject>(NODE_CLASSIFIER),
       reportProcessors: mgr.informer<ReportProcessor & KubeObject>(REPORT_PROCESSOR),
       secrets: mgr.informer(SECRET),
+      databases: mgr.informer<Database & KubeObject>(DATABASE),
     },
   });
   const configsIn = (obj: KubeObject) => configs.list(obj.metadata?.namespace);
@@ -50,6 +52,14 @@ export function createConfigController(mgr: Manager, deps: ControllerDeps): Cont
         map: (_, obj) =>
           configsIn(obj)
             .filter((c) => c.spec.nodeClassifierRef === obj.metadata?.name)
+            .map(objectKey),
+      },
+      {
+        // puppetdb.conf names the Database's Service port.
+        resource: DATABASE,
+        map: (_, obj) =>
+          configsIn(obj)
+            .filter((c) => c.spec.databaseRef === obj.metadata?.name)
             .map(objectKey),
       },
       // Every Config of the namespace: a ReportProcessor that moved to another Config must leave the old

@@ -50,6 +50,7 @@ function setup() {
       nodeClassifiers: api.cache('NodeClassifier'),
       reportProcessors: api.cache('ReportProcessor'),
       secrets: api.cache('Secret'),
+      databases: api.cache('Database'),
     },
   });
   const secret = (name: string) => api.cache('Secret').get('prod', name) as Data | undefined;

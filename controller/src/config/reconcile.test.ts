@@ -21,6 +21,7 @@ function setup() {
       nodeClassifiers: api.cache('NodeClassifier'),
       reportProcessors: api.cache('ReportProcessor'),
       secrets: api.cache('Secret'),
+      databases: api.cache('Database'),
     },
   });
   return { api, reconciler };
@@ -33,6 +34,31 @@ const status = (api: ReturnType<typeof fakeApi>) =>
   };
 
 describe('ConfigReconciler', () => {
+  it('databaseRef: the Database Service URL in puppetdb.conf, its port once the Database exists', async () => {
+    const { api, reconciler } = setup();
+    api.cache('Config').put(config({ databaseRef: 'production-db' }));
+    await reconciler.reconcile('prod/production');
+    const puppetdbConf = () =>
+      (api.cache('ConfigMap').get('prod', 'production-config') as KubeObject & { data: Record<string, string> }).data[
+        'puppetdb.conf'
+      ];
+    // Applied before its Database (GitOps order): the default URL, and the status says so.
+    expect(puppetdbConf()).toContain('server_urls = https://production-db-openvoxdb.prod.svc:8081\n');
+    expect(status(api)).toMatchObject({ phase: 'Running' });
+    expect(status(api).conditions[0]!.message).toContain(
+      'Database production-db not found yet: puppetdb.conf names its default URL',
+    );
+    api.cache('Database').put({
+      apiVersion: API_VERSION,
+      kind: 'Database',
+      metadata: { name: 'production-db', namespace: 'prod' },
+      spec: { service: { port: 443 } },
+    });
+    await reconciler.reconcile('prod/production');
+    expect(puppetdbConf()).toContain('server_urls = https://production-db-openvoxdb.prod.svc:443\n');
+    expect(status(api).conditions[0]!.message).not.toContain('production-db');
+  });
+
   it('renders the ConfigMap, reports Running, and a resync writes nothing', async () => {
     const { api, reconciler } = setup();
     api.cache('Config').put(config());

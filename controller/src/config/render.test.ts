@@ -163,6 +163,32 @@ describe('renderConfigData', () => {
       ],
     ).toBe('[main]\nserver_urls = https://pdb:8081,https://pdb2:8081\nsoft_write_failure = true\n');
   });
+
+  it('with a Database (databaseRef): its URL in puppetdb.conf, storeconfigs on, puppetdb added to reports', () => {
+    const url = 'https://production-db-openvoxdb.ns.svc:8081';
+    const data = renderConfigData(config({ databaseRef: 'production-db' }), ca, undefined, {
+      reportProcessors: true,
+      databaseUrl: url,
+    });
+    expect(data['puppetdb.conf']).toBe(`[main]\nserver_urls = ${url}\nsoft_write_failure = true\n`);
+    expect(data['puppet.conf']).toMatch(
+      /\nstoreconfigs = true\nstoreconfigs_backend = puppetdb\nreports = store,puppetdb,openvox_http\n/,
+    );
+    // The user's own choices stay: another backend, reports that already name puppetdb, or none at all.
+    const conf = (puppet: NonNullable<Config['spec']['puppet']>) =>
+      renderConfigData(config({ databaseRef: 'db', puppet }), ca, undefined, {
+        reportProcessors: false,
+        databaseUrl: url,
+      })['puppet.conf'];
+    expect(conf({ storeBackend: 'custom', reports: 'puppetdb,log' })).toMatch(
+      /\nstoreconfigs_backend = custom\nreports = puppetdb,log\n/,
+    );
+    expect(conf({ reports: 'none' })).toMatch(/\nreports = none\n/);
+    // Without a Database nothing of it appears.
+    const plain = renderConfigData(config(), ca);
+    expect(plain['puppet.conf']).not.toContain('storeconfigs');
+    expect(plain['puppetdb.conf']).toBe('[main]\nsoft_write_failure = true\n');
+  });
 });
 
 describe('renderConfigMap', () => {

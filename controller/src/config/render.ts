@@ -55,7 +55,7 @@ export function renderConfigData(
       'metrics.conf': renderMetricsConf(spec.metrics),
       'product.conf': renderProductConf(),
       'puppet.conf': renderPuppetConf(spec, ca, layout, extras),
-      'puppetdb.conf': renderPuppetdbConf(spec),
+      'puppetdb.conf': renderPuppetdbConf(spec, extras.databaseUrl),
       'puppetserver.conf': renderPuppetserverConf(spec, layout),
       'webserver-ca.conf': webserver,
       'webserver.conf': webserver,

@@ -52,3 +52,22 @@ export const REPORT_PROCESSOR_KEY = `${REPORT_PROCESSOR_NAME}.rb`;
 export const REPORT_SETTINGS_KEY = `${REPORT_PROCESSOR_NAME}.json`;
 /** Annotation of `{config}-enc`: the NodeClassifier's cache directory, an emptyDir in the Server pods. */
 export const ENC_CACHE_DIR_ANNOTATION = 'openvox.voxpupuli.org/enc-cache-directory';
+
+/**
+ * The Database's Deployment, Service and PodDisruptionBudget: `{database}-openvoxdb`. The suffix keeps them
+ * apart from a Server's (`{server}`), a Pool's Service (`{pool}`) and a Config's ConfigMap (`{config}-config`)
+ * of the same name, which the Go operator's `{database}` and `{database}-config` collided with.
+ */
+export const databaseObjectName = (database: string): string => `${database}-openvoxdb`;
+/** The HTTPS port OpenVox DB serves (jetty ssl-port) and the Service's default port. */
+export const DATABASE_HTTPS_PORT = 8081;
+/**
+ * The URL a Config's Servers reach a Database at (puppetdb.conf server_urls, Database.status.url): the
+ * Service's `{name}.{namespace}.svc`, which resolves whatever the cluster domain is (the Go operator
+ * hard-coded `.svc.cluster.local`). The Database's Certificate must name this host (dnsAltNames).
+ */
+export function databaseUrl(namespace: string, database: string, port: number = DATABASE_HTTPS_PORT): string {
+  return `https://${databaseHost(namespace, database)}:${port}`;
+}
+export const databaseHost = (namespace: string, database: string): string =>
+  `${databaseObjectName(database)}.${namespace}.svc`;

@@ -46,7 +46,6 @@ export const CONFIG = custom('Config', 'configs');
 export const CERTIFICATE = custom('Certificate', 'certificates');
 export const CERTIFICATE_AUTHORITY = custom('CertificateAuthority', 'certificateauthorities');
 export const POOL = custom('Pool', 'pools');
-// Accepted and validated only (later/controller.ts writes their NotImplemented status).
 export const NODE_CLASSIFIER = custom('NodeClassifier', 'nodeclassifiers');
 export const REPORT_PROCESSOR = custom('ReportProcessor', 'reportprocessors');
 export const DATABASE = custom('Database', 'databases');
@@ -72,6 +71,14 @@ export const SERVER_POD: ResourceType = {
   labelSelector: `${MANAGED_SELECTOR},${LABEL_SERVER}`,
   indexLabel: LABEL_SERVER,
   cacheView: 'pod-status',
+};
+/** The operator's Services (a Pool's, a Database's). */
+export const SERVICE: ResourceType = {
+  apiVersion: 'v1',
+  kind: 'Service',
+  plural: 'services',
+  namespaced: true,
+  labelSelector: MANAGED_SELECTOR,
 };
 export const SECRET: ResourceType = {
   apiVersion: 'v1',

@@ -1,13 +1,8 @@
 // API resources only the Pool controller uses (the shared list lives in kube/resources.ts).
-import { MANAGED_SELECTOR, type ResourceType } from '../kube/resources.js';
+import type { ResourceType } from '../kube/resources.js';
 
-export const SERVICE: ResourceType = {
-  apiVersion: 'v1',
-  kind: 'Service',
-  plural: 'services',
-  namespaced: true,
-  labelSelector: MANAGED_SELECTOR,
-};
+// Services are the Database's too: the one definition lives in kube/resources.ts.
+export { SERVICE } from '../kube/resources.js';
 export const ENDPOINT_SLICE: ResourceType = {
   apiVersion: 'discovery.k8s.io/v1',
   kind: 'EndpointSlice',

@@ -72,7 +72,7 @@ export const ConfigSpec = Type.Object(
     authorityRef: Type.Optional(str('Name of the CertificateAuthority (same namespace) this configuration trusts.')),
     databaseRef: Type.Optional(
       str(
-        'Name of the Database (same namespace) whose status.url is written to puppetdb.conf. Mutually exclusive with puppetdb.serverUrls. Accepted; this version does not render it yet.',
+        'Name of the Database (same namespace) whose URL (status.url) is written to puppetdb.conf server_urls; it also turns on storeconfigs with the puppetdb backend and adds puppetdb to reports. Mutually exclusive with puppetdb.serverUrls.',
       ),
     ),
     nodeClassifierRef: Type.Optional(

@@ -1,5 +1,5 @@
-// The Database kind: an OpenVox DB (PuppetDB) Deployment backed by an external PostgreSQL. Accepted
-// and validated; this version does not act on it yet (no Deployment is rendered).
+// The Database kind: an OpenVox DB (PuppetDB) Deployment backed by an external PostgreSQL
+// (controller/src/database/).
 import type { V1ResourceRequirements } from '@kubernetes/client-node';
 import {
   Type,

@@ -136,7 +136,6 @@ export const pool: KindDefinition = {
 
 // The Go operator's other kinds, with its short names (none clashes with cert-manager's).
 const url: PrinterColumn = { name: 'URL', type: 'string', jsonPath: '.spec.url', description: 'Service URL.' };
-const later = ' Accepted and validated; this version does not act on it yet (status Ready=False, NotImplemented).';
 
 export const nodeClassifier: KindDefinition = {
   kind: 'NodeClassifier',
@@ -193,7 +192,8 @@ export const database: KindDefinition = {
   plural: 'databases',
   singular: 'database',
   shortNames: ['db'],
-  description: `A Database runs OpenVox DB (PuppetDB) against an external PostgreSQL.${later}`,
+  description:
+    "A Database runs OpenVox DB (PuppetDB) against an external PostgreSQL: a Deployment, Service, PodDisruptionBudget and NetworkPolicy named {name}-openvoxdb, serving the Certificate's TLS Secret, with the PostgreSQL credentials from a Secret. A Config that names it in databaseRef sends its Servers' facts, catalogs and reports there.",
   spec: DatabaseSpec,
   status: DatabaseStatus,
   printerColumns: [
@@ -205,14 +205,14 @@ export const database: KindDefinition = {
   ],
 };
 
-/** Kinds this version accepts and validates but does not act on yet. */
-export const LATER_KINDS: readonly KindDefinition[] = [nodeClassifier, reportProcessor, database];
+/** The Go operator's kinds besides the five of the seed. */
+export const GO_KINDS: readonly KindDefinition[] = [nodeClassifier, reportProcessor, database];
 export const KINDS: readonly KindDefinition[] = [
   server,
   config,
   certificate,
   certificateAuthority,
   pool,
-  ...LATER_KINDS,
+  ...GO_KINDS,
   signingPolicy,
 ];

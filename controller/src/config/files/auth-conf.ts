@@ -1,7 +1,7 @@
 // auth.conf: puppetserver's built-in authorization rules (as shipped by puppetserver 7 / OpenVox,
 // plus certificate renewal, sign and resource_type) as typed data, written through the HOCON writer.
 import type { AuthorizationRule } from '@openvox/shared/runtime';
-import { writeHocon, type HoconObject, type HoconValue } from '../writers/hocon.js';
+import { writeHocon, type HoconObject, type HoconValue } from '../../writers/hocon.js';
 
 type Method = 'get' | 'head' | 'post' | 'put' | 'delete';
 type Allow = string | { extensions: Record<string, string> };

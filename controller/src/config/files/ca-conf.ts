@@ -2,7 +2,7 @@
 // (puppetserver's defaults when the Config has no CA).
 import type { CertificateAuthority } from '@openvox/shared/runtime';
 import { parseDurationSeconds } from '@openvox/shared/runtime';
-import { writeHocon } from '../writers/hocon.js';
+import { writeHocon } from '../../writers/hocon.js';
 
 export function renderCaConf(ca: CertificateAuthority | undefined): string {
   const spec = ca?.spec ?? {};

@@ -1,7 +1,7 @@
 // logback.xml: console logging (the container's stdout), one <logger> per Config logger in sorted
 // order (the Go operator wrote Go map order, which changed the ConfigMap hash spuriously).
 import type { ConfigSpec } from '@openvox/shared/runtime';
-import { writeXml, type XmlElement } from '../writers/xml.js';
+import { writeXml, type XmlElement } from '../../writers/xml.js';
 
 export const LOGBACK_LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'OFF'] as const;
 const PATTERN = '%d %-5p [%t] [%c{2}] %m%n';

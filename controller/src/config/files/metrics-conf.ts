@@ -3,7 +3,7 @@
 // Graphite as switched on; Graphite's host, port and interval go to the top-level reporters block,
 // where puppetserver reads them (metrics.conf as puppetserver documents it).
 import type { ConfigSpec } from '@openvox/shared/runtime';
-import { writeHocon, type HoconObject } from '../writers/hocon.js';
+import { writeHocon, type HoconObject } from '../../writers/hocon.js';
 
 export function renderMetricsConf(metrics?: ConfigSpec['metrics']): string {
   if (!metrics) {

@@ -3,7 +3,7 @@
 // a built-in value (the key is then written once, in the built-in position).
 import type { CertificateAuthority, ConfigSpec } from '@openvox/shared/runtime';
 import { parseDurationSeconds } from '@openvox/shared/runtime';
-import { writeIni, type IniScalar, type IniSection } from '../writers/ini.js';
+import { writeIni, type IniScalar, type IniSection } from '../../writers/ini.js';
 import { autosignFiles, encFiles, type ServerLayout } from '../../contracts/pod-layout.js';
 import { REPORT_PROCESSOR_NAME } from '../../contracts/names.js';
 
@@ -11,6 +11,25 @@ import { REPORT_PROCESSOR_NAME } from '../../contracts/names.js';
 export interface PuppetConfExtras {
   /** At least one ReportProcessor names the Config: its report processor joins `reports`. */
   reportProcessors: boolean;
+  /**
+   * The URL of the Database the Config names (databaseRef), written to puppetdb.conf. Its Servers then
+   * store facts and catalogs there (storeconfigs with the puppetdb backend) and send it their reports,
+   * the settings the Go operator defaults to.
+   */
+  databaseUrl?: string;
+}
+
+/** The report processor of the PuppetDB termini. */
+export const PUPPETDB_REPORTS = 'puppetdb';
+
+/** `reports` with `puppetdb` added for a Database, unless the Config asks for no reports at all. */
+export function withPuppetdbReports(reports: string): string {
+  const names = reports
+    .split(',')
+    .map((r) => r.trim())
+    .filter((r) => r !== '');
+  if (names.includes('none') || names.includes(PUPPETDB_REPORTS)) return reports;
+  return [...names, PUPPETDB_REPORTS].join(',');
 }
 
 /** `reports` with the operator's report processor added (alone when the list is empty or none). */
@@ -58,10 +77,12 @@ export function renderPuppetConf(
   ];
   const server: Entries = [['cadir', layout.cadir]];
   if (puppet.environmentTimeout) server.push(['environment_timeout', puppet.environmentTimeout]);
-  if (puppet.storeconfigs) {
+  const database = extras.databaseUrl !== undefined;
+  if (puppet.storeconfigs || database) {
     server.push(['storeconfigs', true], ['storeconfigs_backend', puppet.storeBackend ?? 'puppetdb']);
   }
-  server.push(['reports', reportsSetting(puppet.reports ?? 'store', extras.reportProcessors)]);
+  const reports = puppet.reports ?? 'store';
+  server.push(['reports', reportsSetting(database ? withPuppetdbReports(reports) : reports, extras.reportProcessors)]);
   if (ca && !ca.spec.external) {
     const ttl = parseDurationSeconds(ca.spec.ttl ?? '5y');
     if (ttl > 0) server.push(['ca_ttl', ttl]);

@@ -1,10 +1,11 @@
-// puppetdb.conf: server_urls (comma-separated, so each URL must parse and hold no comma) and
-// soft_write_failure so a PuppetDB outage does not fail agent runs.
+// puppetdb.conf: server_urls (comma-separated, so each URL must parse and hold no comma): the
+// Database's URL when the Config names one (databaseRef; the webhook refuses it beside serverUrls), else
+// puppetdb.serverUrls; and soft_write_failure so a PuppetDB outage does not fail agent runs.
 import type { ConfigSpec } from '@openvox/shared/runtime';
-import { writeIni, IniValueError, type IniScalar } from '../writers/ini.js';
+import { writeIni, IniValueError, type IniScalar } from '../../writers/ini.js';
 
-export function renderPuppetdbConf(spec: ConfigSpec): string {
-  const urls = spec.puppetdb?.serverUrls ?? [];
+export function renderPuppetdbConf(spec: ConfigSpec, databaseUrl?: string): string {
+  const urls = databaseUrl !== undefined ? [databaseUrl] : (spec.puppetdb?.serverUrls ?? []);
   for (const url of urls) {
     let parsed: URL;
     try {

@@ -1,7 +1,7 @@
 // puppetserver.conf: JRuby pool and directories. max-active-instances stays 1 here; a Server
 // overrides it per pod with -Djruby-puppet.max-active-instances in JAVA_ARGS.
 import type { ConfigSpec } from '@openvox/shared/runtime';
-import { writeHocon, type HoconObject } from '../writers/hocon.js';
+import { writeHocon, type HoconObject } from '../../writers/hocon.js';
 import type { ServerLayout } from '../../contracts/pod-layout.js';
 
 export function renderPuppetserverConf(spec: ConfigSpec, layout: ServerLayout): string {

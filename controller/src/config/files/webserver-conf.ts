@@ -3,7 +3,7 @@
 // point ssl-crl-path at the plain file `hostcrl` in the ssldir: on CA pods the CA service writes it,
 // on other pods the crl-sync container keeps it equal to the `{ca}-ca-crl` Secret.
 import type { ConfigSpec } from '@openvox/shared/runtime';
-import { writeHocon } from '../writers/hocon.js';
+import { writeHocon } from '../../writers/hocon.js';
 import type { ServerLayout } from '../../contracts/pod-layout.js';
 
 export function renderWebserverConf(spec: ConfigSpec, layout: ServerLayout): string {

@@ -4,8 +4,9 @@
 // against the sum of its containers' ephemeral-storage limits.
 import type { V1ResourceRequirements } from '@kubernetes/client-node';
 import type { CertificateAuthority, Server } from '@openvox/shared/runtime';
+import { withDefaults } from '../../kube/requirements.js';
 
-type Resources = Record<string, string>;
+export { withDefaults };
 
 /**
  * The openvox-server container writes Puppet's vardir (reports, the file bucket, caches), its logs and
@@ -25,33 +26,6 @@ export const HELPER_RESOURCES: V1ResourceRequirements = {
   requests: { cpu: '5m', memory: '8Mi', 'ephemeral-storage': '8Mi' },
   limits: { memory: '32Mi', 'ephemeral-storage': '32Mi' },
 };
-
-/**
- * The user's requirements with our defaults for every resource the user names in neither requests nor
- * limits. A resource the user sets only a limit for keeps no default request (Kubernetes then requests
- * the limit), so a default can never exceed the user's own limit.
- */
-export function withDefaults(
-  defaults: V1ResourceRequirements,
-  given: V1ResourceRequirements | undefined,
-): V1ResourceRequirements {
-  const requests: Resources = { ...(given?.requests as Resources | undefined) };
-  const limits: Resources = { ...(given?.limits as Resources | undefined) };
-  const named = new Set([...Object.keys(requests), ...Object.keys(limits)]);
-  for (const [name, value] of Object.entries((defaults.requests ?? {}) as Resources))
-    if (!named.has(name)) requests[name] = value;
-  for (const [name, value] of Object.entries((defaults.limits ?? {}) as Resources))
-    if (!named.has(name)) limits[name] = value;
-  return {
-    ...given,
-    ...(Object.keys(requests).length ? { requests: sorted(requests) } : {}),
-    ...(Object.keys(limits).length ? { limits: sorted(limits) } : {}),
-  };
-}
-
-function sorted(values: Resources): Resources {
-  return Object.fromEntries(Object.entries(values).sort(([a], [b]) => a.localeCompare(b)));
-}
 
 export const serverResources = (server: Server) => withDefaults(SERVER_RESOURCES, server.spec.resources);
 export const helperResources = (server: Server) => withDefaults(HELPER_RESOURCES, server.spec.helperResources);

@@ -14,6 +14,8 @@ export const IMAGES = {
   agent: 'localhost/openvox-test/openvox-agent:7.23',
   code: 'localhost/openvox-test/code:1',
   operator: 'localhost/openvox-test/openvox-operator:dev',
+  puppetdb: 'localhost/openvox-test/puppetdb:7.12.1',
+  postgresql: 'localhost/openvox-test/postgresql:15',
 } as const;
 
 /** The image the chart runs with its default values: `image.repository` at the chart's appVersion. */
@@ -30,10 +32,11 @@ export function chartDefaultImage(): string {
  */
 export const IMAGE_ALIASES: Record<string, string> = {
   'ghcr.io/openvoxproject/openvox-server:8.8.0': IMAGES.openvoxServer,
+  'ghcr.io/openvoxproject/openvoxdb:8.9.0': IMAGES.puppetdb,
   [chartDefaultImage()]: IMAGES.operator,
 };
 
-const BASE_IMAGES = ['pause', 'busybox', 'code', 'openvox-server', 'openvox-agent'];
+const BASE_IMAGES = ['pause', 'busybox', 'code', 'openvox-server', 'openvox-agent', 'puppetdb', 'postgresql'];
 
 /** Runs test/images/build.sh with `args` (under a progress task) and returns the directory it prints last. */
 export async function buildImages(args: string[] = []): Promise<string> {
@@ -51,12 +54,15 @@ export async function buildImages(args: string[] = []): Promise<string> {
   return dir;
 }
 
-/** Imports every OCI tarball of `dir` into containerd's k8s.io namespace, then tags the aliases. */
-export function importImages(ctr: string, socket: string, dirs: string[]): string[] {
+/**
+ * Imports every OCI tarball of `dir` (or only those named `only`, e.g. `puppetdb.oci.tar`) into containerd's
+ * k8s.io namespace, then tags the aliases whose image is there.
+ */
+export function importImages(ctr: string, socket: string, dirs: string[], only?: string[]): string[] {
   const imported: string[] = [];
   for (const dir of dirs) {
     for (const file of readdirSync(dir)
-      .filter((f) => f.endsWith('.oci.tar'))
+      .filter((f) => f.endsWith('.oci.tar') && (!only || only.includes(f)))
       .sort()) {
       const r = run(ctr, ['-a', socket, '-n', 'k8s.io', 'images', 'import', join(dir, file)]);
       if (r.code !== 0) throw new Error(`ctr import ${file} failed: ${r.stderr.trim()}`);
@@ -64,6 +70,8 @@ export function importImages(ctr: string, socket: string, dirs: string[]): strin
     }
   }
   for (const [alias, image] of Object.entries(IMAGE_ALIASES)) {
+    // A node brought up before an image existed lacks it until a test imports it.
+    if (run(ctr, ['-a', socket, '-n', 'k8s.io', 'images', 'ls', '-q', `name==${image}`]).stdout.trim() === '') continue;
     const r = run(ctr, ['-a', socket, '-n', 'k8s.io', 'images', 'tag', '--force', image, alias]);
     if (r.code !== 0) throw new Error(`ctr tag ${image} ${alias} failed: ${r.stderr.trim()}`);
   }

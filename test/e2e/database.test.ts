@@ -220,7 +220,7 @@ describe('Database with PostgreSQL and a real agent', () => {
       ['CertificateNamesHost', 'True', 'HostNamed'],
     ]);
     // The objects it owns, by the names that do not collide with a Server's, Pool's or Config's.
-    for (const [kind, name] of [
+    for (const [kind, name] of <[string, string][]>[
       ['service', `${DB}-openvoxdb`],
       ['poddisruptionbudget', `${DB}-openvoxdb`],
       ['networkpolicy', `${DB}-openvoxdb-netpol`],

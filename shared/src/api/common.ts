@@ -34,13 +34,16 @@ export const CodeSpec = Type.Object(
 );
 export type CodeSpec = Static<typeof CodeSpec>;
 
+/** A NetworkPolicy ingress rule as stored (JSON `from`; client-node's model names it `_from`). */
+export type IngressRule = Omit<V1NetworkPolicyIngressRule, '_from'> & { from?: V1NetworkPolicyIngressRule['_from'] };
+
 export const NetworkPolicySpec = Type.Object(
   {
     enabled: bool('Create a NetworkPolicy {name}-netpol for the pods. Required when networkPolicy is set.', {
       default: false,
     }),
     additionalIngress: Type.Optional(
-      coreList<V1NetworkPolicyIngressRule>(
+      coreList<IngressRule>(
         'NetworkPolicyIngressRule',
         'Extra ingress rules, appended after the default rule that allows TCP to the pod port from anywhere.',
       ),

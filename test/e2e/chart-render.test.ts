@@ -299,6 +299,7 @@ describe('default render (cert-manager mode)', () => {
         'certificateauthority',
         'pool',
         'signingpolicy',
+        'agentcertificate',
         'nodeclassifier',
         'reportprocessor',
         'database',

@@ -61,7 +61,7 @@ describe('AgentCertificate admission', () => {
 
   it('refuses to sign a revoked certificate and to revoke a pending request, from the stored status', () => {
     expect(causes({ ...base, desiredState: 'signed' }, { spec: base, status: { state: 'revoked' } })).toEqual([
-      "spec.desiredState: Invalid value: \"signed\": the certificate of agent1.example.com is revoked and cannot be signed again: set desiredState cleaned, then sign the agent's next request",
+      'spec.desiredState: Invalid value: "signed": the certificate of agent1.example.com is revoked and cannot be signed again: set desiredState cleaned, then sign the agent\'s next request',
     ]);
     expect(causes({ ...base, desiredState: 'revoked' }, { spec: base, status: { state: 'requested' } })).toEqual([
       'spec.desiredState: Invalid value: "revoked": agent1.example.com has a pending request and no certificate to revoke: set desiredState cleaned to delete the request',

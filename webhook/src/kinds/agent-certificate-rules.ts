@@ -10,7 +10,8 @@ import type { StatusCause } from '../admission/review.js';
 const CERTNAME = /^[!-.0-~]+$/;
 export const CERTNAME_RULE = "must be a Puppet certname: printable ASCII without spaces, upper case or '/'";
 
-const stored = (o: unknown, key: 'spec' | 'status') => (o && typeof o === 'object' ? child(o as never, key) : undefined);
+const stored = (o: unknown, key: 'spec' | 'status') =>
+  o && typeof o === 'object' ? child(o as never, key) : undefined;
 
 export const AGENT_CERTIFICATE_RULES: Rule[] = [
   ({ spec }) => {

@@ -546,8 +546,8 @@ describe('controller metrics', () => {
         verbs: ['get', 'list', 'watch', 'create', 'patch', 'update'],
       },
     ]);
-    const aggregates = (role: { metadata: { labels: Record<string, string> } }) =>
-      Object.keys(role.metadata.labels)
+    const aggregates = (role: { metadata: { labels?: Record<string, string> } }) =>
+      Object.keys(role.metadata.labels ?? {})
         .filter((l) => l.startsWith('rbac.authorization.k8s.io/aggregate-to-'))
         .map((l) => l.split('aggregate-to-')[1])
         .sort();

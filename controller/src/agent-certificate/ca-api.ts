@@ -104,14 +104,20 @@ export function httpsCaApi(options: CaApiOptions = {}): CaApi {
         (res) => {
           const chunks: Buffer[] = [];
           let size = 0;
+          let tooLarge = false;
           res.on('data', (chunk: Buffer) => {
             size += chunk.length;
-            if (size > maxBytes) req.destroy(new CaApiError(`${what}: response larger than ${maxBytes} bytes`));
-            else chunks.push(chunk);
+            if (size <= maxBytes) chunks.push(chunk);
+            else if (!tooLarge) {
+              // Settled here: a destroyed response may still emit 'end' with the part read so far.
+              tooLarge = true;
+              reject(new CaApiError(`${what}: response larger than ${maxBytes} bytes`));
+              req.destroy();
+            }
           });
-          res.on('end', () =>
-            resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8'), what }),
-          );
+          res.on('end', () => {
+            if (!tooLarge) resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8'), what });
+          });
           res.on('error', (err) => reject(new CaApiError(`${what}: ${err.message}`)));
         },
       );

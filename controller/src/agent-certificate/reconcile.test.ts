@@ -122,6 +122,7 @@ function setup(options: { policies?: unknown } = {}) {
     kind: 'Server',
     metadata: meta('production-ca'),
     spec: { ca: true, certificateRef: 'production-cert', configRef: 'production', poolRefs: ['production-ca'] },
+    status: { ready: 1 },
   } as KubeObject);
   api.cache('Certificate').put({
     apiVersion: API_VERSION,
@@ -453,13 +454,21 @@ describe('AgentCertificateReconciler: a CA Server that cannot be reached', () =>
     ]);
   });
 
-  it('without a CA Server, or before its key exists, the waiting objects say what is missing', async () => {
+  it('before the CA Server is ready, or without one, the waiting objects say what is missing (no Warning)', async () => {
     const t = setup();
     t.userCreates('agent1', 'agent1', 'signed');
+    const server = t.api.cache('Server').get(NS, 'production-ca')!;
+    t.api.cache('Server').put({ ...server, status: { ready: 0 } } as KubeObject);
+    await t.reconcile();
+    expect(t.ready('agent1')).toMatchObject({
+      reason: 'CAServerNotReady',
+      message: 'the CA Server (Server production-ca) has no ready pod yet',
+    });
+    expect(t.api.events.map((e) => e.type)).toEqual(['Normal']);
     t.api.cache('Server').items.clear();
     await t.reconcile();
     expect(t.ready('agent1')).toMatchObject({
-      reason: 'CAUnreachable',
+      reason: 'CAServerNotReady',
       message:
         'no CA Server for CertificateAuthority production-ca: no ca: true Server with a Pool uses a Certificate of it',
     });

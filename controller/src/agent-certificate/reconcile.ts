@@ -156,7 +156,8 @@ export class AgentCertificateReconciler {
     }
     const target = await this.target(key, ca);
     if (typeof target === 'string') {
-      await this.blockPending(objects, { status: 'False', reason: 'CAUnreachable', message: target });
+      // Not a failure yet (a CA Server starting takes minutes): no Warning, a look again each interval.
+      await this.blockPending(objects, { status: 'False', reason: 'CAServerNotReady', message: target });
       return { requeueAfterMs: this.intervalMs };
     }
 
@@ -191,6 +192,15 @@ export class AgentCertificateReconciler {
     const svc = caServerService(name, ns, c.servers.list(ns), c.certificates.list(ns), c.pools.list(ns));
     if (!svc)
       return `no CA Server for CertificateAuthority ${name}: no ca: true Server with a Pool uses a Certificate of it`;
+    const signedHere = new Set(
+      c.certificates
+        .list(ns)
+        .filter((x) => x.spec.authorityRef === name)
+        .map((x) => x.metadata.name),
+    );
+    const caServers = c.servers.list(ns).filter((x) => x.spec.ca === true && signedHere.has(x.spec.certificateRef));
+    if (!caServers.some((x) => (x.status?.ready ?? 0) > 0))
+      return `the CA Server (Server ${caServers.map((x) => x.metadata.name).join(', ')}) has no ready pod yet`;
     const endpoint = caEndpoint(svc, c.services.get(ns, svc.service)?.spec?.clusterIP);
     if (!endpoint) return `Service ${svc.service} of the CA Server has no ClusterIP yet`;
     const secret = c.secrets.get(ns, caKeySecretName(name));
@@ -420,7 +430,9 @@ export class AgentCertificateReconciler {
   ): Promise<void> {
     const before = prev?.conditions?.find((c) => c.type === READY);
     if (ready.status === 'True' || (before?.status === ready.status && before.reason === ready.reason)) return;
-    const warning = !['WaitingForRequest', 'Pending', 'Queued', 'NotOnCAServer'].includes(ready.reason);
+    const warning = !['WaitingForRequest', 'Pending', 'Queued', 'NotOnCAServer', 'CAServerNotReady'].includes(
+      ready.reason,
+    );
     await this.d.recorder.record(obj, warning ? 'Warning' : 'Normal', ready.reason, ready.message);
   }
 

@@ -64,20 +64,29 @@ afterAll(() => deleteNamespace(ns));
 
 describe('AgentCertificate at admission', () => {
   it('refuses bad input with every mistake at once, each naming its field', () => {
-    const r = kubectl(['apply', '-n', ns, '-f', '-'], {
-      apiVersion: API,
-      kind: 'AgentCertificate',
-      metadata: { name: 'bad', namespace: ns },
-      spec: { certificateAuthorityRef: 'Production_CA', certname: 'Web/1', desiredState: 'approved' },
-    });
+    const bad = (spec: Record<string, unknown>) =>
+      kubectl(['apply', '-n', ns, '-f', '-'], {
+        apiVersion: API,
+        kind: 'AgentCertificate',
+        metadata: { name: 'bad', namespace: ns },
+        spec,
+      });
+    // The enum is the CRD schema's: the API server answers before any webhook.
+    const state = bad({ certificateAuthorityRef: 'production-ca', certname: 'agent1', desiredState: 'approved' });
+    expect(state.code).not.toBe(0);
+    expect(state.stderr).toContain(
+      'The AgentCertificate "bad" is invalid: spec.desiredState: Unsupported value: "approved": supported values: "signed", "revoked", "cleaned"',
+    );
+    // The webhook: both names at once.
+    const r = bad({ certificateAuthorityRef: 'Production_CA', certname: 'Web/1' });
     expect(r.code).not.toBe(0);
     expect(r.stderr).toContain('The AgentCertificate "bad" is invalid:');
     for (const line of [
-      'spec.desiredState: Unsupported value: "approved"',
-      'spec.certificateAuthorityRef: Invalid value: "Production_CA"',
+      'spec.certificateAuthorityRef: Invalid value: "Production_CA": must be a DNS-1123 subdomain',
       'spec.certname: Invalid value: "Web/1": must be a Puppet certname',
     ])
       expect(r.stderr).toContain(line);
+    expect(getObject('agentcertificate', 'bad', ns)).toBeUndefined();
     expect(kubectlOk(['explain', 'agentcert.spec.desiredState'])).toMatch(/signed signs the pending request/);
   });
 });

@@ -87,7 +87,7 @@ describe('AgentCertificate at admission', () => {
     ])
       expect(r.stderr).toContain(line);
     expect(getObject('agentcertificate', 'bad', ns)).toBeUndefined();
-    expect(kubectlOk(['explain', 'agentcert.spec.desiredState'])).toMatch(/signed signs the pending request/);
+    expect(kubectlOk(['explain', 'agentcert.spec.desiredState'])).toMatch(/signed signs the\s+pending request/);
   });
 });
 

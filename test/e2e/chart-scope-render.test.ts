@@ -107,9 +107,9 @@ describe('namespace mode', () => {
     const none = render({ namespace: NS, values: { scope: { ...NAMESPACED.scope, metricsAuthClusterRole: false } } });
     // What remains grants the operator nothing: roles for people (metrics scrapers, agent certificate viewers and signers).
     expect(where([...none.ofKind('ClusterRole'), ...none.ofKind('ClusterRoleBinding')])).toEqual([
-      'ClusterRole -/openvox-operator-metrics-reader',
       'ClusterRole -/openvox-operator-agentcert-viewer',
       'ClusterRole -/openvox-operator-agentcert-signer',
+      'ClusterRole -/openvox-operator-metrics-reader',
     ]);
   });
 

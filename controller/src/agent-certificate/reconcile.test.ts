@@ -502,7 +502,7 @@ describe('AgentCertificateReconciler: signedBy', () => {
     });
   };
 
-  it('names the policy a certificate first seen signed matches; "CA Server" for one seen pending; none otherwise, asked once', async () => {
+  it('names the policy a signed certificate matches; "CA Server" for one seen pending that none matches; each certificate read once', async () => {
     const t = setup({ policies });
     t.ca.add('web1.example.com', 'signed');
     t.ca.pems.set('web1.example.com', await certFor('web1.example.com'));
@@ -510,17 +510,28 @@ describe('AgentCertificateReconciler: signedBy', () => {
     // pp_cli_auth needs a policy that names it: not trusted-hosts.
     t.ca.pems.set('admin.example.com', await certFor('admin.example.com', true));
     t.ca.add('manual', 'requested');
+    // Listed between puppetserver storing the request and its autosign script signing it.
+    t.ca.add('late.example.com', 'requested');
     await t.reconcile();
     expect(t.status('web1.example.com').signedBy).toBe('policy trusted-hosts');
     expect(t.status('admin.example.com')).not.toHaveProperty('signedBy');
     // puppetserver ca sign, outside the operator.
     t.ca.entries.get('manual')!.state = 'signed';
     t.ca.entries.get('manual')!.fingerprint = 'FP:manual:cert';
+    t.ca.pems.set('manual', await certFor('manual'));
+    Object.assign(t.ca.entries.get('late.example.com')!, { state: 'signed', fingerprint: 'FP:late:cert' });
+    t.ca.pems.set('late.example.com', await certFor('late.example.com'));
     t.api.clock.advance(POLL);
     await t.reconcile();
     expect(t.status('manual').signedBy).toBe('CA Server');
+    expect(t.status('late.example.com').signedBy).toBe('policy trusted-hosts');
+    // Each certificate is read once; later polls keep what was found.
+    t.api.clock.advance(POLL);
+    await t.reconcile();
     expect(t.ca.calls.filter((c) => c.startsWith('certificate')).sort()).toEqual([
       'certificate admin.example.com',
+      'certificate late.example.com',
+      'certificate manual',
       'certificate web1.example.com',
     ]);
   });

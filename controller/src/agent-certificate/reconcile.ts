@@ -342,22 +342,25 @@ export class AgentCertificateReconciler {
     if (!observed || observed.state === 'requested') return undefined;
     if (signedByUs) return 'spec.desiredState';
     if (prev?.signedBy && prev.fingerprint === observed.fingerprint) return prev.signedBy;
-    // Seen pending, then signed by someone else: `puppetserver ca sign` (an autosign happens before any listing).
-    if (prev?.state === 'requested' && observed.state === 'signed') return 'CA Server';
-    if (observed.state !== 'signed' || !observed.fingerprint || !policies?.policies.length) return undefined;
+    if (observed.state !== 'signed') return undefined;
+    // Seen pending and signed by someone else: `puppetserver ca sign`, unless a policy matches it (puppetserver
+    // stores a request before it runs the autosign script, so a listing in between sees it pending).
+    const seenPending = prev?.state === 'requested';
+    const fallback = seenPending ? 'CA Server' : undefined;
+    if (!observed.fingerprint || !policies?.policies.length) return fallback;
     const key = `${ns}/${caName}`;
     const tried = this.attributed.get(key) ?? new Set<string>();
     this.attributed.set(key, tried);
-    if (tried.has(observed.fingerprint) || budget.attributions <= 0) return undefined;
+    if (tried.has(observed.fingerprint) || budget.attributions <= 0) return fallback;
     budget.attributions--;
     tried.add(observed.fingerprint);
     try {
       const pem = await this.api.certificate(target, observed.certname);
       const policy = pem ? signingPolicyOf(policies, readSignedCertificate(observed.certname, pem)) : undefined;
-      return policy ? `policy ${policy}` : undefined;
+      return policy ? `policy ${policy}` : fallback;
     } catch (err) {
       this.d.logger.info({ key, certname: observed.certname, err: message(err) }, 'could not read the certificate');
-      return undefined;
+      return fallback;
     }
   }
 

@@ -46,12 +46,12 @@ export const AgentCertificateStatus = Type.Object(
     ),
     signedBy: Type.Optional(
       str(
-        'Who signed it, when the operator can tell: "policy <name>" when a SigningPolicy of the CA autosigned it (the certificate matches that policy and was never seen pending), "spec.desiredState" when the operator signed it for this object, "CA Server" when it was seen pending and then signed outside the operator (puppetserver ca sign).',
+        'Who signed it, when the operator can tell: "spec.desiredState" when the operator signed it for this object; "policy <name>" when it matches a SigningPolicy of the CA (the first by name, as the autosign script tries them; a policy needing a challengePassword cannot be told, the certificate does not carry it); "CA Server" when it was seen pending and then signed outside the operator (puppetserver ca sign). Unset when none of these is known.',
       ),
     ),
     conditions: Type.Optional(
       conditions(
-        'Condition Synced: the status shows the CA Server as of its last listing. Condition Ready: spec.desiredState is reached (True also when it is unset), or why not (reasons WaitingForRequest, UnknownCertname, RevokedCannotBeSigned, NotSigned, CAUnreachable, CertificateAuthorityFailed, Duplicate).',
+        'Condition Ready: spec.desiredState is reached (True also when it is unset), or why not (reasons WaitingForRequest, NotOnCAServer, UnknownCertname, RevokedCannotBeSigned, NotSigned, CAServerNotReady, CAUnreachable, CertificateAuthorityFailed, Duplicate, CertificateAuthorityNotFound, ExternalCertificateAuthority).',
       ),
     ),
     observedGeneration: Type.Optional(observedGeneration),

@@ -100,10 +100,10 @@ describe(`helm install with cert-manager ${CERT_MANAGER_VERSION} CRDs`, () => {
       `kubectl -n ${ns} wait certificate/${webhookSa} --for=condition=Ready --timeout=2m`,
     );
     objects = manifest();
-    // A CRD per kind, 2 ServiceAccounts, 2 ClusterRoles + bindings, the metrics-reader ClusterRole, leader-election
-    // Role + binding, 2 Deployments, 2 Services (webhook, controller metrics), PDB, 2 Issuers,
-    // 2 Certificates, 2 webhook configurations, 2 NetworkPolicies.
-    expect(objects).toHaveLength(KINDS.length + 22);
+    // A CRD per kind, 2 ServiceAccounts, 2 ClusterRoles + bindings, the metrics-reader ClusterRole, the
+    // agentcert viewer and signer ClusterRoles, leader-election Role + binding, 2 Deployments, 2 Services
+    // (webhook, controller metrics), PDB, 2 Issuers, 2 Certificates, 2 webhook configurations, 2 NetworkPolicies.
+    expect(objects).toHaveLength(KINDS.length + 24);
     for (const obj of objects) {
       const stored = live(obj);
       expect({ kind: stored.kind, name: stored.metadata.name }).toEqual({ kind: obj.kind, name: obj.metadata.name });

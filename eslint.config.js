@@ -4,7 +4,16 @@ import tseslint from 'typescript-eslint';
 // Layers of the controller (docs/architecture.md): kube/ is generic and knows no kind; contracts/
 // holds what kinds share (pod layout, object names); each kind imports kube/, contracts/ and
 // @openvox/shared, never another kind; app.ts, the composition root, wires them all.
-const KINDS = ['server', 'config', 'certificate', 'certificate-authority', 'pool', 'database'];
+const KINDS = [
+  'server',
+  'config',
+  'certificate',
+  'certificate-authority',
+  'pool',
+  'database',
+  'signing-policy',
+  'agent-certificate',
+];
 const ROOT_FILES = ['app', 'index', 'main', 'http', 'debug-http', 'settings'];
 const up = (depth) => '\\.\\./'.repeat(depth);
 const anyOf = (names) => `(${names.join('|')})`;

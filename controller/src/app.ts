@@ -26,6 +26,7 @@ import { createCertificateController } from './certificate/controller.js';
 import { createPoolController } from './pool/controller.js';
 import { createDatabaseController } from './database/controller.js';
 import { createSigningPolicyController } from './signing-policy/controller.js';
+import { createAgentCertificateController } from './agent-certificate/controller.js';
 import { createNodeClassifierController } from './node-classifier/controller.js';
 import { createReportProcessorController } from './report-processor/controller.js';
 import type { Settings } from './settings.js';
@@ -45,6 +46,8 @@ export interface ControllerOptions {
   keyAlgorithm?: KeyAlgorithm;
   /** Where the kinds' own metrics go (the CA's CRL series); none when absent. */
   registry?: Registry;
+  /** How often each CA Server's certificate list is read for its AgentCertificates. */
+  agentCertificatePollMs?: number;
 }
 
 /** The composition root of the kinds: every controller, each given the same dependencies. */
@@ -63,6 +66,12 @@ export function registerControllers(mgr: Manager, deps: ControllerDeps, options:
   mgr.register(createPoolController(mgr, deps));
   mgr.register(createDatabaseController(mgr, deps));
   mgr.register(createSigningPolicyController(mgr, deps));
+  mgr.register(
+    createAgentCertificateController(mgr, {
+      ...deps,
+      ...(options.agentCertificatePollMs ? { pollIntervalMs: options.agentCertificatePollMs } : {}),
+    }),
+  );
   mgr.register(createNodeClassifierController(mgr, deps));
   mgr.register(createReportProcessorController(mgr, deps));
 }
@@ -116,7 +125,11 @@ export async function startApp(
     ...(settings.controllers.length ? { enabled: (name: string) => settings.controllers.includes(name) } : {}),
   });
   const recorder = new ApiEventRecorder(client, clock, logger);
-  registerControllers(manager, { client, recorder, clock, logger }, { registry });
+  registerControllers(
+    manager,
+    { client, recorder, clock, logger },
+    { registry, agentCertificatePollMs: settings.agentCertificatePollSeconds * 1000 },
+  );
 
   // Its own client: reviews are not writes (no write metric, no lease fence: a follower serves metrics too,
   // and no identity User-Agent, so audit counts of a replica's writes never see a scrape), and /metrics

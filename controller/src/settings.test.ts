@@ -13,6 +13,7 @@ describe('parseSettings', () => {
       retryPeriodSeconds: 2,
       concurrency: 4,
       resyncSeconds: 600,
+      agentCertificatePollSeconds: 30,
       watchTimeoutSeconds: 0,
       logLevel: 'info',
       controllers: [],

@@ -27,6 +27,8 @@ export interface Settings {
   controllers: string[];
   /** Namespaces to watch, each with its own list+watch (namespace-scoped mode); empty means all. */
   watchNamespaces: string[];
+  /** How often each CA Server's requests and certificates are listed for the AgentCertificates. */
+  agentCertificatePollSeconds: number;
 }
 
 export const CONTROLLER_NAMES = [
@@ -38,6 +40,7 @@ export const CONTROLLER_NAMES = [
   'nodeclassifier',
   'reportprocessor',
   'database',
+  'agentcertificate',
 ] as const;
 
 function parseFlags(argv: string[]): Map<string, string> {
@@ -95,6 +98,7 @@ const KNOWN = new Set([
   'log-level',
   'controllers',
   'watch-namespaces',
+  'agent-certificate-poll-seconds',
 ]);
 
 export function parseSettings(argv: string[], env: Record<string, string | undefined>): Settings {
@@ -143,5 +147,10 @@ function parse(argv: string[], env: Record<string, string | undefined>): Setting
     logLevel: get('log-level', 'LOG_LEVEL', 'info'),
     controllers: controllerList(get('controllers', 'CONTROLLER_CONTROLLERS', '')),
     watchNamespaces: parseWatchNamespaces(get('watch-namespaces', 'WATCH_NAMESPACES', '')),
+    agentCertificatePollSeconds: int(
+      'agent-certificate-poll-seconds',
+      get('agent-certificate-poll-seconds', 'CONTROLLER_AGENT_CERTIFICATE_POLL_SECONDS', '30'),
+      1,
+    ),
   };
 }

@@ -91,6 +91,7 @@ describe('generated CRDs', () => {
       ReportProcessor: 2,
       Database: 1,
       SigningPolicy: 0,
+      AgentCertificate: 0,
     });
     // Every rule and message reads integers and booleans only: a string or list would need maxLength
     // or maxItems for the API server's cost estimate.

@@ -14,6 +14,7 @@ export * from './api/node-classifier.js';
 export * from './api/report-processor.js';
 export * from './api/database.js';
 export * from './api/signing-policy.js';
+export * from './api/agent-certificate.js';
 export * from './api/csr-attributes.js';
 export * from './api/kinds.js';
 export * from './crd.js';

@@ -278,3 +278,39 @@ export async function crlSignedBy(crlPem: string, ca: Authority): Promise<boolea
 export function publicKeyPem(keyPem: string): string {
   return createPublicKey(createPrivateKey(keyPem)).export({ type: 'spki', format: 'pem' }).toString();
 }
+
+/** A DER string (UTF8String, PrintableString, IA5String) as text, anything else as hex. */
+function derText(der: Buffer): string {
+  const tag = der[0];
+  if (tag !== 0x0c && tag !== 0x13 && tag !== 0x16) return der.toString('hex');
+  let len = der[1]!;
+  let off = 2;
+  if (len & 0x80) {
+    const n = len & 0x7f;
+    len = 0;
+    for (let i = 0; i < n; i++) len = len * 256 + der[2 + i]!;
+    off = 2 + n;
+  }
+  return der.subarray(off, off + len).toString('utf8');
+}
+
+export interface CertificateContents {
+  dnsNames: string[];
+  ipAddresses: string[];
+  /** Each extension in Puppet's arc (1.3.6.1.4.1.34380.1), by OID, its value as text. */
+  puppetExtensions: Record<string, string>;
+}
+
+/** What a Puppet certificate says about its subject beyond the CN: alt names and Puppet extensions. */
+export function certificateContents(certPem: string): CertificateContents {
+  const cert = new x509.X509Certificate(certPem);
+  const names = cert.getExtension(x509.SubjectAlternativeNameExtension)?.names.toJSON() ?? [];
+  const puppetExtensions: Record<string, string> = {};
+  for (const ext of cert.extensions)
+    if (ext.type.startsWith('1.3.6.1.4.1.34380.1.')) puppetExtensions[ext.type] = derText(Buffer.from(ext.value));
+  return {
+    dnsNames: names.filter((n) => n.type === 'dns').map((n) => n.value),
+    ipAddresses: names.filter((n) => n.type === 'ip').map((n) => n.value),
+    puppetExtensions,
+  };
+}

@@ -21,4 +21,5 @@ export type * from './api/node-classifier.js';
 export type * from './api/report-processor.js';
 export type * from './api/database.js';
 export type * from './api/signing-policy.js';
+export type * from './api/agent-certificate.js';
 export * from './api/csr-attributes.js';

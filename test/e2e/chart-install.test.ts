@@ -12,6 +12,7 @@ import { renderCrdTemplateFiles } from '../../shared/src/crd-files.js';
 import { CHART_DIR, helm, withValuesFile } from '../src/chart/helm.js';
 import { parseObjects, type K8sObject } from '../src/chart/render.js';
 import { CERT_MANAGER_VERSION, certManagerCrds } from '../src/chart/cert-manager-crds.js';
+import { until } from '../src/e2e-support/poll.js';
 import { canI, requestToken, writeServiceAccountKubeconfig } from '../src/chart/service-account.js';
 import { getMetrics, readMetrics } from '../src/e2e-support/metrics.js';
 import { readOperatorState } from '../src/e2e-support/operator-control.js';
@@ -100,10 +101,10 @@ describe(`helm install with cert-manager ${CERT_MANAGER_VERSION} CRDs`, () => {
       `kubectl -n ${ns} wait certificate/${webhookSa} --for=condition=Ready --timeout=2m`,
     );
     objects = manifest();
-    // A CRD per kind, 2 ServiceAccounts, 2 ClusterRoles + bindings, the metrics-reader ClusterRole, leader-election
-    // Role + binding, 2 Deployments, 2 Services (webhook, controller metrics), PDB, 2 Issuers,
-    // 2 Certificates, 2 webhook configurations, 2 NetworkPolicies.
-    expect(objects).toHaveLength(KINDS.length + 22);
+    // A CRD per kind, 2 ServiceAccounts, 2 ClusterRoles + bindings, the metrics-reader ClusterRole, the
+    // agentcert viewer and signer ClusterRoles, leader-election Role + binding, 2 Deployments, 2 Services
+    // (webhook, controller metrics), PDB, 2 Issuers, 2 Certificates, 2 webhook configurations, 2 NetworkPolicies.
+    expect(objects).toHaveLength(KINDS.length + 24);
     for (const obj of objects) {
       const stored = live(obj);
       expect({ kind: stored.kind, name: stored.metadata.name }).toEqual({ kind: obj.kind, name: obj.metadata.name });
@@ -206,10 +207,39 @@ describe('RBAC of the chart ServiceAccounts', () => {
     ['controller', 'update', 'leases.coordination.k8s.io', 'ns', true],
     ['controller', 'update', 'leases.coordination.k8s.io', 'other', false],
     ['controller', 'create', 'clusterroles.rbac.authorization.k8s.io', 'cluster', false],
+    ['controller', 'create', 'agentcertificates.openvox.voxpupuli.org', 'other', true],
+    ['controller', 'delete', 'agentcertificates.openvox.voxpupuli.org', 'other', true],
+    ['controller', 'update', 'agentcertificates.openvox.voxpupuli.org', 'other', false],
   ] as const)('%s may %s %s in %s: %s', (who, verb, resource, where, allowed) => {
     const sa = who === 'webhook' ? webhookSa : controllerSa;
     const inNamespace = { ns, other, cluster: undefined }[where];
     expect(canI(ns, sa, verb, resource, inNamespace)).toBe(allowed);
+  });
+
+  it('agent certificates: the signer role grants signing without exec, and the built-in view role (aggregated) reading', async () => {
+    const can = (user: string, verb: string, resource: string) => {
+      const [plural, sub] = resource.split('/');
+      const args = ['auth', 'can-i', verb, plural!, ...(sub ? [`--subresource=${sub}`] : []), `--as=${user}`];
+      return kubectl([...args, '-n', other]).stdout.trim();
+    };
+    kubectlOk([
+      'create',
+      'rolebinding',
+      'signer',
+      '-n',
+      other,
+      `--clusterrole=${release}-openvox-operator-agentcert-signer`,
+      '--user=signer',
+    ]);
+    kubectlOk(['create', 'rolebinding', 'viewer', '-n', other, '--clusterrole=view', '--user=viewer']);
+    await until(
+      'the view role aggregated',
+      () => can('viewer', 'list', 'agentcertificates.openvox.voxpupuli.org') === 'yes',
+    );
+    expect(can('viewer', 'patch', 'agentcertificates.openvox.voxpupuli.org')).toBe('no');
+    expect(can('signer', 'patch', 'agentcertificates.openvox.voxpupuli.org')).toBe('yes');
+    expect(can('signer', 'create', 'pods/exec')).toBe('no');
+    expect(can('signer', 'patch', 'agentcertificates.openvox.voxpupuli.org/status')).toBe('no');
   });
 
   it('the webhook process runs on a token of its ServiceAccount: its reference cache syncs and sees Configs', async () => {

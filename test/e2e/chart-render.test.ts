@@ -202,7 +202,7 @@ describe('default render (cert-manager mode)', () => {
     });
   });
 
-  it('gives the controller only what it uses: no wildcards, PVCs create-only, deletes only HPAs, PDBs, NetworkPolicies and Secrets (the ENC and report-processor Secrets a Config owns, once nothing names them)', () => {
+  it('gives the controller only what it uses: no wildcards, PVCs create-only, deletes only HPAs, PDBs, NetworkPolicies, Secrets (the ENC and report-processor Secrets a Config owns, once nothing names them) and AgentCertificates (forgotten or cleaned certnames)', () => {
     const rules = rulesOf(manifest, 'ClusterRole', CONTROLLER);
     const flat = rules.flatMap((r) =>
       r.resources.flatMap((res) => r.verbs.map((v) => `${r.apiGroups[0]}/${res}:${v}`)),
@@ -214,6 +214,7 @@ describe('default render (cert-manager mode)', () => {
       '/secrets:delete',
       'autoscaling/horizontalpodautoscalers:delete',
       'networking.k8s.io/networkpolicies:delete',
+      'openvox.voxpupuli.org/agentcertificates:delete',
       'policy/poddisruptionbudgets:delete',
     ]);
     for (const kind of KINDS.map((k) => k.plural)) {
@@ -299,6 +300,7 @@ describe('default render (cert-manager mode)', () => {
         'certificateauthority',
         'pool',
         'signingpolicy',
+        'agentcertificate',
         'nodeclassifier',
         'reportprocessor',
         'database',
@@ -529,6 +531,28 @@ describe('controller metrics', () => {
       { apiGroups: ['authentication.k8s.io'], resources: ['tokenreviews'], verbs: ['create'] },
       { apiGroups: ['authorization.k8s.io'], resources: ['subjectaccessreviews'], verbs: ['create'] },
     ]);
+  });
+
+  it('ships aggregated ClusterRoles to view and to sign agent certificates, without exec or status rights', () => {
+    const viewer = manifest.one('ClusterRole', `${RELEASE}-agentcert-viewer`);
+    const signer = manifest.one('ClusterRole', `${RELEASE}-agentcert-signer`);
+    expect(viewer.rules).toEqual([
+      { apiGroups: ['openvox.voxpupuli.org'], resources: ['agentcertificates'], verbs: ['get', 'list', 'watch'] },
+    ]);
+    expect(signer.rules).toEqual([
+      {
+        apiGroups: ['openvox.voxpupuli.org'],
+        resources: ['agentcertificates'],
+        verbs: ['get', 'list', 'watch', 'create', 'patch', 'update'],
+      },
+    ]);
+    const aggregates = (role: { metadata: { labels?: Record<string, string> } }) =>
+      Object.keys(role.metadata.labels ?? {})
+        .filter((l) => l.startsWith('rbac.authorization.k8s.io/aggregate-to-'))
+        .map((l) => l.split('aggregate-to-')[1])
+        .sort();
+    expect(aggregates(viewer)).toEqual(['admin', 'edit', 'view']);
+    expect(aggregates(signer)).toEqual(['admin', 'edit']);
   });
 
   it('ships a ClusterRole a scraper is bound to: get on the URL /metrics only', () => {

@@ -36,6 +36,8 @@ describe('namespace mode', () => {
         `ClusterRole -/${CONTROLLER}-metrics-auth`,
         `ClusterRoleBinding -/${CONTROLLER}-metrics-auth`,
         'ClusterRole -/openvox-operator-metrics-reader',
+        'ClusterRole -/openvox-operator-agentcert-viewer',
+        'ClusterRole -/openvox-operator-agentcert-signer',
         `Role ${NS}/${CONTROLLER}-leader-election`,
         `RoleBinding ${NS}/${CONTROLLER}-leader-election`,
         ...['team-a', 'team-b'].flatMap((ns) =>
@@ -103,7 +105,10 @@ describe('namespace mode', () => {
 
   it('leaves out the review ClusterRole when asked: then no cluster-scoped grant to the operator is left', () => {
     const none = render({ namespace: NS, values: { scope: { ...NAMESPACED.scope, metricsAuthClusterRole: false } } });
+    // What remains grants the operator nothing: roles for people (metrics scrapers, agent certificate viewers and signers).
     expect(where([...none.ofKind('ClusterRole'), ...none.ofKind('ClusterRoleBinding')])).toEqual([
+      'ClusterRole -/openvox-operator-agentcert-viewer',
+      'ClusterRole -/openvox-operator-agentcert-signer',
       'ClusterRole -/openvox-operator-metrics-reader',
     ]);
   });

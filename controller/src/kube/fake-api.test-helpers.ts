@@ -126,7 +126,9 @@ export function fakeApi(options: { onWrite?: (write: FakeWrite) => void } = {}) 
     patchStatus: async <T extends KubeObject>(r: ResourceType, ns: string, name: string, status: unknown) => {
       write({ verb: 'status', kind: r.kind, name });
       const o = cache(r.kind).get(ns, name)!;
-      return store<T>(r, { ...o, status } as KubeObject, o);
+      // A merge patch: a top-level null removes that status field (the rest is replaced as sent).
+      const kept = isObject(status) ? Object.fromEntries(Object.entries(status).filter(([, v]) => v !== null)) : status;
+      return store<T>(r, { ...o, status: kept } as KubeObject, o);
     },
     delete: async (r: ResourceType, ns: string | undefined, name: string) => {
       write({ verb: 'delete', kind: r.kind, name });

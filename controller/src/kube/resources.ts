@@ -50,6 +50,7 @@ export const NODE_CLASSIFIER = custom('NodeClassifier', 'nodeclassifiers');
 export const REPORT_PROCESSOR = custom('ReportProcessor', 'reportprocessors');
 export const DATABASE = custom('Database', 'databases');
 export const SIGNING_POLICY = custom('SigningPolicy', 'signingpolicies');
+export const AGENT_CERTIFICATE = custom('AgentCertificate', 'agentcertificates');
 /**
  * Every object the operator makes carries this label; informers of kinds that also hold everyone else's
  * objects (Secrets, ConfigMaps, Deployments, ...) select on it, so the cache holds only ours.

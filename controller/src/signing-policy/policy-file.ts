@@ -2,20 +2,9 @@
 // of one CA, sorted by name, each with its attribute names resolved to OIDs and its Secret-sourced
 // values copied in. Pure; the reconciler resolves the Secrets.
 import { csrAttributeOid, type SigningPolicy } from '@openvox/shared/runtime';
+import type { PolicyFileEntry } from '../contracts/autosign-policy.js';
 
-export interface PolicyFileAttribute {
-  name: string;
-  oid: string;
-  value: string;
-}
-
-export interface PolicyFileEntry {
-  name: string;
-  any: boolean;
-  pattern?: string[];
-  dnsAltNames?: string[];
-  csrAttributes: PolicyFileAttribute[];
-}
+export type { PolicyFileAttribute, PolicyFileEntry } from '../contracts/autosign-policy.js';
 
 /** A policy that cannot be rendered: it is left out of the file (it grants nothing) and reports why. */
 export class PolicyError extends Error {

@@ -9,6 +9,7 @@ import { NodeClassifierSpec, NodeClassifierStatus } from './node-classifier.js';
 import { ReportProcessorSpec, ReportProcessorStatus } from './report-processor.js';
 import { DatabaseSpec, DatabaseStatus } from './database.js';
 import { SigningPolicySpec, SigningPolicyStatus } from './signing-policy.js';
+import { AgentCertificateSpec, AgentCertificateStatus } from './agent-certificate.js';
 
 export interface PrinterColumn {
   name: string;
@@ -170,6 +171,24 @@ export const signingPolicy: KindDefinition = {
   ],
 };
 
+export const agentCertificate: KindDefinition = {
+  kind: 'AgentCertificate',
+  plural: 'agentcertificates',
+  singular: 'agentcertificate',
+  shortNames: ['agentcert'],
+  description:
+    "An AgentCertificate is one agent's certificate request or certificate on the CA Server of a CertificateAuthority, mirrored by the operator (one per certname and CA). Set spec.desiredState to sign, revoke or clean it; the result is in status, its conditions and Events.",
+  spec: AgentCertificateSpec,
+  status: AgentCertificateStatus,
+  printerColumns: [
+    { name: 'Certname', type: 'string', jsonPath: '.spec.certname', description: "The agent's certname." },
+    { name: 'State', type: 'string', jsonPath: '.status.state', description: 'requested, signed or revoked.' },
+    { name: 'Fingerprint', type: 'string', jsonPath: '.status.fingerprint', description: 'SHA-256 fingerprint.' },
+    { name: 'NotAfter', type: 'string', jsonPath: '.status.notAfter', description: 'Certificate expiry.' },
+    age,
+  ],
+};
+
 export const reportProcessor: KindDefinition = {
   kind: 'ReportProcessor',
   plural: 'reportprocessors',
@@ -215,4 +234,5 @@ export const KINDS: readonly KindDefinition[] = [
   pool,
   ...GO_KINDS,
   signingPolicy,
+  agentCertificate,
 ];

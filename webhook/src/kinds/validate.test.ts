@@ -19,6 +19,7 @@ describe('validation of the other kinds', () => {
       '/mutate-openvox-voxpupuli-org-v1alpha1-nodeclassifier',
       '/mutate-openvox-voxpupuli-org-v1alpha1-pool',
       '/mutate-openvox-voxpupuli-org-v1alpha1-reportprocessor',
+      '/validate-openvox-voxpupuli-org-v1alpha1-agentcertificate',
       '/validate-openvox-voxpupuli-org-v1alpha1-certificate',
       '/validate-openvox-voxpupuli-org-v1alpha1-certificateauthority',
       '/validate-openvox-voxpupuli-org-v1alpha1-config',

@@ -3,6 +3,7 @@
 import {
   GROUP,
   VERSION,
+  agentCertificate,
   certificate,
   certificateAuthority,
   config,
@@ -31,6 +32,7 @@ import { NODE_CLASSIFIER_RULES, REPORT_PROCESSOR_RULES } from './http-rules.js';
 import { ROUTE_RULES } from './route-rules.js';
 import { resourcesRule } from '../server/rules/resources.js';
 import { SIGNING_POLICY_RULES } from './signing-policy-rules.js';
+import { AGENT_CERTIFICATE_RULES } from './agent-certificate-rules.js';
 import { applyCertificateDefaults } from './certificate-defaults.js';
 import { certnameUnique } from './certname-rule.js';
 
@@ -95,6 +97,7 @@ export function kindValidators(references: ReferenceLookup): Map<string, KindHan
     [reportProcessor, REPORT_PROCESSOR_RULES],
     [database, DATABASE_RULES],
     [signingPolicy, SIGNING_POLICY_RULES],
+    [agentCertificate, AGENT_CERTIFICATE_RULES],
   ];
   return new Map(
     entries.flatMap(([def, rules]) => {

@@ -3,20 +3,12 @@
 import type { V1NetworkPolicy, V1PodDisruptionBudget } from '@kubernetes/client-node';
 import type { Database } from '@openvox/shared/runtime';
 import { DATABASE_HTTPS_PORT } from '../../contracts/names.js';
+import { podDisruptionBudget } from '../../kube/pod-disruption-budget.js';
 import { networkPolicyName } from '../names.js';
 import { metadataFor, selectorFor } from './metadata.js';
 
 export function renderPdb(db: Database): V1PodDisruptionBudget | undefined {
-  const p = db.spec.pdb;
-  if (p?.enabled !== true) return undefined;
-  const budget =
-    p.minAvailable !== undefined ? { minAvailable: p.minAvailable } : { maxUnavailable: p.maxUnavailable ?? 1 };
-  return {
-    apiVersion: 'policy/v1',
-    kind: 'PodDisruptionBudget',
-    metadata: metadataFor(db),
-    spec: { selector: { matchLabels: selectorFor(db) }, ...budget },
-  };
+  return podDisruptionBudget(db.spec.pdb, metadataFor(db), selectorFor(db));
 }
 
 export function renderNetworkPolicy(db: Database): V1NetworkPolicy | undefined {

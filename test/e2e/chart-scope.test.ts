@@ -79,11 +79,16 @@ const both = (kind: 'Role' | 'ClusterRole', where: string, name: string) => [
   `${kind}Binding ${where}/${name}`,
 ];
 const leaderElection = () => both('Role', ns, `${controllerSa}-leader-election`);
-const metricsReader = `ClusterRole -/${fullname}-metrics-reader`;
+// The roles the chart adds for users in either mode: they grant the operator nothing.
+const userRoles = [
+  `ClusterRole -/${fullname}-metrics-reader`,
+  `ClusterRole -/${fullname}-agentcert-viewer`,
+  `ClusterRole -/${fullname}-agentcert-signer`,
+];
 const namespaceModeRbac = (namespaces: string[]) =>
   [
     ...both('ClusterRole', '-', `${controllerSa}-metrics-auth`),
-    metricsReader,
+    ...userRoles,
     ...leaderElection(),
     ...namespaces.flatMap((n) => [...both('Role', n, controllerSa), ...both('Role', n, webhookSa)]),
   ].sort();
@@ -305,7 +310,7 @@ describe('helm upgrade between the modes', () => {
       [
         ...both('ClusterRole', '-', controllerSa),
         ...both('ClusterRole', '-', webhookSa),
-        metricsReader,
+        ...userRoles,
         ...leaderElection(),
       ].sort(),
     );

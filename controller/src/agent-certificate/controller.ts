@@ -12,10 +12,10 @@ import {
   POOL,
   SECRET,
   SERVER,
+  SERVICE,
   objectKey,
 } from '../kube/resources.js';
 import { AgentCertificateReconciler, type AgentCertificateObject } from './reconcile.js';
-import { SERVICE } from './resources.js';
 
 const caKey = (o: KubeObject) =>
   `${o.metadata?.namespace}/${(o as AgentCertificate & KubeObject).spec?.certificateAuthorityRef ?? ''}`;

@@ -3,10 +3,10 @@ import type { Registry } from 'prom-client';
 import type { Certificate, CertificateAuthority, KeyAlgorithm, Pool, Server } from '@openvox/shared/runtime';
 import { LABEL_CA } from '@openvox/shared/runtime';
 import type { KubeObject } from '../kube/client.js';
-import { CERTIFICATE, CERTIFICATE_AUTHORITY, POOL, SECRET, SERVER, objectKey } from '../kube/resources.js';
+import { CERTIFICATE, CERTIFICATE_AUTHORITY, POOL, SECRET, SERVER, SERVICE, objectKey } from '../kube/resources.js';
 import type { ControllerDefinition, ControllerDeps, Manager } from '../kube/manager.js';
 import { CertificateAuthorityReconciler } from './reconcile.js';
-import { PVC, SERVICE } from './resources.js';
+import { PVC } from './resources.js';
 import { createCaMetrics } from './metrics.js';
 
 /** Secrets and claims we create carry the CA label (the key Secret and claim have no owner). */

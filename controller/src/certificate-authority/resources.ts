@@ -8,11 +8,3 @@ export const PVC: ResourceType = {
   namespaced: true,
   labelSelector: MANAGED_SELECTOR,
 };
-/** Our Pool Services (the CA Server is dialed at its Service's ClusterIP); the same informer as the Pool controller's. */
-export const SERVICE: ResourceType = {
-  apiVersion: 'v1',
-  kind: 'Service',
-  plural: 'services',
-  namespaced: true,
-  labelSelector: MANAGED_SELECTOR,
-};

@@ -5,10 +5,9 @@
 // signedBy that policy; revoking turns the state to revoked, and the webhook then refuses to sign it
 // again. A revocation of a certname the CA Server does not know is refused in status with a Warning.
 import { jest } from '@jest/globals';
-import { join } from 'node:path';
-import { REPO_ROOT } from '../src/cluster/paths.js';
 import { IMAGES } from '../src/cluster/node/images.js';
 import { kubectl, kubectlOk } from '../src/e2e-support/kubectl.js';
+import { applyExampleCa } from '../src/e2e-support/example-ca.js';
 import { createNamespace, deleteNamespace } from '../src/e2e-support/namespace.js';
 import { API, getObject, listObjects, type Obj } from '../src/e2e-support/objects.js';
 import { agentPod, livePods, podLogs, readyPods, serverExec, waitingReasons } from '../src/e2e-support/pods.js';
@@ -43,21 +42,7 @@ const patchDesired = (name: string, desiredState: string) =>
 
 beforeAll(() => {
   ns = createNamespace('e2e-agentcerts', { runPods: true });
-  for (const file of ['certificate-authority', 'config', 'certificate', 'pools', 'signing-policy']) {
-    kubectlOk(['apply', '-n', ns, '-f', join(REPO_ROOT, 'examples', `${file}.yaml`)]);
-  }
-  kubectlOk(['apply', '-n', ns, '-f', '-'], {
-    apiVersion: API,
-    kind: 'Server',
-    metadata: { name: 'production-ca', namespace: ns },
-    spec: {
-      configRef: 'production',
-      certificateRef: 'production-cert',
-      poolRefs: ['production-ca'],
-      ca: true,
-      javaArgs: '-Xms256m -Xmx768m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC',
-    },
-  });
+  applyExampleCa(ns);
 });
 
 afterAll(() => deleteNamespace(ns));

@@ -9,6 +9,7 @@
 import { jest } from '@jest/globals';
 import { readCrl } from '@openvox/shared/runtime';
 import { kubectl, kubectlOk } from '../src/e2e-support/kubectl.js';
+import { SMALL_JAVA_ARGS } from '../src/e2e-support/example-ca.js';
 import { createNamespace, deleteNamespace } from '../src/e2e-support/namespace.js';
 import { API, KIND, getObject, listObjects, type Obj } from '../src/e2e-support/objects.js';
 import { metricsText } from '../src/e2e-support/operator-control.js';
@@ -146,8 +147,7 @@ describe('CRL freshness on real pods', () => {
       poolRefs: ['production-ca'],
       ca: true,
       replicas,
-      // Small heap, C1 only: a quicker start on a 2-core node.
-      javaArgs: '-Xms256m -Xmx768m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC',
+      javaArgs: SMALL_JAVA_ARGS,
     },
   });
 

@@ -20,6 +20,7 @@ import { REPO_ROOT, clusterPaths } from '../src/cluster/paths.js';
 import { IMAGES } from '../src/cluster/node/images.js';
 import { containerRssMiB } from '../src/e2e-support/container-rss.js';
 import { kubectl, kubectlOk } from '../src/e2e-support/kubectl.js';
+import { SMALL_JAVA_ARGS } from '../src/e2e-support/example-ca.js';
 import { createNamespace, deleteNamespace } from '../src/e2e-support/namespace.js';
 import { API, KIND, getObject, listObjects, server, type Obj } from '../src/e2e-support/objects.js';
 import { readOperatorState, resumeRunController } from '../src/e2e-support/operator-control.js';
@@ -99,8 +100,7 @@ function compiler(): Obj[] {
       ca: false,
       code: { image: IMAGES.code },
       replicas: 1,
-      // Small heap, C1 only and the serial collector: a quicker start beside the CA Server on 2 cores.
-      javaArgs: '-Xms256m -Xmx768m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC',
+      javaArgs: SMALL_JAVA_ARGS,
     }),
     { apiVersion: API, kind: 'Pool', metadata: { name: 'production-compilers', namespace: ns } },
     {

@@ -15,6 +15,7 @@ import { IMAGES } from '../src/cluster/node/images.js';
 import { containerRssMiB } from '../src/e2e-support/container-rss.js';
 import { importDatabaseImages } from '../src/e2e-support/database-images.js';
 import { kubectlAsync, kubectlOk } from '../src/e2e-support/kubectl.js';
+import { SMALL_JAVA_ARGS } from '../src/e2e-support/example-ca.js';
 import { counter, metricsText, resyncController } from '../src/e2e-support/operator-control.js';
 import { createNamespace, deleteNamespace } from '../src/e2e-support/namespace.js';
 import { API, getObject, listObjects, type Obj } from '../src/e2e-support/objects.js';
@@ -153,7 +154,7 @@ beforeAll(() => {
       certificateRef: 'production-cert',
       poolRefs: ['production-ca'],
       ca: true,
-      javaArgs: '-Xms256m -Xmx768m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC',
+      javaArgs: SMALL_JAVA_ARGS,
     }),
     agentPod(ns, 'agent', IMAGES.agent, [], 'sleep 3600'),
   ]);

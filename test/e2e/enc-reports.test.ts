@@ -14,6 +14,7 @@ import { stringify } from 'yaml';
 import { REPO_ROOT } from '../src/cluster/paths.js';
 import { IMAGES } from '../src/cluster/node/images.js';
 import { kubectlAsync, kubectlOk } from '../src/e2e-support/kubectl.js';
+import { SMALL_JAVA_ARGS } from '../src/e2e-support/example-ca.js';
 import { createNamespace, deleteNamespace } from '../src/e2e-support/namespace.js';
 import { API, getObject, KIND, type Obj } from '../src/e2e-support/objects.js';
 import { agentPod, livePods, podLogs, readyPods, waitingReasons } from '../src/e2e-support/pods.js';
@@ -153,8 +154,7 @@ beforeAll(async () => {
       certificateRef: 'production-cert',
       poolRefs: ['production-ca'],
       ca: true,
-      // Small heap, C1 only: a quicker start on a 2-core node.
-      javaArgs: '-Xms256m -Xmx768m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC',
+      javaArgs: SMALL_JAVA_ARGS,
     }),
     agentPod(ns, 'agent', IMAGES.agent, [], 'sleep 3600'),
   ]);

@@ -6,6 +6,7 @@
 import { jest } from '@jest/globals';
 import { request } from 'node:https';
 import { kubectlOk } from '../src/e2e-support/kubectl.js';
+import { SMALL_JAVA_ARGS } from '../src/e2e-support/example-ca.js';
 import { createNamespace, deleteNamespace } from '../src/e2e-support/namespace.js';
 import { API, KIND, applyStack, getObject, type Obj } from '../src/e2e-support/objects.js';
 import { livePods, readyPods, waitingReasons } from '../src/e2e-support/pods.js';
@@ -39,8 +40,7 @@ function server(networkPolicy: object) {
       certificateRef: 'production-cert',
       ca: true,
       replicas: 1,
-      // Small heap, C1 only: a quicker start on a 2-core node.
-      javaArgs: '-Xms256m -Xmx768m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC',
+      javaArgs: SMALL_JAVA_ARGS,
       networkPolicy,
     },
   };

@@ -7,6 +7,7 @@ import { jest } from '@jest/globals';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../src/cluster/paths.js';
 import { kubectl, kubectlOk } from '../src/e2e-support/kubectl.js';
+import { SMALL_JAVA_ARGS } from '../src/e2e-support/example-ca.js';
 import { createNamespace, deleteNamespace } from '../src/e2e-support/namespace.js';
 import { API, getObject, KIND, listObjects, type Obj } from '../src/e2e-support/objects.js';
 import { agentPod, livePods, podLogs, readyEndpoints, readyPods, waitingReasons } from '../src/e2e-support/pods.js';
@@ -57,8 +58,7 @@ function compiler(spec: Record<string, unknown> = {}) {
       // The environments come from an image volume (test/images: a site.pp with a notify).
       code: { image: IMAGES.code },
       replicas: 2,
-      // Small heap, C1 only and the serial collector: a quicker start for a 2-core node running several.
-      javaArgs: '-Xms256m -Xmx768m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC',
+      javaArgs: SMALL_JAVA_ARGS,
       ...spec,
     },
   };

@@ -11,6 +11,7 @@ import { jest } from '@jest/globals';
 import { IMAGES } from '../src/cluster/node/images.js';
 import { agentLoopScript, parseAgentRuns, runOutput, STOP_FILE } from '../src/e2e-support/agent-runs.js';
 import { kubectlOk } from '../src/e2e-support/kubectl.js';
+import { SMALL_JAVA_ARGS } from '../src/e2e-support/example-ca.js';
 import { createNamespace, deleteNamespace } from '../src/e2e-support/namespace.js';
 import { API, getObject, KIND, listObjects, type Obj } from '../src/e2e-support/objects.js';
 import { agentPod, livePods, podLogs, readyEndpoints, readyPods, waitingReasons } from '../src/e2e-support/pods.js';
@@ -25,8 +26,6 @@ const COMPILER = 'openvox.voxpupuli.org/server=compiler';
 const CA = 'openvox.voxpupuli.org/server=rollout-ca';
 const CERTNAME = 'rollout-agent.example.com';
 const PVC_MESSAGE = 'catalog from the code claim';
-// Small heap, C1 only and the serial collector: a quicker start for a 2-core node running several.
-const JAVA_ARGS = '-Xms256m -Xmx768m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC';
 const IMAGE = {
   repository: IMAGES.openvoxServer.split(':')[0],
   tag: IMAGES.openvoxServer.split(':')[1],
@@ -60,7 +59,7 @@ const compiler = (code: Record<string, unknown>) =>
     poolRefs: ['compilers'],
     ca: false,
     replicas: 2,
-    javaArgs: JAVA_ARGS,
+    javaArgs: SMALL_JAVA_ARGS,
     code,
   });
 
@@ -143,14 +142,14 @@ beforeAll(async () => {
       poolRefs: ['rollout-ca'],
       ca: true,
       server: false,
-      javaArgs: JAVA_ARGS,
+      javaArgs: SMALL_JAVA_ARGS,
     }),
     compiler({ image: IMAGES.code }),
     obj('Server', 'unready', {
       configRef: 'locked-status',
       certificateRef: 'unready-cert',
       ca: false,
-      javaArgs: JAVA_ARGS,
+      javaArgs: SMALL_JAVA_ARGS,
     }),
     ...codeClaim(),
   ]);
@@ -189,7 +188,7 @@ describe('a Pool of two compilers', () => {
         configRef: 'locked-status',
         certificateRef: 'unready-cert',
         ca: false,
-        javaArgs: JAVA_ARGS,
+        javaArgs: SMALL_JAVA_ARGS,
       }),
       certificate('unready-cert', 'unready'),
     ]);

@@ -8,11 +8,10 @@
 // restart (the autosign Secret is a directory mount the kubelet refreshes).
 import { jest } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { REPO_ROOT } from '../src/cluster/paths.js';
 import { IMAGES } from '../src/cluster/node/images.js';
 import { kubectl, kubectlOk } from '../src/e2e-support/kubectl.js';
+import { applyExampleCa } from '../src/e2e-support/example-ca.js';
 import { createNamespace, deleteNamespace } from '../src/e2e-support/namespace.js';
 import { API, getObject, type Obj } from '../src/e2e-support/objects.js';
 import { agentPod, livePods, podLogs, readyPods, serverExec, waitingReasons } from '../src/e2e-support/pods.js';
@@ -50,22 +49,7 @@ const AGENTS = [
 
 beforeAll(() => {
   ns = createNamespace('e2e-signing', { runPods: true });
-  for (const file of ['certificate-authority', 'config', 'certificate', 'pools', 'signing-policy']) {
-    kubectlOk(['apply', '-n', ns, '-f', join(REPO_ROOT, 'examples', `${file}.yaml`)]);
-  }
-  kubectlOk(['apply', '-n', ns, '-f', '-'], {
-    apiVersion: API,
-    kind: 'Server',
-    metadata: { name: 'production-ca', namespace: ns },
-    spec: {
-      configRef: 'production',
-      certificateRef: 'production-cert',
-      poolRefs: ['production-ca'],
-      ca: true,
-      // Small heap, C1 only: a quicker start on a 2-core node.
-      javaArgs: '-Xms256m -Xmx768m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC',
-    },
-  });
+  applyExampleCa(ns);
 });
 
 afterAll(() => deleteNamespace(ns));
